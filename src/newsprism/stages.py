@@ -1,0 +1,23 @@
+"""The default stage list, declared once. The faces (CLI, API, web) build pipelines only through here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsprism.pipeline import Stage
+
+
+@dataclass
+class Options:
+    verbatim: bool = False  # keep each input's text exactly as given (no cleaning), so offsets refer to the input
+
+
+def default_stages(options: Options | None = None) -> list[Stage]:
+    from newsprism.clean.stage import CleanStage
+    from newsprism.cluster.stage import ClusterStage, TimelineStage
+    from newsprism.compare.stage import CompareStage
+    from newsprism.dedup.stage import DedupStage
+    from newsprism.nlp.stage import NlpStage
+
+    options = options or Options()
+    return [CleanStage(verbatim=options.verbatim), DedupStage(), NlpStage(), ClusterStage(), CompareStage(),
+            TimelineStage()]
