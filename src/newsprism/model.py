@@ -131,6 +131,7 @@ class Article:
     content_hash: str = ""
     duplicate_of: str | None = None
     duplicate_kind: str | None = None  # exact, near, contained, syndicated
+    syndication_group: str | None = None  # id of the group of copies of one text across outlets
     story: str | None = None
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
@@ -150,7 +151,8 @@ class Article:
                 "entities": [e.to_dict() for e in self.entities], "quotes": [q.to_dict() for q in self.quotes],
                 "claims": [c.to_dict() for c in self.claims], "errors": list(self.errors),
                 "author": self.author, "credit": self.credit, "source": self.source,
-                "content_hash": self.content_hash, "removals": [r.to_dict() for r in self.removals]}
+                "content_hash": self.content_hash, "syndication_group": self.syndication_group,
+                "removals": [r.to_dict() for r in self.removals]}
 
     @classmethod
     def from_record(cls, d: dict[str, Any]) -> Article:
@@ -158,7 +160,8 @@ class Article:
                    title=d.get("title"), published=d.get("published"), language=d.get("language"),
                    author=d.get("author"), credit=d.get("credit"), text=d.get("text") or "",
                    content_hash=d.get("content_hash", ""), duplicate_of=d.get("duplicate_of"),
-                   duplicate_kind=d.get("duplicate_kind"), story=d.get("story"),
+                   duplicate_kind=d.get("duplicate_kind"), syndication_group=d.get("syndication_group"),
+                   story=d.get("story"),
                    entities=[Entity.from_dict(e) for e in d.get("entities", [])],
                    quotes=[Quote.from_dict(q) for q in d.get("quotes", [])],
                    claims=[Claim.from_dict(c) for c in d.get("claims", [])],
