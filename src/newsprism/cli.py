@@ -1,0 +1,271 @@
+"""The command line: ``newsprism run`` and the commands that read what it stored."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsprism import __version__
+
+app = typer.Typer(help="newsprism: follow one news story across many outlets.", no_args_is_help=True,
+                  add_completion=False, rich_markup_mode=None)
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[str, typer.Option("--db", help="Database: a SQLite file, or a postgresql:// URL.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+DEFAULT_DB = "newsprism.db"
+
+
+class RichProgress:
+    """The runner's progress protocol drawn as rich progress bars on stderr."""
+
+    def __init__(self, console: Console):
+        self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=console, transient=False)
+        self.task = None
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+    def start(self, label: str, total: int | None) -> None:
+        self.task = self.bar.add_task(label, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        self.bar.advance(self.task, n)
+
+    def finish(self) -> None:
+        task = self.bar.tasks[-1]
+        self.bar.update(self.task, total=task.total or task.completed or 1, completed=task.total or task.completed or 1)
+
+
+def _store(db: str):
+    from newsprism.store import open_store
+    try:
+        return open_store(db)
+    except Exception as exc:  # a clear message instead of a traceback
+        err.print(f"[red]cannot open database {db}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl, feeds, WARC files or URLs.")],
+        db: DbOpt = DEFAULT_DB,
+        out_dir: Annotated[Path, typer.Option("--out", help="Where to write articles.jsonl, stories.jsonl and "
+                                                             "the HTML report.")] = Path("out"),
+        verbatim: Annotated[bool, typer.Option("--verbatim", help="Keep each input's text exactly as given (no "
+                                                                   "cleaning), so offsets refer to the input.")] = False,
+        executor: Annotated[str, typer.Option(help="local, process or dask.")] = "local",
+        workers: Annotated[Optional[int], typer.Option(help="Processes for --executor process.")] = None,
+        scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address, tcp://host:port.")] = None,
+        refresh: Annotated[bool, typer.Option("--refresh", help="Process again articles the database already "
+                                                                 "holds.")] = False,
+        allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching URLs on private, "
+                                                                             "loopback or link-local addresses.")]
+        = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")] = False,
+        as_json: JsonOpt = False) -> None:
+    """Ingest INPUTS, run every stage, store the results and write the report.
+
+    The exit status is the number of articles that failed (at most 100); their errors are in articles.jsonl,
+    in the database and printed here.
+    """
+    from newsprism.executors import make_executor
+    from newsprism.jobs import run_job
+    from newsprism.stages import Options
+
+    store = _store(db)
+    try:
+        ex = make_executor(executor, workers, scheduler)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    show = not quiet and not as_json
+    progress = RichProgress(err) if show and err.is_terminal else None
+    try:
+        if progress:
+            with progress:
+                result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
+                                 progress=progress, refresh=refresh, allow_private=allow_private)
+        else:
+            result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
+                             refresh=refresh, allow_private=allow_private)
+    finally:
+        store.close()
+    failed = result.failed
+    if as_json:
+        print(json.dumps({"articles": len(result.articles), "new": result.new, "failed": len(failed),
+                          "stories": len(result.stories), "out": str(out_dir), "db": db,
+                          "errors": [{"id": a.id, "source": a.source, "errors": a.errors} for a in failed],
+                          "seconds": {k: round(v, 3) for k, v in result.stats.seconds.items()}}))
+    elif not quiet:
+        _print_run_summary(result, out_dir)
+    for a in failed:
+        err.print(f"[yellow]failed[/yellow] {a.source or a.id}: {'; '.join(a.errors)}", markup=True,
+                  highlight=False)
+    raise typer.Exit(min(len(failed), 100))
+
+
+def _print_run_summary(result, out_dir: Path) -> None:
+    from newsprism.report import render_story
+
+    members = {a.id: a for a in result.articles}
+    multi = [s for s in result.stories if len(s.outlets) > 1]
+    for s in sorted(multi, key=lambda s: -len(s.articles))[:3]:
+        out.print(render_story(s, members, "text"), markup=False, highlight=False)
+        out.print()
+    ok = len(result.articles) - len(result.failed)
+    out.print(f"{len(result.articles)} articles ({result.new} processed, {ok} ok, {len(result.failed)} failed) "
+              f"in {len(result.stories)} stories; report: {out_dir / 'index.html'}", markup=False, highlight=False)
+
+
+@app.command()
+def stories(db: DbOpt = DEFAULT_DB,
+            limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+            as_json: JsonOpt = False) -> None:
+    """List stored stories, largest and most recent first."""
+    store = _store(db)
+    try:
+        rows = []
+        for s in store.iter_stories():
+            rows.append(s)
+            if len(rows) >= limit:
+                break
+    finally:
+        store.close()
+    if as_json:
+        for s in rows:
+            print(json.dumps({"story": s.id, "title": s.title, "articles": len(s.articles), "outlets": s.outlets,
+                              "first_published": s.first_published, "last_published": s.last_published}))
+        return
+    table = Table("story", "articles", "outlets", "last published", "title")
+    for s in rows:
+        table.add_row(s.id, str(len(s.articles)), ", ".join(s.outlets), s.last_published or "", s.title or "")
+    out.print(table)
+
+
+def _load_story(db: str, story_id: str):
+    from newsprism.jobs import story_articles
+
+    store = _store(db)
+    try:
+        story = store.get_story(story_id)
+        if story is None:
+            err.print(f"[red]no story {story_id!r} in {db}; `newsprism stories` lists them[/red]")
+            raise typer.Exit(1)
+        return story, story_articles(store, story)
+    finally:
+        store.close()
+
+
+@app.command()
+def show(story: Annotated[str, typer.Argument(help="A story id, as `newsprism stories` lists.")],
+         db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Print one story's summary: outlets, actors, who said what, what agrees and what differs."""
+    from newsprism.report import render_story
+
+    st, members = _load_story(db, story)
+    if as_json:
+        print(render_story(st, members, "json"))
+    else:
+        out.print(render_story(st, members, "text"), markup=False, highlight=False)
+
+
+@app.command()
+def report(story: Annotated[str, typer.Argument(help="A story id, as `newsprism stories` lists.")],
+           fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, json or text.")] = "md",
+           db: DbOpt = DEFAULT_DB,
+           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of "
+                                                                                 "standard output.")] = None) -> None:
+    """Render one story as Markdown, a self-contained HTML page, JSON or plain text."""
+    from newsprism.report import render_story
+
+    if fmt not in ("md", "html", "json", "text"):
+        err.print(f"[red]unknown format {fmt!r}: choose md, html, json or text[/red]")
+        raise typer.Exit(2)
+    st, members = _load_story(db, story)
+    text = render_story(st, members, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def export(jsonl: Annotated[Path, typer.Option("--jsonl", help="File to write, one article record a line.")],
+           db: DbOpt = DEFAULT_DB,
+           stories_file: Annotated[Optional[Path], typer.Option("--stories", help="Also write the stories here.")]
+           = None) -> None:
+    """Export every stored article (and optionally every story) as JSON lines."""
+    store = _store(db)
+    n = 0
+    try:
+        with open(jsonl, "w", encoding="utf-8") as fh:
+            for a in store.iter_articles():
+                fh.write(json.dumps(a.to_record(), ensure_ascii=False) + "\n")
+                n += 1
+        if stories_file:
+            with open(stories_file, "w", encoding="utf-8") as fh:
+                for s in store.iter_stories():
+                    fh.write(json.dumps(s.to_record(), ensure_ascii=False) + "\n")
+    finally:
+        store.close()
+    err.print(f"{n} articles written to {jsonl}", markup=False, highlight=False)
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words that must all appear.")], db: DbOpt = DEFAULT_DB,
+           limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+           as_json: JsonOpt = False) -> None:
+    """Full-text search over stored titles and texts."""
+    store = _store(db)
+    try:
+        rows = store.search(query, limit)
+    finally:
+        store.close()
+    if as_json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table("article", "story", "title", "snippet")
+    for r in rows:
+        table.add_row(r["id"], r["story"] or "", r["title"] or "", r["snippet"] or "")
+    out.print(table)
+
+
+@app.command()
+def errors(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """List the errors recorded for inputs that could not be read or processed."""
+    store = _store(db)
+    try:
+        rows = list(store.iter_errors())
+    finally:
+        store.close()
+    if as_json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table("source", "article", "error")
+    for r in rows:
+        table.add_row(r["source"], r["article_id"] or "", r["message"])
+    out.print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the newsprism version."""
+    print(__version__)
+
+
+if __name__ == "__main__":
+    app()

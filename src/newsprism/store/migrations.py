@@ -1,0 +1,78 @@
+"""Schema migrations, applied in order with alembic's operations API; ``schema_version`` holds how many ran.
+
+Each step is a function of alembic ``Operations`` and the dialect name. Add steps at the end; never edit a released one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+
+
+def _v1_core_tables(op: Operations, dialect: str) -> None:
+    op.create_table(
+        "articles",
+        sa.Column("content_hash", sa.String(64), primary_key=True),
+        sa.Column("id", sa.Text, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("url", sa.Text), sa.Column("outlet", sa.Text), sa.Column("title", sa.Text),
+        sa.Column("published", sa.Text), sa.Column("story", sa.Text),
+        sa.Column("duplicate_of", sa.Text), sa.Column("duplicate_kind", sa.Text),
+        sa.Column("failed", sa.Boolean, nullable=False),
+        sa.Column("record", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+    op.create_index("ix_articles_id", "articles", ["id"])
+    op.create_index("ix_articles_story", "articles", ["story"])
+    op.create_index("ix_articles_source", "articles", ["source"])
+    op.create_table(
+        "stories",
+        sa.Column("id", sa.Text, primary_key=True), sa.Column("title", sa.Text),
+        sa.Column("n_articles", sa.Integer, nullable=False),
+        sa.Column("first_published", sa.Text), sa.Column("last_published", sa.Text),
+        sa.Column("record", sa.Text, nullable=False),
+    )
+    op.create_table(
+        "errors",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("source", sa.Text, nullable=False), sa.Column("article_id", sa.Text),
+        sa.Column("message", sa.Text, nullable=False), sa.Column("at", sa.Float, nullable=False),
+    )
+    op.create_table("state", sa.Column("key", sa.Text, primary_key=True), sa.Column("value", sa.Text, nullable=False))
+
+
+def _v2_full_text(op: Operations, dialect: str) -> None:
+    # Full-text search over titles and texts: FTS5 on SQLite, a GIN index on PostgreSQL.
+    if dialect == "sqlite":
+        op.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(content_hash UNINDEXED, title, text)")
+    elif dialect == "postgresql":
+        op.add_column("articles", sa.Column("text", sa.Text))
+        op.execute("CREATE INDEX ix_articles_fts ON articles USING gin "
+                   "(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, '')))")
+
+
+MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text]
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(sa.text("SELECT max(version) FROM schema_version")).scalar() or 0)
+
+
+def migrate(engine: sa.Engine) -> int:
+    """Bring the database up to ``LATEST``; returns the version it was at before."""
+    with engine.begin() as conn:
+        before = current_version(conn)
+        if before > LATEST:
+            raise RuntimeError(f"database schema version {before} is newer than this newsprism ({LATEST}); upgrade")
+        if before == 0 and not sa.inspect(conn).has_table("schema_version"):
+            conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        op = Operations(MigrationContext.configure(conn))
+        for version in range(before + 1, LATEST + 1):
+            MIGRATIONS[version - 1](op, conn.dialect.name)
+            conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": version})
+    return before

@@ -1,0 +1,50 @@
+"""Table definitions (SQLAlchemy Core) used for queries; migrations.py creates and evolves them."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("content_hash", sa.String(64), primary_key=True),
+    sa.Column("id", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False, default=""),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.Text),
+    sa.Column("story", sa.Text),
+    sa.Column("duplicate_of", sa.Text),
+    sa.Column("duplicate_kind", sa.Text),
+    sa.Column("failed", sa.Boolean, nullable=False, default=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+stories = sa.Table(
+    "stories", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("n_articles", sa.Integer, nullable=False, default=0),
+    sa.Column("first_published", sa.Text),
+    sa.Column("last_published", sa.Text),
+    sa.Column("record", sa.Text, nullable=False),
+)
+
+errors = sa.Table(
+    "errors", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("article_id", sa.Text),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+state = sa.Table(
+    "state", metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
