@@ -1,0 +1,79 @@
+import pytest
+
+from newsprism.executors.pool import ProcessExecutor
+from newsprism.model import Article
+from newsprism.pipeline import Corpus, PipelineOrderError, check_order, run_stages
+
+
+class Upper:
+    name, scope = "upper", "article"
+    requires, assigns = frozenset({"raw"}), frozenset({"text"})
+
+    def __call__(self, a: Article) -> Article:
+        if "boom" in a.raw:
+            raise ValueError("cannot read this one")
+        a.text = a.raw.upper()
+        return a
+
+
+class Count:
+    name, scope = "count", "corpus"
+    requires, assigns = frozenset({"text"}), frozenset({"stories"})
+
+    def __call__(self, corpus: Corpus) -> None:
+        corpus.state["count"] = len(corpus.ok_articles)
+
+
+def _arts(*raws):
+    return [Article(f"a{i}", raw=r) for i, r in enumerate(raws)]
+
+
+def test_an_error_in_one_article_does_not_stop_the_rest():
+    corpus = Corpus(_arts("one", "boom here", "three"))
+    stats = run_stages(corpus, [Upper(), Count()])
+    assert [a.text for a in corpus.articles] == ["ONE", "", "THREE"]
+    assert corpus.articles[1].errors == ["upper: ValueError: cannot read this one"]
+    assert stats.failed == 1 and corpus.state["count"] == 2
+    assert set(stats.seconds) == {"upper", "count"}
+
+
+def test_failed_articles_skip_later_article_stages():
+    class Mark:
+        name, scope = "mark", "article"
+        requires, assigns = frozenset({"text"}), frozenset({"title"})
+
+        def __call__(self, a):
+            a.title = "seen"
+            return a
+
+    corpus = Corpus(_arts("ok", "boom"))
+    run_stages(corpus, [Upper(), Mark()])
+    assert [a.title for a in corpus.articles] == ["seen", None]
+
+
+def test_order_is_checked_before_data_moves():
+    corpus = Corpus(_arts("x"))
+    with pytest.raises(PipelineOrderError, match="count.*text"):
+        run_stages(corpus, [Count(), Upper()])
+    assert corpus.articles[0].text == "", "nothing ran"
+    check_order([Upper(), Count()])
+
+
+def test_process_pool_gives_the_same_results_in_order():
+    corpus = Corpus(_arts(*[f"text {i}" for i in range(20)], "boom"))
+    run_stages(corpus, [Upper()], executor=ProcessExecutor(2, chunksize=3))
+    assert [a.text for a in corpus.articles[:20]] == [f"TEXT {i}" for i in range(20)]
+    assert corpus.articles[20].errors
+
+
+def test_progress_is_reported_per_article():
+    seen = []
+
+    class Rec:
+        def start(self, label, total): seen.append(("start", label, total))
+        def advance(self, n=1): seen.append(("advance", n))
+        def finish(self): seen.append(("finish",))
+
+    run_stages(Corpus(_arts("a", "b")), [Upper(), Count()], progress=Rec())
+    assert seen == [("start", "upper", 2), ("advance", 1), ("advance", 1), ("finish",), ("start", "count", None),
+                    ("finish",)]
