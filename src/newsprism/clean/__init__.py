@@ -1,0 +1,1 @@
+"""Clean: main-text extraction from HTML, newsprism's text pass (repeats, boilerplate, credits), normalisation."""

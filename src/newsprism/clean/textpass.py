@@ -1,0 +1,228 @@
+"""newsprism's own text-level pass, run on every article's text after extraction (HTML) or as read (text inputs).
+
+In order: Unicode / whitespace normalisation; a leading title line moved to metadata (text inputs); wire credit lines
+moved to ``credit``; repeated paragraphs and repeated runs of paragraphs dropped (scrapers often capture a body twice);
+a trailing tail of page furniture cut (legal disclaimers, "Most popular", "Related", comment widgets, link lists);
+single boilerplate lines dropped (share / subscribe / advertisement prompts). Every change is a ``Removal``.
+
+Rules are generic patterns of page furniture, never rules for a particular site.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from newsprism.model import Removal
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD = re.compile(r"\w+")
+
+# Wire and syndication agencies whose credit opens or closes a story.
+AGENCIES = (r"AP|Associated Press|Reuters|AFP|Agence France-Presse|Bloomberg|Xinhua|MENAFN|UPI|dpa|DPA|ANI|PTI|IANS|"
+            r"TASS|Anadolu|AA|EFE|ANSA|Kyodo|Yonhap|CNA|Bernama|PA|PA Media|CP|The Canadian Press|AAP|NNA|WAM|SPA|"
+            r"KUNA|QNA|BNA|ONA|IRNA|APA|Trend|Interfax|RIA Novosti|Sputnik|CNS|Tribune News Service|TNS|"
+            r"The Conversation|CNN|BBC|Yahoo|MarketWatch|Benzinga|GlobeNewswire|PR Newswire|Business Wire|"
+            r"Newswire|Newsfile|ACCESSWIRE|EQS|Zacks")
+# "(MENAFN) ", "WASHINGTON (AP) — ", "LONDON, Sept 15 (Reuters) - ", "Reuters — "
+_CREDIT_PREFIX = re.compile(
+    r"^(?P<dateline>(?:[A-Z][A-Z .,'\-]{1,40}|[A-Z][a-z]+(?:[ ,][A-Z][a-z]+){0,3})"
+    r"(?:,\s*[A-Z][a-z]{2,9}\.?\s*\d{1,2})?\s*)?"
+    r"[(\[](?P<credit>" + AGENCIES + r"(?:/[A-Za-z .]+)?)[)\]]\s*(?:[-\u2013\u2014:]+\s*)?")
+_CREDIT_LEAD = re.compile(r"^(?P<credit>" + AGENCIES + r")\s*[\u2013\u2014-]{1,2}\s+(?=[A-Z\"\u201c])")
+_CREDIT_LINE = re.compile(
+    r"^(?:[-\u2013\u2014]\s*)?[(\[]?(?:(?:Reporting|Writing|Additional reporting|Editing|Compiled)\s+by\b.{0,200}|"
+    r"(?:Source|Credit|Via)\s*:\s*(?:" + AGENCIES + r")\.?|(?:" + AGENCIES + r")(?:\s+contributed to this report)?\.?)"
+    r"[)\]]?\.?$", re.I)
+
+# A line that opens the page furniture after the article: everything from it to the end is cut.
+_TAIL_MARKER = re.compile(
+    r"^(?:legal disclaimer|disclaimer|most (?:popular|read|viewed|shared)(?: (?:stories|articles|news|now|today))?|"
+    r"related(?: (?:articles?|stories|news|posts|content|coverage|reading|topics|links))?|read (?:more|next|also)|"
+    r"more (?:from|on|stories|news|articles|in)\b.{0,40}|you (?:may|might) also like|recommended(?: for you| stories| "
+    r"articles| reading)?|trending(?: now| stories| news)?|popular(?: now| stories| posts)?|see also|also read|"
+    r"comments?(?: \(\d+\))?|\d+ comments?|no comments?(?: yet)?|leave a (?:comment|reply)|post a comment|"
+    r"join the (?:conversation|discussion)|(?:show|view|load) comments|latest (?:news|stories|articles)|"
+    r"top stories|editor'?s picks|don'?t miss|further reading|tags?|topics|share this(?: article| story| post)?|"
+    r"about the author|sign up for our newsletter|subscribe to our newsletter)\s*[:.!]?$",
+    re.I)
+# Strong markers cut even when prose follows (a disclaimer is prose, but never the article).
+_STRONG_TAIL = re.compile(r"^(?:legal disclaimer|disclaimer)\s*:?", re.I)
+
+# Single lines of page furniture, dropped wherever they are.
+_BOILER_LINE = re.compile(
+    r"^(?:advertisement|advertisements|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
+    r"continue reading(?: below)?|scroll to continue(?: with content)?|share (?:this|on)\b.{0,40}|"
+    r"(?:share|tweet|email|print|pin|whatsapp|facebook|twitter|linkedin|reddit|copy link)(?:\s*[|/\u00b7,]\s*"
+    r"(?:share|tweet|email|print|pin|whatsapp|facebook|twitter|linkedin|reddit|copy link))*|"
+    r"click here to (?:subscribe|sign up|read more|download).{0,60}|sign up for (?:our|the) .{0,40}newsletters?.{0,60}|"
+    r"subscribe (?:now|today|to our newsletter|to .{0,30} newsletter).{0,60}|follow us on .{0,60}|"
+    r"(?:we use|this (?:site|website) uses) cookies.{0,200}|(?:image|photo|video)\s*(?:credit)?\s*:\s*.{0,80}|"
+    r"no comments?(?: yet)?|loading\.*|back to top)\s*[.!]?$",
+    re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+")
+
+
+@dataclass
+class Cleaned:
+    text: str
+    removals: list[Removal] = field(default_factory=list)
+    credit: str | None = None
+    title: str | None = None
+
+
+def normalise(text: str) -> str:
+    """NFC, no zero-width characters, one space between words, no trailing spaces, at most one blank line."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _ZERO_WIDTH.sub("", text)
+    lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
+    out: list[str] = []
+    for ln in lines:
+        if ln or (out and out[-1]):
+            out.append(ln)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def _key(par: str) -> str:
+    return " ".join(_WORD.findall(par.lower()))
+
+
+def _short(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[: n - 1] + "\u2026"
+
+
+def drop_repeats(pars: list[str], removals: list[Removal], min_chars: int = 40) -> list[str]:
+    """Drop a paragraph that repeats an earlier one (by its words); a run of repeats is reported once."""
+    seen: set[str] = set()
+    keep: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            what = run[0] if len(run) == 1 else f"{len(run)} paragraphs from {_short(run[0], 50)!r}"
+            removals.append(Removal(_short(what) if len(run) == 1 else what,
+                                    "repeated paragraph" if len(run) == 1 else "repeated run of paragraphs"))
+            run.clear()
+
+    for p in pars:
+        k = _key(p)
+        if len(k) >= min_chars and k in seen:
+            run.append(p)
+            continue
+        if p:
+            flush()
+        if len(k) >= min_chars:
+            seen.add(k)
+        keep.append(p)
+    flush()
+    return keep
+
+
+def _furniture_share(lines: list[str]) -> float:
+    """How much of a tail looks like a link list / widget: short lines, list items, no sentence ends."""
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return 1.0
+    fur = 0
+    for ln in lines:
+        words = len(ln.split())
+        if _LIST_ITEM.match(ln) or words <= 12 or not re.search(r"[.!?\"\u201d]$", ln):
+            fur += 1
+    return fur / len(lines)
+
+
+def cut_tail(pars: list[str], removals: list[Removal]) -> list[str]:
+    """Cut from the first furniture marker in the latter part of the text when what follows is furniture."""
+    n = len(pars)
+    if n < 2:
+        return pars
+    total = sum(len(p) for p in pars) or 1
+    before = 0
+    for i, p in enumerate(pars):
+        if i > 0 and before >= 0.4 * total:
+            strong = bool(_STRONG_TAIL.match(p))
+            if strong or _TAIL_MARKER.match(p):
+                rest = pars[i + 1:]
+                if strong or _furniture_share(rest) >= 0.6 or sum(len(x) for x in rest) < 0.15 * total:
+                    cut = [x for x in pars[i:] if x]
+                    removals.append(Removal(_short(" / ".join(cut), 160),
+                                            f"page furniture after the article ({len(cut)} lines from "
+                                            f"{_short(p, 40)!r})"))
+                    return pars[:i]
+        before += len(p)
+    return pars
+
+
+def drop_boiler_lines(pars: list[str], removals: list[Removal]) -> list[str]:
+    out = []
+    for p in pars:
+        if p and len(p) < 200 and _BOILER_LINE.match(p):
+            removals.append(Removal(_short(p), "boilerplate line"))
+            continue
+        out.append(p)
+    return out
+
+
+def take_credit(pars: list[str], removals: list[Removal]) -> tuple[list[str], str | None]:
+    """Move wire credits into metadata: a prefix of one of the first paragraphs, or a credit line of its own."""
+    credit = None
+    out = list(pars)
+    for i, p in enumerate(out[:3]):
+        m = _CREDIT_PREFIX.match(p) or _CREDIT_LEAD.match(p)
+        if m and len(p) > m.end() + 20:
+            credit = m.group("credit").strip()
+            dateline = (m.groupdict().get("dateline") or "").strip().rstrip(",")
+            body = p[m.end():].lstrip()
+            out[i] = f"{dateline} \u2014 {body}" if dateline else body
+            removals.append(Removal(_short(p[: m.end()].strip()), "credit line (kept as metadata)"))
+            break
+    # A credit line of its own, at the start or the end.
+    for idx in [0, 1] + [len(out) - 2, len(out) - 1]:
+        if 0 <= idx < len(out) and out[idx] and len(out[idx]) < 160 and _CREDIT_LINE.match(out[idx]):
+            line = out[idx]
+            if credit is None:
+                m = re.search(AGENCIES, line)
+                credit = m.group(0) if m else None
+            removals.append(Removal(_short(line), "credit line (kept as metadata)"))
+            out[idx] = ""
+    return [p for j, p in enumerate(out) if p or pars[j] == ""], credit
+
+
+def title_line(pars: list[str], removals: list[Removal]) -> tuple[list[str], str | None]:
+    """A text input whose first line reads as a headline (short, no closing period) followed by prose."""
+    if len(pars) < 3:
+        return pars, None
+    first = pars[0]
+    words = len(first.split())
+    rest_words = sum(len(p.split()) for p in pars[1:])
+    if 2 <= words <= 25 and len(first) <= 200 and not re.search(r"[.:;,]$", first) and rest_words >= 3 * words \
+            and not _LIST_ITEM.match(first):
+        removals.append(Removal(_short(first), "title line (kept as metadata)"))
+        return pars[1:], first
+    return pars, None
+
+
+def clean_text(text: str, *, title: str | None = None, from_text_input: bool = False) -> Cleaned:
+    """The full text pass. ``title`` is the known title: a first line equal to it is dropped."""
+    removals: list[Removal] = []
+    norm = normalise(text)
+    if norm != text.strip():
+        pass  # normalisation is not reported line by line: it changes spacing only
+    pars = norm.split("\n")
+    found_title = None
+    if title and pars and _key(pars[0]) == _key(title):
+        removals.append(Removal(_short(pars[0]), "title line (kept as metadata)"))
+        pars = pars[1:]
+    elif from_text_input and title is None:
+        pars, found_title = title_line(pars, removals)
+    pars = cut_tail(pars, removals)
+    pars = drop_repeats(pars, removals)
+    pars = drop_boiler_lines(pars, removals)
+    pars, credit = take_credit(pars, removals)
+    pars = cut_tail(pars, removals)
+    out = "\n".join(pars)
+    out = re.sub(r"\n{3,}", "\n\n", out).strip()
+    return Cleaned(out, removals, credit, found_title)
