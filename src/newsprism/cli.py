@@ -108,11 +108,12 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
                           "stories": len(result.stories), "out": str(out_dir), "db": db,
                           "errors": [{"id": a.id, "source": a.source, "errors": a.errors} for a in failed],
                           "seconds": {k: round(v, 3) for k, v in result.stats.seconds.items()}}))
-    elif not quiet:
-        _print_run_summary(result, out_dir)
-    for a in failed:
-        err.print(f"[yellow]failed[/yellow] {a.source or a.id}: {'; '.join(a.errors)}", markup=True,
-                  highlight=False)
+    else:
+        if not quiet:
+            _print_run_summary(result, out_dir)
+        for a in failed:
+            err.print(f"[yellow]failed[/yellow] {a.source or a.id}: {'; '.join(a.errors)}", markup=True,
+                      highlight=False)
     raise typer.Exit(min(len(failed), 100))
 
 

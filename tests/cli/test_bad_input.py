@@ -1,0 +1,61 @@
+"""Bad input never stops a batch: each unreadable article gets a clear error, the rest goes on, nothing is lost."""
+import json
+
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+
+runner = CliRunner()
+GOOD = ("Negotiators from both countries met in Madrid on Sunday. \"We made progress,\" the minister said after "
+        "the talks, which are expected to continue until Wednesday.")
+
+
+def _run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_bad_files_get_errors_and_the_rest_goes_on(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" + bytes(range(256)))
+    (src / "records.jsonl").write_text(json.dumps({"id": "r1", "text": GOOD + " A second outlet."}) + "\n{broken\n")
+    db, out = tmp_path / "np.db", tmp_path / "out"
+    res = _run("run", src, "--db", db, "--out", out, "--json")
+    arts = {a["id"]: a for a in map(json.loads, (out / "articles.jsonl").open())}
+    failed = {i for i, a in arts.items() if a["errors"]}
+    assert failed == {"empty", "binary", "records-2"}
+    assert res.exit_code == 3, "the exit status counts the failures"
+    assert "empty" in arts["empty"]["errors"][0] and "empty.txt" in arts["empty"]["errors"][0]
+    assert "binary" in arts["binary"]["errors"][0]
+    assert "records.jsonl#2" in arts["records-2"]["errors"][0]
+    assert arts["good"]["text"] and arts["r1"]["text"] and arts["good"]["story"]
+    recorded = [json.loads(line) for line in _run("errors", "--db", db, "--json").output.splitlines()]
+    assert {r["article_id"] for r in recorded} == failed
+
+    # A second batch with another bad file keeps everything stored before.
+    (src / "later.html").write_bytes(b"\x1f\x8b\x08garbage that is not html")
+    res2 = _run("run", src / "later.html", "--db", db, "--out", tmp_path / "out2", "--json")
+    assert res2.exit_code == 1
+    exported = tmp_path / "all.jsonl"
+    _run("export", "--jsonl", exported, "--db", db)
+    ids = {json.loads(line)["id"] for line in exported.open()}
+    assert {"good", "r1", "empty", "binary", "records-2", "later"} <= ids
+
+
+def test_missing_path_is_an_error_not_a_crash(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    res = _run("run", good, tmp_path / "nope.txt", "--db", tmp_path / "np.db", "--out", tmp_path / "out", "--json")
+    assert res.exit_code == 1
+    summary = json.loads(res.output.strip().splitlines()[-1])
+    assert summary["failed"] == 1 and "nope.txt" in summary["errors"][0]["errors"][0]
+
+
+def test_unwritable_database_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = runner.invoke(app, ["run", str(blocker), "--db", str(blocker / "sub" / "np.db"), "--out",
+                              str(tmp_path / "o")])
+    assert res.exit_code == 2 and "cannot open database" in res.output
