@@ -263,6 +263,25 @@ def errors(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
+def serve(db: DbOpt = DEFAULT_DB,
+          host: Annotated[str, typer.Option(help="Address to bind; only this machine by default.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          token: Annotated[Optional[str], typer.Option(envvar="NEWSPRISM_TOKEN",
+                                                       help="Bearer token that POST /api/ingest requires; without "
+                                                            "one, writing is off.")] = None) -> None:
+    """Serve the JSON API (/api/...) and the web pages (/, /stories/ID) over the database."""
+    import uvicorn
+
+    from newsprism.api import create_app
+
+    store = _store(db)
+    try:
+        uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+@app.command()
 def version() -> None:
     """Print the newsprism version."""
     print(__version__)
