@@ -1,0 +1,424 @@
+"""Online story clustering over sparse word vectors. No I/O; the whole index is a JSON-able dict.
+
+Each story keeps the sum of its members' unit vectors (body words, name words, title words) and the span of its
+publication days. A new article looks up candidate stories through an inverted index of each story's heaviest words
+and names, never through every story, scores each candidate, and joins the best one when the score clears
+``Params.threshold``; otherwise it starts a story.
+
+Order: an online pass depends on arrival order, so ``refine`` then moves the batch's articles to the story that fits
+them best once every article of the batch is known (with the article itself left out of its own story), and merges
+new stories into close ones. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
+the corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, weigh
+
+
+@dataclass
+class Params:
+    threshold: float = 0.30  # combined score an article needs to join a story
+    w_text: float = 0.6
+    w_names: float = 0.4
+    w_title: float = 0.15  # taken from the body weight when both sides have titles
+    day_grace: float = 3.0  # days around a story's span with no time penalty
+    day_scale: float = 30.0  # e-folding of the time penalty beyond the grace, in days
+    centroid_cap: int = 400  # words kept per story sum (the lightest go first)
+    index_terms: int = 40  # a story's heaviest words posted in the index
+    query_terms: int = 30  # an article's heaviest words looked up
+    max_candidates: int = 25
+    posting_cap: int = 300
+    refine_rounds: int = 3
+    merge_threshold: float = 0.45
+    name_query: int = 15
+
+    @classmethod
+    def from_dict(cls, d: Mapping | None) -> Params:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in (d or {}).items() if k in known})
+
+
+@dataclass(slots=True)
+class Doc:
+    """One article's weighted vectors, as the clusterer sees it."""
+
+    id: str
+    text: dict[str, float]
+    names: dict[str, float]
+    title: dict[str, float]
+    day: int | None
+
+
+@dataclass(slots=True)
+class StoryStats:
+    key: str
+    text: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    title: dict[str, float] = field(default_factory=dict)
+    text2: float = 0.0  # squared norms of the sums, kept up to date on every add/remove
+    names2: float = 0.0
+    title2: float = 0.0
+    n: int = 0
+    d0: int | None = None
+    d1: int | None = None
+    posted: set[str] = field(default_factory=set)  # index keys already pointing here
+
+    def to_state(self) -> dict:
+        r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
+        return {"text": r(self.text), "names": r(self.names), "title": r(self.title), "n": self.n,
+                "d0": self.d0, "d1": self.d1}
+
+    @classmethod
+    def from_state(cls, key: str, d: Mapping) -> StoryStats:
+        s = cls(key, dict(d.get("text", {})), dict(d.get("names", {})), dict(d.get("title", {})),
+                n=int(d.get("n", 0)), d0=d.get("d0"), d1=d.get("d1"))
+        s.text2 = _norm2(s.text)
+        s.names2 = _norm2(s.names)
+        s.title2 = _norm2(s.title)
+        return s
+
+
+def _norm2(v: Mapping[str, float]) -> float:
+    return sum(x * x for x in v.values())
+
+
+def _add_into(acc: dict[str, float], vec: Mapping[str, float], sign: float) -> float:
+    """acc += sign*vec; returns the change of acc's squared norm."""
+    delta = 0.0
+    for w, x in vec.items():
+        old = acc.get(w, 0.0)
+        new = old + sign * x
+        delta += new * new - old * old
+        if abs(new) < 1e-9:
+            acc.pop(w, None)
+        else:
+            acc[w] = new
+    return delta
+
+
+def _cos_sum(a: Mapping[str, float], acc: Mapping[str, float], acc2: float, leave_out: bool) -> float:
+    """Cosine of unit vector ``a`` with a story sum, optionally with ``a`` itself taken out of the sum."""
+    d = dot(a, acc)
+    if leave_out:
+        a2 = _norm2(a)
+        d, acc2 = d - a2, acc2 - 2 * d + a2
+    if acc2 <= 1e-12:
+        return 0.0
+    return max(0.0, d / math.sqrt(acc2))
+
+
+class OnlineClusterer:
+    def __init__(self, params: Params | None = None, state: Mapping | None = None):
+        self.params = params or Params()
+        state = state or {}
+        self.df = DocFreq.from_state(state.get("df"))
+        self.name_df = DocFreq.from_state(state.get("name_df"))
+        self.stories: dict[str, StoryStats] = {}
+        self.members: dict[str, str] = dict(state.get("members", {}))  # article id -> story key
+        self.copies: set[str] = set(state.get("copies", []))  # members that joined without their words
+        self.by_story: dict[str, set[str]] = {}
+        for doc_id, key in self.members.items():
+            self.by_story.setdefault(key, set()).add(doc_id)
+        self.index: dict[str, list[str]] = {}
+        self.docs: dict[str, Doc] = {}  # this run's articles (the ones refine may move)
+        self._new = 0
+        self._fresh: set[str] = set()  # stories started in this run
+        for key, d in state.get("stories", {}).items():
+            st = StoryStats.from_state(key, d)
+            self.stories[key] = st
+            self._post(st)
+
+    # ---- vectors -------------------------------------------------------------------------------------------
+    def count(self, feats: ArticleFeatures) -> None:
+        """Count an article's words in the document frequencies (before vectorising any of the batch)."""
+        self.df.add(feats.terms.keys())
+        if feats.names:
+            self.name_df.add(feats.names.keys())
+
+    def uncount(self, feats: ArticleFeatures) -> None:
+        self.df.remove(feats.terms.keys())
+        if feats.names:
+            self.name_df.remove(feats.names.keys())
+
+    def vectorise(self, doc_id: str, feats: ArticleFeatures) -> Doc:
+        return Doc(doc_id, weigh(feats.terms, self.df), weigh(feats.names, self.name_df),
+                   weigh(feats.title, self.df), feats.day)
+
+    # ---- index ---------------------------------------------------------------------------------------------
+    def _post(self, st: StoryStats) -> None:
+        p = self.params
+        keys = [w for w, _ in sorted(st.text.items(), key=lambda kv: -kv[1])[:p.index_terms]]
+        keys += ["@" + w for w, _ in sorted(st.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+        for k in keys:
+            if k in st.posted:
+                continue
+            st.posted.add(k)
+            lst = self.index.setdefault(k, [])
+            lst.append(st.key)
+            if len(lst) > p.posting_cap:
+                # Keep the most recently posted half; the dropped stories stop being found through this word.
+                dropped = lst[: len(lst) - p.posting_cap // 2]
+                del lst[: len(lst) - p.posting_cap // 2]
+                for key in dropped:
+                    s = self.stories.get(key)
+                    if s is not None:
+                        s.posted.discard(k)
+
+    def candidates(self, doc: Doc) -> list[str]:
+        p = self.params
+        hits: dict[str, float] = {}
+        q = sorted(doc.text.items(), key=lambda kv: -kv[1])[:p.query_terms]
+        q += [("@" + w, x) for w, x in sorted(doc.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+        for k, x in q:
+            for key in self.index.get(k, ()):
+                hits[key] = hits.get(key, 0.0) + x
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:p.max_candidates]
+        return [k for k, _ in ranked if k in self.stories]
+
+    # ---- scoring -------------------------------------------------------------------------------------------
+    def score(self, doc: Doc, st: StoryStats, leave_out: bool = False) -> float:
+        p = self.params
+        if leave_out and st.n <= 1:
+            return 0.0
+        text = _cos_sum(doc.text, st.text, st.text2, leave_out)
+        names = _cos_sum(doc.names, st.names, st.names2, leave_out) if doc.names and st.names2 > 0 else text
+        w_text, w_title = p.w_text, 0.0
+        title = 0.0
+        if doc.title and st.title2 > 0:
+            title = _cos_sum(doc.title, st.title, st.title2, leave_out)
+            w_title = min(p.w_title, w_text)
+            w_text -= w_title
+        s = w_text * text + p.w_names * names + w_title * title
+        return s * self.time_factor(doc.day, st.d0, st.d1)
+
+    def time_factor(self, day: int | None, d0: int | None, d1: int | None) -> float:
+        if day is None or d0 is None or d1 is None:
+            return 1.0
+        gap = max(0, d0 - day, day - d1)
+        p = self.params
+        if gap <= p.day_grace:
+            return 1.0
+        return math.exp(-(gap - p.day_grace) / p.day_scale)
+
+    # ---- membership ----------------------------------------------------------------------------------------
+    def _attach(self, doc: Doc, st: StoryStats) -> None:
+        st.text2 += _add_into(st.text, doc.text, 1.0)
+        st.names2 += _add_into(st.names, doc.names, 1.0)
+        st.title2 += _add_into(st.title, doc.title, 1.0)
+        st.n += 1
+        if doc.day is not None:
+            st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
+            st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
+        cap = self.params.centroid_cap
+        if len(st.text) > 2 * cap:
+            st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
+            st.text2 = _norm2(st.text)
+        self._set_member(doc.id, st.key)
+        self.copies.discard(doc.id)
+        self._post(st)
+
+    def _detach(self, doc: Doc, st: StoryStats) -> None:
+        st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
+        st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
+        st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
+        st.n -= 1
+        self._set_member(doc.id, None)
+        if st.n <= 0:
+            self._drop(st.key)
+        # The day span is not shrunk: a story's span only matters as a soft penalty.
+
+    def _drop(self, key: str) -> None:
+        st = self.stories.pop(key, None)
+        if st is None:
+            return
+        for k in st.posted:
+            lst = self.index.get(k)
+            if lst and key in lst:
+                lst.remove(key)
+        self._fresh.discard(key)
+
+    def forget(self, doc_id: str, doc: Doc | None) -> bool:
+        """Take an article seen in an earlier run out of its story (it is being clustered again).
+
+        Returns whether its words had shaped the story (and so were counted in the document frequencies)."""
+        key = self.members.get(doc_id)
+        if doc_id in self.copies:
+            self.copies.discard(doc_id)
+            self._set_member(doc_id, None)
+            return False
+        if key is not None and key in self.stories and doc is not None:
+            self._detach(doc, self.stories[key])
+        self._set_member(doc_id, None)
+        return key is not None
+
+    def seed(self, doc: Doc, key: str) -> None:
+        """Rebuild a stored story from one of its stored articles (when no saved index is at hand)."""
+        st = self.stories.get(key)
+        if st is None:
+            st = self.stories[key] = StoryStats(key)
+        self._attach(doc, st)
+
+    def seed_member(self, doc_id: str, key: str, day: int | None = None) -> None:
+        if key not in self.stories:
+            self.stories[key] = StoryStats(key)
+        self.join(doc_id, key, day)
+
+    def new_story(self) -> StoryStats:
+        self._new += 1
+        key = f"~new{self._new}"
+        st = StoryStats(key)
+        self.stories[key] = st
+        self._fresh.add(key)
+        return st
+
+    def best(self, doc: Doc, exclude: str | None = None) -> tuple[str | None, float]:
+        best_key, best = None, -1.0
+        for key in self.candidates(doc):
+            if key == exclude:
+                continue
+            s = self.score(doc, self.stories[key])
+            if s > best or (s == best and best_key is not None and key < best_key):
+                best_key, best = key, s
+        return best_key, best
+
+    def add(self, doc: Doc) -> str:
+        """Place one article: join the best candidate story above the threshold, or start a story."""
+        self.docs[doc.id] = doc
+        key, s = self.best(doc)
+        st = self.stories[key] if key is not None and s >= self.params.threshold else self.new_story()
+        self._attach(doc, st)
+        return st.key
+
+    def join(self, doc_id: str, key: str, day: int | None = None) -> None:
+        """Put an article in a given story without letting its words shape it (copies of a source)."""
+        st = self.stories.get(key)
+        if st is None:
+            return
+        if day is not None:
+            st.d0 = day if st.d0 is None else min(st.d0, day)
+            st.d1 = day if st.d1 is None else max(st.d1, day)
+        self._set_member(doc_id, key)
+        self.copies.add(doc_id)
+
+    def _set_member(self, doc_id: str, key: str | None) -> None:
+        old = self.members.pop(doc_id, None)
+        if old is not None:
+            group = self.by_story.get(old)
+            if group is not None:
+                group.discard(doc_id)
+                if not group:
+                    del self.by_story[old]
+        if key is not None:
+            self.members[doc_id] = key
+            self.by_story.setdefault(key, set()).add(doc_id)
+
+    # ---- repair --------------------------------------------------------------------------------------------
+    def refine(self, order: Iterable[str] | None = None) -> int:
+        """Move this run's articles to their best story now that the whole batch is known; merge close new stories.
+
+        Returns how many moves and merges were made."""
+        p = self.params
+        order = list(order) if order is not None else sorted(self.docs)
+        changes = 0
+        for _ in range(p.refine_rounds):
+            moved = 0
+            for doc_id in order:
+                doc = self.docs.get(doc_id)
+                own_key = self.members.get(doc_id)
+                if doc is None or own_key not in self.stories:
+                    continue
+                own = self.stories[own_key]
+                own_s = self.score(doc, own, leave_out=True) if own.n > 1 else -1.0
+                key, s = self.best(doc, exclude=own_key)
+                if key is not None and s >= p.threshold and s > own_s + 1e-6:
+                    self._detach(doc, own)
+                    self._attach(doc, self.stories[key])
+                    moved += 1
+                elif own.n > 1 and own_s < p.threshold:
+                    # It no longer fits the story it joined early on: split it off.
+                    self._detach(doc, own)
+                    self._attach(doc, self.new_story())
+                    moved += 1
+            changes += moved
+            changes += self._merge()
+            if not moved:
+                break
+        return changes
+
+    def _merge(self) -> int:
+        p = self.params
+        merged = 0
+        for key in sorted(self._fresh):
+            st = self.stories.get(key)
+            if st is None:
+                continue
+            probe = Doc(key, _unit(st.text), _unit(st.names), _unit(st.title), None)
+            best_key, best = None, -1.0
+            for other in self.candidates(probe):
+                if other == key:
+                    continue
+                o = self.stories[other]
+                s = self.score(probe, o) * self.span_factor(st, o)
+                if s > best:
+                    best_key, best = other, s
+            if best_key is not None and best >= p.merge_threshold:
+                self._absorb(st, self.stories[best_key])
+                merged += 1
+        return merged
+
+    def span_factor(self, a: StoryStats, b: StoryStats) -> float:
+        if a.d0 is None or b.d0 is None:
+            return 1.0
+        gap = max(0, a.d0 - b.d1, b.d0 - a.d1)
+        return 1.0 if gap <= self.params.day_grace else math.exp(-(gap - self.params.day_grace) / self.params.day_scale)
+
+    def _absorb(self, src: StoryStats, dst: StoryStats) -> None:
+        """Merge ``src`` (a story started in this run) into ``dst``."""
+        if dst.key in self._fresh and src.key not in self._fresh:
+            src, dst = dst, src
+        dst.text2 += _add_into(dst.text, src.text, 1.0)
+        dst.names2 += _add_into(dst.names, src.names, 1.0)
+        dst.title2 += _add_into(dst.title, src.title, 1.0)
+        dst.n += src.n
+        for d in (src.d0, src.d1):
+            if d is not None:
+                dst.d0 = d if dst.d0 is None else min(dst.d0, d)
+                dst.d1 = d if dst.d1 is None else max(dst.d1, d)
+        for doc_id in sorted(self.by_story.get(src.key, ())):
+            self._set_member(doc_id, dst.key)
+        self._drop(src.key)
+        self._post(dst)
+
+    def rename(self, old: str, new: str) -> None:
+        if old == new or old not in self.stories:
+            return
+        st = self.stories.pop(old)
+        st.key = new
+        self.stories[new] = st
+        for k in st.posted:
+            lst = self.index.get(k)
+            if lst:
+                self.index[k] = [new if x == old else x for x in lst]
+        if old in self._fresh:
+            self._fresh.discard(old)
+            self._fresh.add(new)
+        for doc_id in sorted(self.by_story.get(old, ())):
+            self._set_member(doc_id, new)
+
+    @property
+    def fresh(self) -> set[str]:
+        return set(self._fresh)
+
+    def to_state(self) -> dict:
+        return {"version": 1, "params": asdict(self.params), "df": self.df.to_state(),
+                "name_df": self.name_df.to_state(),
+                "stories": {k: st.to_state() for k, st in self.stories.items()}, "members": dict(self.members), "copies": sorted(self.copies)}
+
+
+def _unit(v: Mapping[str, float]) -> dict[str, float]:
+    n = math.sqrt(_norm2(v))
+    return {w: x / n for w, x in v.items()} if n else {}
