@@ -77,3 +77,19 @@ def test_progress_is_reported_per_article():
     run_stages(Corpus(_arts("a", "b")), [Upper(), Count()], progress=Rec())
     assert seen == [("start", "upper", 2), ("advance", 1), ("advance", 1), ("finish",), ("start", "count", None),
                     ("finish",)]
+
+
+def test_dask_executor_runs_the_same_stage_list():
+    from newsprism.executors import make_executor
+
+    corpus = Corpus(_arts(*[f"text {i}" for i in range(10)], "boom"))
+    run_stages(corpus, [Upper(), Count()], executor=make_executor("dask"))
+    assert [a.text for a in corpus.articles[:10]] == [f"TEXT {i}" for i in range(10)]
+    assert corpus.articles[10].errors and corpus.state["count"] == 10
+
+
+def test_unknown_executor_is_refused():
+    from newsprism.executors import make_executor
+
+    with pytest.raises(ValueError, match="unknown executor"):
+        make_executor("gpu")
