@@ -1,0 +1,78 @@
+"""The dedup stage: marks exact, near and contained copies and groups the copies of one text across outlets."""
+from __future__ import annotations
+
+from typing import Any
+
+from newsprism.dedup.detect import DuplicateFinder, Edge, Params
+from newsprism.dedup.groups import UnionFind, group_id, origin_order
+from newsprism.model import Article
+from newsprism.pipeline import Corpus
+
+_KIND_RANK = {"exact": 0, "near": 1, "contained": 2}
+
+
+class DedupStage:
+    name = "dedup"
+    scope = "corpus"
+    requires = frozenset({"text"})
+    assigns = frozenset({"duplicate_of", "duplicate_kind", "syndication"})
+
+    def __init__(self, params: Params | None = None):
+        self.params = params or Params()
+
+    def __call__(self, corpus: Corpus) -> None:
+        current = [a for a in corpus.articles if a.ok]
+        for a in current:
+            a.duplicate_of = a.duplicate_kind = a.syndication_group = None
+        prior = [a for a in corpus.prior_articles() if a.ok and a.text]
+        assign(prior, current, self.params)
+
+
+def assign(prior: list[Article], current: list[Article], params: Params | None = None) -> list[Edge]:
+    """Set ``duplicate_of``, ``duplicate_kind`` and ``syndication_group`` on ``current``; ``prior`` are articles of
+    earlier runs (already marked, left unchanged). Returns the verified edges found, keyed by index into
+    ``prior + current``."""
+    members: list[Article] = prior + current
+    n_prior = len(prior)
+    finder = DuplicateFinder(params or Params())
+    finder.index_only([finder.fingerprint(i, a.text) for i, a in enumerate(prior)])
+    edges = finder.add_fingerprints([finder.fingerprint(n_prior + j, a.text)
+                                     for j, a in enumerate(current) if a.text.strip()])
+
+    uf = UnionFind()
+    first_in_group: dict[str, int] = {}
+    for i, a in enumerate(prior):
+        if a.syndication_group:
+            uf.union(first_in_group.setdefault(a.syndication_group, i), i)
+    best_edge: dict[int, str] = {}
+    for e in edges:
+        uf.union(e.a, e.b)
+        for k in (e.a, e.b):
+            if k not in best_edge or _KIND_RANK[e.kind] < _KIND_RANK[best_edge[k]]:
+                best_edge[k] = e.kind
+
+    for comp in uf.components().values():
+        if len(comp) < 2 or all(i < n_prior for i in comp):
+            continue
+        comp.sort()
+        group_members = [members[i] for i in comp]
+        origin = comp[origin_order(group_members)[0]]
+        gid = next((members[i].syndication_group for i in comp if i < n_prior and members[i].syndication_group),
+                   None) or group_id(members[origin].id)
+        for i in comp:
+            if i < n_prior:
+                continue
+            a = members[i]
+            a.syndication_group = gid
+            if i == origin:
+                continue
+            kind, _ = finder.relation(i, origin) if i in finder.docs and origin in finder.docs else (None, None)
+            a.duplicate_of = members[origin].id
+            a.duplicate_kind = kind or best_edge.get(i, "near")
+    return edges
+
+
+def pairs(articles: list[Article]) -> list[dict[str, Any]]:
+    """Debug view: every copy with its origin."""
+    return [{"article": a.id, "origin": a.duplicate_of, "kind": a.duplicate_kind, "group": a.syndication_group}
+            for a in articles if a.duplicate_of]
