@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test bench clean browser
+.PHONY: demo test bench clean browser postgres
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,7 +23,14 @@ browser:
 	  apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
 	  echo "chromium could not be installed: the browser tests will skip (and fail in CI)"
 
-test: $(STAMP) browser
+# The store tests run against SQLite and a local PostgreSQL (Debian's package).
+NEWSPRISM_TEST_PG ?= postgresql://newsprism:newsprism@127.0.0.1:5432/newsprism_test
+export NEWSPRISM_TEST_PG
+postgres:
+	@bash scripts/start-postgres.sh || \
+	  echo "PostgreSQL could not be started: its store tests will fail to connect"
+
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 bench: $(STAMP)
