@@ -1,0 +1,267 @@
+"""Claims: numbers with units, money, percentages, durations, dates, places and stated commitments.
+
+Each claim is a span of the article with a kind, a value, a unit, a normalised form (ISO dates resolved against the
+publication date, ISO 8601 durations) and ``about``: the phrase the number measures ("tariffs ... on Chinese imports")
+or the thing a date or duration refers to ("talks").
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from spacy.language import Language
+from spacy.util import registry
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from newsprism.model import Claim
+
+_NUM_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+              "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+              "a": 1, "an": 1, "several": None, "few": None, "dozen": 12}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mln": 1e6, "bln": 1e9, "bn": 1e9,
+          "m": 1e6, "k": 1e3}
+_DURATION_UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
+                   "decade": "Y"}
+_CURRENCY = {"$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "euro": "EUR", "euros": "EUR",
+             "£": "GBP", "pound": "GBP", "pounds": "GBP", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY",
+             "¥": "JPY", "yen": "JPY", "rupee": "INR", "rupees": "INR"}
+_COMMIT_AUX = re.compile(r"\b(will not|won't|will never|will|shall|vow(?:ed|s)? to|pledg(?:ed|es) to|"
+                         r"promis(?:ed|es) to|commit(?:ted|s)? to|is determined to|are determined to)\b", re.I)
+
+
+def _number(text: str) -> float | None:
+    t = text.lower().replace(",", "").strip()
+    m = re.search(r"-?\d+(?:\.\d+)?", t)
+    val: float | None
+    if m:
+        val = float(m.group())
+    else:
+        words = re.findall(r"[a-z]+", t)
+        vals = [_NUM_WORDS.get(w) for w in words if w in _NUM_WORDS]
+        val = float(vals[0]) if vals and vals[0] is not None else None
+        if val is not None and len(vals) > 1 and vals[1] is not None and vals[1] >= 100:
+            val *= vals[1]
+    if val is None:
+        return None
+    for w, f in _SCALE.items():
+        if re.search(rf"(?<![a-z]){re.escape(w)}\b", t):
+            val *= f
+            break
+    return int(val) if val == int(val) else val
+
+
+def _about(ent: SpacySpan) -> str | None:
+    """What a number or duration measures: the noun phrase it sits in, or the thing "of" it ("two days of talks")."""
+    doc = ent.doc
+    root = ent.root
+    # "two days of talks": the object of "of" hanging on the unit
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "on", "for", "in") and c.i >= ent.end:
+            obj = [x for x in c.subtree]
+            if obj:
+                return _clip(doc[c.i + 1: obj[-1].i + 1].text)
+    head = root.head
+    hops = 0
+    while hops < 4 and head is not root:
+        if head.pos_ in ("NOUN", "PROPN") and not (ent.start <= head.i < ent.end):
+            sub = [x.i for x in head.subtree if not (ent.start <= x.i < ent.end)]
+            left = min(sub)
+            if doc[left].dep_ == "det":
+                left += 1
+            return _clip(doc[left: max(sub) + 1].text)
+        if head.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                sub = list(subj.subtree)
+                return _clip(doc[sub[0].i: sub[-1].i + 1].text + " " + head.lemma_)
+            return head.lemma_
+        root, head = head, head.head
+        hops += 1
+    return None
+
+
+def _clip(s: str, n: int = 120) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n].rsplit(" ", 1)[0] + " …"
+
+
+def _sentence(ent) -> tuple[int, int]:
+    s = ent.sent
+    return s.start_char, s.end_char
+
+
+def _resolve_date(text: str, published: str | None) -> str | None:
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - dateparser is a dependency
+        return None
+    base = None
+    if published:
+        try:
+            base = datetime.fromisoformat(published.replace("Z", "+00:00")[:19])
+        except ValueError:
+            base = None
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    cleaned = re.sub(r"^(?:the|this|last|on|through|until|till|by|since|in)\s+", "", text.strip(), flags=re.I)
+    if not re.search(r"\d|day|week|month|year|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|"
+                     r"tomorrow", cleaned, re.I):
+        return None
+    if re.search(r"\b(?:days?|weeks?|months?|years?)\b", cleaned, re.I) and not re.search(
+            r"\b(?:ago|last|next|this)\b", text, re.I):
+        return None
+    try:
+        d = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    except Exception:  # noqa: BLE001 - dateparser raises on odd input; the claim stays without a date
+        return None
+    if d is None:
+        return None
+    if re.fullmatch(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", cleaned, re.I):
+        if base is not None and d.month >= base.month and "through" in text.lower() or "until" in text.lower():
+            d = d.replace(year=base.year)
+        return d.strftime("%Y-%m")
+    if re.fullmatch(r"\d{4}", cleaned):
+        return cleaned
+    return d.date().isoformat()
+
+
+def _duration(text: str) -> tuple[float | None, str | None, str | None]:
+    m = re.search(r"(\S+(?:\s+\S+)?)\s+(second|minute|hour|day|week|month|year|decade)s?\b", text, re.I)
+    if not m:
+        return None, None, None
+    n = _number(m.group(1).split()[-1]) if not re.search(r"\d", m.group(1)) else _number(m.group(1))
+    unit = m.group(2).lower()
+    if n is None:
+        return None, unit, None
+    if unit == "decade":
+        n = n * 10
+    code = _DURATION_UNITS[unit]
+    iso = f"PT{n}{code}" if unit in ("second", "minute", "hour") else f"P{n}{code}"
+    return n, unit, iso
+
+
+def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
+    text = doc.text
+    out: list[Claim] = []
+    ents = list(doc.ents)
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        label = ent.label_
+        start, end = ent.start_char, ent.end_char
+        # "50% to 100%": one range claim
+        if label in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") and i + 1 < len(ents):
+            nxt = ents[i + 1]
+            between = text[end:nxt.start_char]
+            if nxt.label_ == label and re.fullmatch(r"\s*(?:to|-|–|and)\s*", between):
+                lo, hi = _number(ent.text), _number(nxt.text)
+                kind = {"PERCENT": "percent", "MONEY": "money"}.get(label, "number")
+                c = Claim(start, nxt.end_char, text[start:nxt.end_char], kind, value=[lo, hi],
+                          unit="%" if label == "PERCENT" else _unit(ent, nxt.text),
+                          normalized={"min": lo, "max": hi}, about=_about(ent), sentence=_sentence(ent))
+                out.append(c)
+                i += 2
+                continue
+        c = None
+        if label == "PERCENT":
+            v = _number(ent.text)
+            c = Claim(start, end, ent.text, "percent", value=v, unit="%", normalized=v)
+        elif label == "MONEY":
+            v = _number(ent.text)
+            c = Claim(start, end, ent.text, "money", value=v, unit=_unit(ent, ent.text), normalized=v)
+        elif label in ("CARDINAL", "QUANTITY"):
+            v = _number(ent.text)
+            if v is not None and not (ent.end - ent.start == 1 and ent.text.lower() in ("one", "a")):
+                c = Claim(start, end, ent.text, "number", value=v, unit=_unit(ent, ent.text), normalized=v)
+        elif label in ("DATE", "TIME"):
+            n, unit, iso = _duration(ent.text)
+            if iso and not re.search(r"\b(ago|last|next|this|past)\b", ent.text, re.I):
+                c = Claim(start, end, ent.text, "duration", value=n, unit=unit, normalized=iso)
+            else:
+                c = Claim(start, end, ent.text, "date", value=ent.text,
+                          normalized=_resolve_date(_date_text(ent), published))
+        elif label in ("GPE", "LOC", "FAC"):
+            c = Claim(start, end, ent.text, "place", value=ent.text)
+        if c is not None:
+            if c.about is None and c.kind != "place":
+                c.about = _about(ent)
+            c.sentence = _sentence(ent)
+            out.append(c)
+        i += 1
+    out.extend(_commitments(doc))
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+def _date_text(ent: SpacySpan) -> str:
+    """The date words, with "through" or "until" in front kept out of the span but used for the year choice."""
+    return ent.text
+
+
+def _unit(ent: SpacySpan, text: str) -> str | None:
+    low = text.lower()
+    for w, code in _CURRENCY.items():
+        if w in low.split() or (not w.isalpha() and w in low):
+            return code
+    nxt: Token | None = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN":
+        return nxt.lemma_
+    if ent.root.head.pos_ == "NOUN" and ent.root.head.i >= ent.end:
+        return ent.root.head.lemma_
+    return None
+
+
+def _commitments(doc: Doc) -> list[Claim]:
+    """Stated positions: "will not pursue any deal that ...", "vowed to ..." said by or of an actor."""
+    out = []
+    for sent in doc.sents:
+        for m in _COMMIT_AUX.finditer(sent.text):
+            s = sent.start_char + m.start()
+            # the commitment runs from the modal to the end of the clause
+            span = doc.char_span(s, sent.end_char, alignment_mode="expand")
+            if span is None:
+                continue
+            verb = next((t for t in span if t.pos_ == "VERB"), None)
+            if verb is None:
+                continue
+            sub = [x.i for x in verb.subtree if x.i >= span.start]
+            e_tok = max(sub) + 1 if sub else span.end
+            while e_tok > span.start and doc[e_tok - 1].is_punct:
+                e_tok -= 1
+            end = doc[e_tok - 1].idx + len(doc[e_tok - 1].text)
+            if end - s < 12:
+                continue
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            about = " ".join(x.text for x in subj.subtree) if subj is not None else None
+            out.append(Claim(s, end, doc.text[s:end], "commitment", value=doc.text[s:end], about=about,
+                             normalized="negative" if re.match(r"will not|won't|will never", m.group(), re.I)
+                             else "positive", sentence=(sent.start_char, sent.end_char)))
+            break
+    return out
+
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)
+
+
+@Language.factory("newsprism_claims_v1", assigns=["doc._.claims"], requires=["doc.ents", "token.dep"])
+def make_claims(nlp: Language, name: str) -> ClaimsComponent:
+    return ClaimsComponent()
+
+
+class ClaimsComponent:
+    """Set ``doc._.published`` (ISO date) before the component runs to resolve relative dates."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = find_claims(doc, doc._.published)
+        return doc
+
+
+# spaCy forbids dots in factory names; the versioned dotted name lives in the function registry, as spaCy's own do.
+@registry.misc("newsprism.claims.v1")
+def claims_component_v1() -> ClaimsComponent:
+    return ClaimsComponent()

@@ -1,0 +1,390 @@
+"""Quotations: direct, indirect and mixed reported speech, each with its cue, speaker mention and resolved speaker.
+
+How it works, on one parsed document:
+
+1. Quotation marks are paired per paragraph (straight, curly and doubled single marks); a mark left open runs to the
+   end of its paragraph, so one unbalanced mark costs one quote, not the article.
+2. Every cue (a reporting verb from ``cues.txt``, or "according to") yields a quote: the content is the verb's
+   clausal complement or object, or the rest of the sentence for "according to", widened to cover any quotation it
+   cuts into; the speaker is the verb's subject (climbing through "..., saying", "and added", "who said").
+3. A quotation no cue claimed goes to the cue beside it in its paragraph, or continues the previous speaker
+   (`"A," he said. "B."` is one quote, as annotators mark it).
+4. Speakers resolve to actors: pronouns to the last person named outside quotation marks, surnames and "the
+   ministry" through the actors component.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.util import registry
+from spacy.tokens import Doc, Token
+
+from newsprism.model import Entity, Quote, Span
+from newsprism.nlp.actors import mention_index
+from newsprism.nlp.lexicon import PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS
+
+OPEN_MARKS = "“«„"
+CLOSE_MARKS = "”»"
+MIN_STANDALONE_WORDS = 4
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, dict[str, str]]:
+    """Cue lemma -> options, from the shipped ``cues.txt`` (``lemma[ tab key=value ...]``)."""
+    out: dict[str, dict[str, str]] = {}
+    text = resources.files("newsprism.nlp").joinpath("cues.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        opts = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        out[parts[0]] = opts
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Quotation marks
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of quoted passages, marks included; a mark left open runs to the end of its paragraph."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in re.split(r"(\n+)", text):
+        if para and not para.startswith("\n"):
+            spans.extend((s + pos, e + pos) for s, e in _para_quotes(para))
+        pos += len(para)
+    return spans
+
+
+def _para_quotes(p: str) -> list[tuple[int, int]]:
+    out = []
+    i, n = 0, len(p)
+    open_at = -1
+    open_kind = ""
+    while i < n:
+        c = p[i]
+        two = p[i:i + 2]
+        if two == "''" or two == "``":
+            kind, width = "''", 2
+        elif c in OPEN_MARKS or c in CLOSE_MARKS or c == '"':
+            kind, width = c, 1
+        else:
+            i += 1
+            continue
+        if open_at < 0:
+            if c in CLOSE_MARKS:  # a stray closing mark: ignore
+                i += width
+                continue
+            open_at, open_kind = i, kind
+        else:
+            closes = (open_kind in OPEN_MARKS and c in CLOSE_MARKS) or (open_kind == '"' and c in '"”') or \
+                     (open_kind == "''" and kind == "''") or (open_kind in OPEN_MARKS and c == '"')
+            if closes:
+                out.append((open_at, i + width))
+                open_at = -1
+            elif c in OPEN_MARKS or (c == '"' and open_kind != '"'):
+                # a new opening before the old one closed: the old one ran to here
+                end = i
+                while end > open_at and p[end - 1].isspace():
+                    end -= 1
+                out.append((open_at, end))
+                open_at, open_kind = i, kind
+        i += width
+    if open_at >= 0:
+        end = n
+        while end > open_at and p[end - 1].isspace():
+            end -= 1
+        if end - open_at > 1:
+            out.append((open_at, end))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Cues, content, speakers
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    cue: tuple[int, int] | None
+    subj: Token | None
+    cue_token: Token | None
+
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "oprd", "attr")
+_CLIMB = ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp")
+
+
+def _subject(t: Token) -> Token | None:
+    seen = 0
+    cur = t
+    while cur is not None and seen < 4:
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                if c.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":
+                    return cur.head
+                return c
+        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN"):
+            return cur.head
+        if cur.dep_ in _CLIMB and cur.head is not cur:
+            cur = cur.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _agent(t: Token) -> Token | None:
+    for c in t.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _tok_span(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """Char span of tokens [a, b) with edge punctuation (but not quotation marks) trimmed."""
+    while a < b and doc[a].is_punct and not _is_quote_tok(doc[a]) and doc[a].text not in "([":
+        a += 1
+    while b > a and doc[b - 1].is_punct and not _is_quote_tok(doc[b - 1]) and doc[b - 1].text not in ")]":
+        b -= 1
+    if a >= b:
+        return (doc[a].idx, doc[a].idx) if a < len(doc) else (len(doc.text), len(doc.text))
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+
+
+def _is_quote_tok(t: Token) -> bool:
+    return t.text in ('"', "''", "``", "“", "”", "«", "»", "„") or t.tag_ in ("``", "''")
+
+
+def _content_from_children(t: Token) -> tuple[int, int] | None:
+    lex = cue_lexicon().get(t.lemma_.lower(), {})
+    allowed = tuple(lex.get("deps", ",".join(_CONTENT_DEPS)).split(","))
+    toks: list[int] = []
+    for c in t.children:
+        if c.dep_ in allowed:
+            if c.dep_ == "dobj" and t.lemma_.lower() in ("tell", "ask", "warn", "urge", "remind", "assure") and \
+                    any(x.dep_ in ("ccomp", "xcomp") for x in t.children):
+                continue  # the addressee of "told reporters that ..."
+            toks.extend(x.i for x in c.subtree)
+    if not toks:
+        return None
+    return min(toks), max(toks) + 1
+
+
+def _according_to(t: Token) -> tuple[tuple[int, int], Token | None, tuple[int, int]] | None:
+    """For "according to X": (content token range, speaker token, cue token range)."""
+    doc = t.doc
+    if t.lower_ != "according" or t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
+        return None
+    to = doc[t.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None and t.i + 2 < len(doc):
+        pobj = doc[t.i + 2]
+    phrase_end = max([x.i for x in to.subtree] + [t.i + 1]) + 1
+    sent = t.sent
+    a, b = sent.start, sent.end
+    if t.i <= a + 1:  # "According to X, ..."
+        a = phrase_end
+    elif phrase_end >= b - 1 or all(doc[k].is_punct for k in range(phrase_end, b)):
+        b = t.i  # "..., according to X."
+    return (a, b), pobj, (t.i, t.i + 2)
+
+
+def find_quotes(doc: Doc) -> list[Quote]:
+    text = doc.text
+    lex = cue_lexicon()
+    qspans = quotation_spans(text)
+    cands: list[_Cand] = []
+    for t in doc:
+        acc = _according_to(t)
+        if acc is not None:
+            (a, b), spk, (ca, cb) = acc
+            if b > a:
+                s, e = _tok_span(doc, a, b)
+                if e > s:
+                    cands.append(_Cand(s, e, (doc[ca].idx, doc[cb - 1].idx + len(doc[cb - 1].text)), spk, t))
+            continue
+        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lex:
+            continue
+        if t.pos_ == "AUX" and t.dep_ == "aux":
+            continue
+        rng = _content_from_children(t)
+        if rng is None and t.dep_ == "parataxis" and t.head is not t:
+            # '"...," he said.' parsed with the quote as the root: the content is the head minus this clause
+            head = t.head
+            sub = {x.i for x in t.subtree}
+            rest = [x.i for x in head.subtree if x.i not in sub]
+            if rest:
+                before = [i for i in rest if i < t.i]
+                rng = (min(before), max(before) + 1) if before else (min(rest), max(rest) + 1)
+        if rng is None:
+            continue
+        s, e = _tok_span(doc, *rng)
+        if e <= s:
+            continue
+        subj = _subject(t) if t.dep_ != "parataxis" else next((c for c in t.children if c.dep_ in _SUBJ), None)
+        if subj is None:
+            subj = _agent(t)
+        if subj is not None and lex.get(t.lemma_.lower(), {}).get("need_subject") == "1" and subj is None:
+            continue
+        cue_end = t.i + 1
+        for c in t.children:  # "pointed out", "told reporters"
+            if c.dep_ == "prt" and c.i == cue_end:
+                cue_end += 1
+        cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t))
+
+    # widen contents over the quotations they cut into
+    for c in cands:
+        for qs, qe in qspans:
+            if qs < c.end and c.start < qe:
+                c.start, c.end = min(c.start, qs), max(c.end, qe)
+
+    # quotations nobody claimed
+    claimed = [(c.start, c.end) for c in cands]
+    orphans = [(qs, qe) for qs, qe in qspans
+               if not any(s <= qs and qe <= e for s, e in claimed) and len(text[qs:qe].split()) >= MIN_STANDALONE_WORDS]
+    cands.sort(key=lambda c: c.start)
+    for qs, qe in orphans:
+        prev = _previous_in_paragraph(text, cands, qs)
+        if prev is not None and prev.cue is not None and prev.cue[1] <= qs and \
+                _gap_is_reporting(text, prev, qs):
+            prev.end = max(prev.end, qe)  # '"A," he said. "B."': one quote
+            continue
+        near = prev
+        cands.append(_Cand(qs, qe, None, near.subj if near else None, near.cue_token if near else None))
+        cands.sort(key=lambda c: c.start)
+
+    # drop duplicates
+    seen: set[tuple[int, int]] = set()
+    out: list[Quote] = []
+    actors: list[Entity] = doc._.actors or []
+    by_id = {a.id: a for a in actors}
+    midx = mention_index(doc)
+    person_mentions = sorted((s, e, a.id) for a in actors if a.type == "PERSON" for s, e in a.mentions)
+    org_mentions = sorted((s, e, a.id) for a in actors if a.type in ("ORG", "GPE", "NORP") for s, e in a.mentions)
+    for c in cands:
+        if (c.start, c.end) in seen or c.end <= c.start:
+            continue
+        seen.add((c.start, c.end))
+        q = Quote(start=c.start, end=c.end, text=text[c.start:c.end], kind=_kind(text, c.start, c.end, qspans))
+        if c.cue is not None:
+            q.cue = Span(c.cue[0], c.cue[1], text[c.cue[0]:c.cue[1]])
+        if c.subj is not None:
+            _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
+        out.append(q)
+    return out
+
+
+def _previous_in_paragraph(text: str, cands: list[_Cand], pos: int) -> _Cand | None:
+    best = None
+    for c in cands:
+        if c.end <= pos and "\n" not in text[c.end:pos]:
+            if best is None or c.end > best.end:
+                best = c
+    return best
+
+
+def _gap_is_reporting(text: str, prev: _Cand, pos: int) -> bool:
+    """Whether only the reporting clause ("he said.") stands between the previous quote and this one."""
+    gap = text[prev.end:pos]
+    return len(gap.split()) <= 12 and prev.cue is not None and prev.end <= prev.cue[0] < pos
+
+
+def _kind(text: str, s: int, e: int, qspans: list[tuple[int, int]]) -> str:
+    inside = [(a, b) for a, b in qspans if s <= a and b <= e]
+    if not inside:
+        return "indirect"
+    covered = sum(b - a for a, b in inside)
+    return "direct" if covered >= 0.9 * (e - s) else "mixed"
+
+
+def _resolve_speaker(q: Quote, subj: Token, midx, by_id, person_mentions, org_mentions, qspans) -> None:
+    doc = subj.doc
+    text = doc.text
+    hit = midx.get(subj.i)
+    if hit is None:
+        # the mention may be a compound around the head ("Treasury Secretary Scott Bessent")
+        for c in subj.subtree:
+            if c.i in midx and c.dep_ in ("compound", "appos", "poss", "nmod") or (c.i in midx and c.head == subj):
+                hit = midx[c.i]
+                break
+    if hit is not None:
+        eid, (s, e) = hit
+        q.speaker = Span(s, e, text[s:e])
+        _fill_from_entity(q, by_id[eid])
+        return
+    low = subj.lower_
+    q.speaker = Span(subj.idx, subj.idx + len(subj.text), subj.text)
+    if low in PERSON_PRONOUNS or low in ("i",):
+        ref = _last_before(person_mentions, subj.idx, qspans)
+        if ref is not None:
+            _fill_from_entity(q, by_id[ref])
+        return
+    if low in PLURAL_PRONOUNS or low == "it" or low == "we":
+        ref = _last_before(org_mentions, subj.idx, qspans) if low in ("it", "we") else None
+        if ref is not None:
+            _fill_from_entity(q, by_id[ref])
+        return
+    if low in PRONOUNS:
+        return
+    # an unnamed speaker: the noun phrase as written ("a senior official", "the campaign")
+    left = [c for c in subj.lefts if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
+    a = left[0].i if left else subj.i
+    if left and left[0].dep_ == "poss":
+        a = min(x.i for x in left[0].subtree)
+    s, e = doc[a].idx, subj.idx + len(subj.text)
+    q.speaker = Span(s, e, text[s:e])
+    q.speaker_name = " ".join(w for w in text[s:e].split() if w.lower() not in ("the", "a", "an"))
+
+
+def _last_before(mentions, pos: int, qspans) -> str | None:
+    best = None
+    for s, e, eid in mentions:
+        if s >= pos:
+            break
+        if any(a <= s and e <= b for a, b in qspans):
+            continue
+        best = eid
+    return best
+
+
+def _fill_from_entity(q: Quote, ent: Entity) -> None:
+    q.speaker_name = ent.name
+    q.speaker_title = ent.title
+    q.speaker_entity = ent.id
+    q.speaker_affiliation = ent.affiliation
+
+
+if not Doc.has_extension("quotes"):
+    Doc.set_extension("quotes", default=None)
+
+
+@Language.factory("newsprism_quotes_v1", assigns=["doc._.quotes"], requires=["doc._.actors", "token.dep"])
+def make_quotes(nlp: Language, name: str) -> QuotesComponent:
+    return QuotesComponent()
+
+
+class QuotesComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.actors is None:
+            from newsprism.nlp.actors import find_actors
+
+            doc._.actors = find_actors(doc)
+        doc._.quotes = find_quotes(doc)
+        return doc
+
+
+# spaCy forbids dots in factory names; the versioned dotted name lives in the function registry, as spaCy's own do.
+@registry.misc("newsprism.quotes.v1")
+def quotes_component_v1() -> QuotesComponent:
+    return QuotesComponent()
