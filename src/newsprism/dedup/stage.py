@@ -1,10 +1,9 @@
 """The dedup stage: marks exact, near and contained copies and groups the copies of one text across outlets."""
 from __future__ import annotations
 
-from typing import Any
-
-from newsprism.dedup.detect import DuplicateFinder, Edge, Params
+from newsprism.dedup.detect import Edge, Params, classify, find_copies, fingerprint
 from newsprism.dedup.groups import UnionFind, group_id, origin_order
+from newsprism.dedup.similarity import overlap
 from newsprism.model import Article
 from newsprism.pipeline import Corpus
 
@@ -30,14 +29,13 @@ class DedupStage:
 
 def assign(prior: list[Article], current: list[Article], params: Params | None = None) -> list[Edge]:
     """Set ``duplicate_of``, ``duplicate_kind`` and ``syndication_group`` on ``current``; ``prior`` are articles of
-    earlier runs (already marked, left unchanged). Returns the verified edges found, keyed by index into
-    ``prior + current``."""
+    earlier runs (already marked, left unchanged). Returns the verified edges, by position in ``prior + current``."""
+    p = params or Params()
     members: list[Article] = prior + current
     n_prior = len(prior)
-    finder = DuplicateFinder(params or Params())
-    finder.index_only([finder.fingerprint(i, a.text) for i, a in enumerate(prior)])
-    edges = finder.add_fingerprints([finder.fingerprint(n_prior + j, a.text)
-                                     for j, a in enumerate(current) if a.text.strip()])
+    fps = [fingerprint(a.text, p) for a in members]
+    empty = {i for i, a in enumerate(members) if not a.text.strip()}
+    edges = [e for e in find_copies(fps, n_prior, p) if e.a not in empty and e.b not in empty]
 
     uf = UnionFind()
     first_in_group: dict[str, int] = {}
@@ -45,8 +43,10 @@ def assign(prior: list[Article], current: list[Article], params: Params | None =
         if a.syndication_group:
             uf.union(first_in_group.setdefault(a.syndication_group, i), i)
     best_edge: dict[int, str] = {}
+    direct: dict[tuple[int, int], str] = {}
     for e in edges:
         uf.union(e.a, e.b)
+        direct[(e.a, e.b)] = direct[(e.b, e.a)] = e.kind
         for k in (e.a, e.b):
             if k not in best_edge or _KIND_RANK[e.kind] < _KIND_RANK[best_edge[k]]:
                 best_edge[k] = e.kind
@@ -55,8 +55,7 @@ def assign(prior: list[Article], current: list[Article], params: Params | None =
         if len(comp) < 2 or all(i < n_prior for i in comp):
             continue
         comp.sort()
-        group_members = [members[i] for i in comp]
-        origin = comp[origin_order(group_members)[0]]
+        origin = comp[origin_order([members[i] for i in comp])[0]]
         gid = next((members[i].syndication_group for i in comp if i < n_prior and members[i].syndication_group),
                    None) or group_id(members[origin].id)
         for i in comp:
@@ -66,13 +65,10 @@ def assign(prior: list[Article], current: list[Article], params: Params | None =
             a.syndication_group = gid
             if i == origin:
                 continue
-            kind, _ = finder.relation(i, origin) if i in finder.docs and origin in finder.docs else (None, None)
+            kind = direct.get((i, origin))
+            if kind is None:  # linked through another copy: say how it relates to the origin itself
+                fa, fo = fps[i], fps[origin]
+                kind = classify(overlap(fa.shingles, fo.shingles), fa.exact == fo.exact, p)
             a.duplicate_of = members[origin].id
             a.duplicate_kind = kind or best_edge.get(i, "near")
     return edges
-
-
-def pairs(articles: list[Article]) -> list[dict[str, Any]]:
-    """Debug view: every copy with its origin."""
-    return [{"article": a.id, "origin": a.duplicate_of, "kind": a.duplicate_kind, "group": a.syndication_group}
-            for a in articles if a.duplicate_of]
