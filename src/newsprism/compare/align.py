@@ -1,0 +1,320 @@
+"""Fact alignment across the outlets of one story.
+
+Two families of facts come out:
+
+* value facts: claims (numbers, money, percentages, durations, dates, places) of different outlets that measure the
+  same thing (same kind and unit, overlapping context words such as "talks"/"negotiations") are grouped; the group
+  is ``agreed`` when every pair of values is compatible after normalisation, else ``differs``.
+* statement facts: sentences, cut into clauses where a sentence joins separate pieces of information, are matched
+  across outlets by TF-IDF cosine over normalised content words plus shared actors. A clause matched in another
+  outlet is ``agreed``; a clause with no counterpart at all (low best similarity) whose key words no other outlet
+  uses anywhere in the story is ``single-source``. Clauses in between are left out rather than guessed.
+
+Every piece of evidence is a span of an article's text (``article.text[start:end] == text``).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from newsprism.model import Article, Claim
+
+from .actors import ActorIndex
+from .text import Piece, clauses, content_terms, sentences
+from .values import Value, compatible, fallback_claims, value_of
+
+MATCH = 0.42  # statement similarity at or above which two clauses report the same thing (tuned, see benchmarks)
+SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
+MIN_TERMS = 3
+VALUE_KINDS = ("number", "money", "percent", "duration", "date")
+NEAR = 0.36  # best similarity at or above which a clause is never called single-source
+NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|from|across|to)\s+(?:the\s+)?$", re.I)
+_KIND_ORDER = ("percent", "money", "duration", "number", "date", "commitment")
+
+
+@dataclass
+class Unit:
+    article: str
+    outlet: str
+    start: int
+    end: int
+    text: str
+    terms: Counter
+    actors: set[int] = field(default_factory=set)
+    claims: list[tuple[Claim, Value]] = field(default_factory=list)
+    quoted: float = 0.0  # share of the clause inside a quotation
+    speaker: int | None = None
+
+
+@dataclass
+class ClaimRef:
+    unit: Unit
+    claim: Claim
+    value: Value
+    about: set[str]
+
+
+def _span(article: Article, start: int, end: int) -> dict:
+    return {"article": article.id, "start": start, "end": end, "text": article.text[start:end]}
+
+
+def _claims_of(article: Article) -> list[Claim]:
+    cl = [c for c in article.claims if 0 <= c.start < c.end <= len(article.text)]
+    return cl if cl else fallback_claims(article.text)
+
+
+def build_units(article: Article, outlet: str, actors: ActorIndex) -> list[Unit]:
+    text = article.text
+    ents = []
+    for e in article.entities:
+        if e.type in ("PERSON", "ORG", "NORP", "GPE"):
+            k = actors.add(e.name)
+            ents.extend((s, t, k, e.type) for s, t in e.mentions)
+    quotes = [(q.start, q.end, actors.add(q.speaker_name) if q.speaker_name else None) for q in article.quotes]
+    claims = _claims_of(article)
+    units: list[Unit] = []
+    seen_text: set[str] = set()
+    for sent in sentences(text):
+        for p in clauses(text, sent):
+            key = re.sub(r"\s+", " ", p.text)
+            if key in seen_text:  # a body repeated in the page: the same clause counts once
+                continue
+            seen_text.add(key)
+            terms = Counter(content_terms(p.text))
+            u = Unit(article.id, outlet, p.start, p.end, p.text, terms)
+            u.actors = {k for s, t, k, typ in ents if p.start <= s < p.end and typ in ("PERSON", "ORG")}
+            inside = 0
+            for qs, qe, spk in quotes:
+                ov = min(qe, p.end) - max(qs, p.start)
+                if ov > 0:
+                    inside += ov
+                    if spk is not None:
+                        u.speaker = spk
+            u.quoted = inside / max(1, p.end - p.start)
+            for c in claims:
+                if p.start <= c.start < p.end:
+                    u.claims.append((c, value_of(c, text[max(0, c.start - 30):c.start])))
+            if sum(terms.values()) >= MIN_TERMS or u.claims:
+                units.append(u)
+    return units
+
+
+class _Vectors:
+    """TF-IDF over the story's clauses (each clause one document)."""
+
+    def __init__(self, units: list[Unit]):
+        df: Counter = Counter()
+        for u in units:
+            df.update(set(u.terms))
+        n = max(1, len(units))
+        self.idf = {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+        self.vec = []
+        for u in units:
+            v = {t: (1 + math.log(c)) * self.idf[t] for t, c in u.terms.items()}
+            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+            self.vec.append({t: x / norm for t, x in v.items()})
+
+    def cos(self, i: int, j: int) -> float:
+        a, b = self.vec[i], self.vec[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def similarity(vectors: _Vectors, units: list[Unit], i: int, j: int) -> float:
+    """Lexical cosine, raised when the two clauses name the same actors (names are the strongest anchor)."""
+    c = vectors.cos(i, j)
+    a, b = units[i].actors, units[j].actors
+    if a and b:
+        shared = len(a & b)
+        if shared:
+            c = c + (1 - c) * min(0.5, 0.2 * shared)
+    return c
+
+
+def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
+    h = hashlib.sha1(f"{kind}|{sorted(spans)}".encode()).hexdigest()
+    return "f" + h[:10]
+
+
+def _about_terms(ref_claim: Claim, unit: Unit, text: str) -> set[str]:
+    """The words around a value that say what it measures ("days of talks" -> {talk})."""
+    words = set(content_terms(ref_claim.about or ""))
+    lo = max(unit.start, ref_claim.start - 60)
+    hi = min(unit.end, ref_claim.end + 60)
+    words |= set(content_terms(text[lo:ref_claim.start])[-5:]) | set(content_terms(text[ref_claim.end:hi])[:5])
+    words -= set(content_terms(ref_claim.text))
+    return words
+
+
+def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str, str]) -> list[dict]:
+    """Facts for the compared articles of one story (``outlet_by_article`` maps each compared id to its outlet)."""
+    outlets = sorted(set(outlet_by_article.values()))
+    if len(outlets) < 2:
+        return []
+    actors = ActorIndex()
+    units: list[Unit] = []
+    for aid, outlet in outlet_by_article.items():
+        units.extend(build_units(story_articles[aid], outlet, actors))
+    if not units:
+        return []
+    vectors = _Vectors(units)
+    n = len(units)
+    best: list[dict[str, tuple[float, int]]] = [dict() for _ in range(n)]
+    edges: list[tuple[int, int]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if units[i].outlet == units[j].outlet:
+                continue
+            s = similarity(vectors, units, i, j)
+            for x, y in ((i, j), (j, i)):
+                o = units[y].outlet
+                if s > best[x].get(o, (-1.0, -1))[0]:
+                    best[x][o] = (s, y)
+            if s >= MATCH:
+                edges.append((i, j))
+    facts: list[dict] = []
+    facts.extend(_value_facts(units, story_articles, vectors))
+    facts.extend(_statement_facts(units, story_articles, best, outlets, vectors))
+    order = {"differs": 0, "agreed": 1, "single-source": 2}
+    facts.sort(key=lambda f: (order[f["status"]], -len(f["outlets"]), f["_pos"]))
+    for f in facts:
+        f.pop("_pos", None)
+    return facts
+
+
+def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors) -> list[dict]:
+    refs: list[ClaimRef] = []
+    for u in units:
+        art_text = arts[u.article].text
+        for c, v in u.claims:
+            if c.kind == "place" and not _LOCATIVE.search(art_text[max(0, c.start - 12):c.start]):
+                continue  # a country named as a party is an actor, not where something happened
+            if c.kind in VALUE_KINDS or c.kind == "place":
+                refs.append(ClaimRef(u, c, v, _about_terms(c, u, arts[u.article].text)))
+    parent = list(range(len(refs)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def same_thing(a: ClaimRef, b: ClaimRef) -> bool:
+        if a.unit.outlet == b.unit.outlet:
+            return False
+        if a.claim.kind == "place" or b.claim.kind == "place":
+            return a.claim.kind == b.claim.kind and compatible(a.value, b.value) is True
+        if a.claim.kind != b.claim.kind or (a.value.unit or "") != (b.value.unit or ""):
+            return False
+        if a.value.lo is None or b.value.lo is None:
+            if a.claim.kind != "date":
+                return False
+        shared = a.about & b.about
+        return len(shared) >= 1 and len(shared) / max(1, min(len(a.about), len(b.about))) >= 0.2
+
+    for i in range(len(refs)):
+        for j in range(i + 1, len(refs)):
+            if same_thing(refs[i], refs[j]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[ClaimRef]] = defaultdict(list)
+    for i, r in enumerate(refs):
+        groups[find(i)].append(r)
+    facts = []
+    for members in groups.values():
+        by_outlet: dict[str, list[ClaimRef]] = defaultdict(list)
+        for r in members:
+            by_outlet[r.unit.outlet].append(r)
+        if len(by_outlet) < 2:
+            continue
+        kind = members[0].claim.kind
+        clash = any(compatible(a.value, b.value) is False for a in members for b in members
+                    if a.unit.outlet != b.unit.outlet)
+        status = "differs" if clash else "agreed"
+        outlets_ev = {}
+        values = {}
+        for o, rs in sorted(by_outlet.items()):
+            ev = []
+            for r in rs:
+                art = arts[r.unit.article]
+                s, e = r.unit.start, r.unit.end
+                item = _span(art, s, e)
+                item["claim"] = _span(art, r.claim.start, r.claim.end)
+                item["value"] = r.value.describe() or r.claim.text
+                if item not in ev:
+                    ev.append(item)
+            outlets_ev[o] = ev
+            values[o] = sorted({x["value"] for x in ev})
+        about = sorted(set.intersection(*[r.about for r in members]) if len(members) > 1 else members[0].about)
+        label = members[0].claim.about or (" ".join(about[:3]) if about else kind)
+        if status == "differs":
+            text = f"{kind} of {label}: " + " vs ".join(f"{o}: {', '.join(v)}" for o, v in values.items())
+        else:
+            text = f"{kind} of {label}: {next(iter(values.values()))[0]}" if kind != "place" \
+                else f"place: {members[0].claim.text}"
+        spans = [(x["article"], x["claim"]["start"], x["claim"]["end"]) for ev in outlets_ev.values() for x in ev]
+        facts.append({"id": _fact_id(kind, spans), "text": text, "kind": kind, "status": status,
+                      "outlets": outlets_ev, "values": values, "_pos": min(r.claim.start for r in members)})
+    return facts
+
+
+def _statement_facts(units: list[Unit], arts: Mapping[str, Article], best: list[dict], outlets: list[str],
+                     vectors: _Vectors) -> list[dict]:
+    n = len(units)
+    # agreed: clauses linked by mutual best matches at or above MATCH, grouped
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in range(n):
+        for o, (s, j) in best[i].items():
+            if s >= MATCH and best[j].get(units[i].outlet, (0, -1))[1] == i:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
+    # words each outlet uses anywhere in the story, to tell "silent" from "said otherwise"
+    vocab: dict[str, set[str]] = defaultdict(set)
+    for u in units:
+        vocab[u.outlet] |= set(u.terms)
+    facts = []
+    for members in groups.values():
+        mem = [units[i] for i in members]
+        by_outlet: dict[str, list[Unit]] = defaultdict(list)
+        for u in mem:
+            by_outlet[u.outlet].append(u)
+        if len(by_outlet) >= 2:
+            status = "agreed"
+        else:
+            i = members[0]
+            u = units[i]
+            top = max((s for s, _ in best[i].values()), default=0.0)
+            if top >= NEAR:
+                continue  # a near paraphrase elsewhere: too close to call it unreported
+            others = set().union(*(vocab[o] for o in outlets if o != u.outlet))
+            novel = [t for t in u.terms if t not in others]
+            weight = sum(vectors.idf[t] for t in u.terms) or 1.0
+            novelty = sum(vectors.idf[t] for t in novel) / weight
+            if len(novel) < 2 or (novelty < NOVEL and top >= SILENT):
+                continue
+            status = "single-source"
+        kinds = {c.kind for u in mem for c, _ in u.claims}
+        quoted = sum(u.quoted for u in mem) / len(mem)
+        kind = "quote" if quoted >= 0.5 else "statement"
+        if status == "single-source" and kind == "statement":
+            kind = next((k for k in _KIND_ORDER if k in kinds), kind)
+        outlets_ev = {o: [_span(arts[u.article], u.start, u.end) for u in us] for o, us in sorted(by_outlet.items())}
+        first = min(mem, key=lambda u: (u.outlet, u.start))
+        spans = [(u.article, u.start, u.end) for u in mem]
+        facts.append({"id": _fact_id(kind, spans), "text": first.text, "kind": kind, "status": status,
+                      "outlets": outlets_ev, "_pos": first.start})
+    return facts

@@ -1,0 +1,160 @@
+"""Sentence and clause units with offsets, and the word normalisation used to match statements across outlets.
+
+No I/O and no model: the matching has to run on whatever the nlp stage left (which may be little), and be testable
+alone. Offsets are always characters into the article text, so every unit can be shown as evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and an opening
+# capital, digit or quote; or at a line break. Abbreviations that commonly precede a capital are protected.
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "st", "jr", "sr",
+           "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+           "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "mt", "ft", "fig", "approx", "est"}
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
+# Clause breaks inside one sentence that usually join two separate pieces of information.
+_CLAUSE = re.compile(r",\s+(?=(?:with|while|whereas|although|though|but|as well as|and (?:the|a|an|it|they|he|she)"
+                     r"|which|after which)\b)|;\s+")
+
+
+@dataclass(slots=True)
+class Piece:
+    start: int
+    end: int
+    text: str
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str) -> list[Piece]:
+    out: list[Piece] = []
+    pos = 0
+    for m in _END.finditer(text):
+        cut = m.end() if m.group().strip() else m.start()
+        if m.group().startswith("."):
+            word = re.search(r"([\w.]+)$", text[pos:m.start()])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+                continue
+        s, e = _strip(text, pos, cut)
+        if e > s:
+            out.append(Piece(s, e, text[s:e]))
+        pos = m.end()
+    s, e = _strip(text, pos, len(text))
+    if e > s:
+        out.append(Piece(s, e, text[s:e]))
+    return out
+
+
+def clauses(text: str, sent: Piece, min_chars: int = 25) -> list[Piece]:
+    """Split a sentence into clauses that carry separate information; tiny fragments stay with their neighbour."""
+    cuts = [m for m in _CLAUSE.finditer(sent.text)]
+    if not cuts:
+        return [sent]
+    bounds = [0]
+    for m in cuts:
+        if _inside_quote(sent.text, m.start()):
+            continue
+        if m.start() - bounds[-1] >= min_chars and len(sent.text) - m.end() >= min_chars:
+            bounds.append(m.end())
+    out = []
+    for i, b in enumerate(bounds):
+        e = bounds[i + 1] if i + 1 < len(bounds) else len(sent.text)
+        s_abs, e_abs = _strip(text, sent.start + b, sent.start + e)
+        # drop the trailing separator of a non-final clause
+        while e_abs > s_abs and text[e_abs - 1] in ",;":
+            e_abs -= 1
+        if e_abs > s_abs:
+            out.append(Piece(s_abs, e_abs, text[s_abs:e_abs]))
+    return out
+
+
+def _inside_quote(s: str, i: int) -> bool:
+    before = s[:i]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+STOP = frozenset("""a an the and or but if then than that this these those there here of in on at to for from by with
+without about as into onto over under after before during since until while is are was were be been being am do does
+did done has have had having it its it's he she they them their his her him we us our you your i me my not no nor so
+also very just more most less least such can could will would shall should may might must which who whom whose what
+when where why how all any both each few other some own same too only up down out off again further once said says
+say told tell according one ones s t""".split())
+
+# Words news outlets use interchangeably for the same thing; mapped to one concept so lexical matching sees them.
+_CONCEPTS = {
+    "talk": "talk", "negotiation": "talk", "negoti": "talk", "negotiator": "talk", "negotiate": "talk", "discussion": "talk", "discus": "talk",
+    "meeting": "talk", "meet": "talk", "summit": "talk", "dialogue": "talk", "consultation": "talk",
+    "lead": "lead", "led": "lead", "head": "lead", "chair": "lead",
+    "deal": "agreement", "agreement": "agreement", "accord": "agreement", "pact": "agreement", "treaty": "agreement",
+    "consensu": "agreement", "framework": "agreement",
+    "kill": "kill", "dead": "kill", "death": "kill", "die": "kill", "fatal": "kill", "slain": "kill",
+    "injur": "injure", "wound": "injure", "hurt": "injure",
+    "arrest": "arrest", "detain": "arrest", "custody": "arrest", "apprehend": "arrest",
+    "quake": "earthquake", "earthquake": "earthquake", "tremor": "earthquake",
+    "fire": "fire", "blaze": "fire", "inferno": "fire",
+    "shoot": "shoot", "shot": "shoot", "gunman": "shoot", "gunfire": "shoot",
+    "tariff": "tariff", "duty": "tariff", "levy": "tariff",
+    "sign": "sign", "acquire": "buy", "buy": "buy", "purchase": "buy", "acquisition": "buy",
+    "fire_": "dismiss", "sack": "dismiss", "dismis": "dismiss", "oust": "dismiss",
+    "us": "united_states", "u.s": "united_states", "america": "united_states", "washington": "united_states",
+    "china": "china", "chinese": "china", "beijing": "china",
+}
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
+_NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+             "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+             "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to make talks/talk, negotiations/negotiated, leading/lead meet."""
+    w = word.lower().replace("’", "'").rstrip("'").strip(".-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3:
+        return w
+    for suf in ("ations", "ation", "ings", "ing", "ments", "ment", "edly", "ed", "ies", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)] + ("y" if suf == "ies" else "")
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def concept(word: str) -> str:
+    low = word.lower().replace("’", "'")
+    if low in _CONCEPTS:
+        return _CONCEPTS[low]
+    st = stem(low)
+    return _CONCEPTS.get(st, st)
+
+
+def content_terms(text: str) -> list[str]:
+    """Normalised content words of a piece of text (stopwords dropped, concepts merged)."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        low = w.lower()
+        if w in ("US", "U.S", "U.S.", "USA"):
+            out.append("united_states")
+            continue
+        if low in STOP or low in _NUMWORDS or (len(low) < 3 and not low.isdigit() and low not in ("us", "u.s")):
+            continue
+        if low[0].isdigit():
+            continue  # numbers are compared as claims, after normalisation, not as words
+        out.append(concept(w))
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

@@ -1,0 +1,217 @@
+"""Claim values normalised for comparison: two outlets agree on a value when the normalised values are compatible.
+
+The nlp stage fills ``Claim.normalized``; its shape is not guaranteed (a number, an ISO date or duration, a dict), so
+everything here also re-reads the claim's own text. When an article carries no claims at all (nlp did not run or
+found none), ``fallback_claims`` finds the plainest values (percentages, money, counts with a unit, durations,
+months and weekdays) so a story can still be compared.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from newsprism.model import Claim
+
+from .text import _NUMWORDS, sentences
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
+          "trillion": 1e12, "tn": 1e12, "k": 1e3}
+_DUR_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "night": 1, "week": 7,
+              "fortnight": 14, "month": 30.4, "year": 365.25, "decade": 3652.5}
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR",
+             "£": "GBP", "gbp": "GBP", "pound": "GBP", "¥": "CNY", "yuan": "CNY", "rmb": "CNY", "yen": "JPY",
+             "rupee": "INR"}
+
+
+@dataclass(slots=True, frozen=True)
+class Value:
+    """``lo``/``hi`` bound a numeric value (equal for an exact one); ``label`` carries dates, places, text."""
+
+    kind: str
+    unit: str | None = None
+    lo: float | None = None
+    hi: float | None = None
+    label: str | None = None
+    approx: bool = False
+
+    def describe(self) -> str:
+        if self.lo is None:
+            return self.label or ""
+        num = _fmt(self.lo) if self.lo == self.hi else f"{_fmt(self.lo)}–{_fmt(self.hi)}"
+        return f"{num} {self.unit}" if self.unit else num
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.3g}"
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUMWORD = "|".join(sorted(_NUMWORDS, key=len, reverse=True))
+_NUM_ANY = re.compile(rf"({_NUM})|\b({_NUMWORD})(?:[\s-]+({_NUMWORD}))?\b", re.I)
+
+
+def parse_numbers(text: str) -> list[float]:
+    out = []
+    for m in _NUM_ANY.finditer(text):
+        if m.group(1):
+            x = float(m.group(1).replace(",", ""))
+        else:
+            x = float(_NUMWORDS[m.group(2).lower()])
+            if m.group(3):
+                y = _NUMWORDS[m.group(3).lower()]
+                x = x * y if y == 100 else x + y
+        tail = text[m.end():m.end() + 12].lower()
+        sm = re.match(r"\s*-?\s*(thousand|million|billion|trillion|mn|bn|tn|m|b|k)\b", tail)
+        if sm:
+            x *= _SCALE[sm.group(1)]
+        out.append(x)
+    return out
+
+
+def _approx(text: str) -> tuple[bool, str | None]:
+    low = text.lower()
+    if re.search(r"\b(at least|more than|over|above|upwards of|in excess of|no fewer than)\b", low):
+        return True, "min"
+    if re.search(r"\b(at most|less than|fewer than|under|below|up to|no more than)\b", low):
+        return True, "max"
+    if re.search(r"\b(about|around|approximately|nearly|almost|roughly|some|an estimated|estimated|close to)\b", low):
+        return True, None
+    return False, None
+
+
+def value_of(claim: Claim, context: str = "") -> Value:
+    """Normalise a claim; ``context`` is a few characters before it (for "at least", "about")."""
+    kind = (claim.kind or "").lower()
+    text = claim.text
+    low = text.lower()
+    approx, bound = _approx(context[-25:] + " " + text)
+    if kind == "duration" and re.search(r"\bover\s*$", context[-25:].lower()) and "over" not in low:
+        approx, bound = False, None  # "continue over four days": across, not "more than"
+    if kind in ("place", "commitment"):
+        label = str(claim.normalized or claim.value or text).strip().lower()
+        return Value(kind, label=label)
+    if kind == "date":
+        return Value(kind, label=_date_label(claim))
+    nums = _normalized_numbers(claim.normalized, kind) or parse_numbers(text)
+    if not nums and claim.value is not None:
+        try:
+            nums = [float(claim.value)]
+        except (TypeError, ValueError):
+            nums = []
+    unit = _unit(kind, low, claim.unit)
+    if kind == "duration" and nums and unit and unit.startswith("day:"):
+        factor = _DUR_UNITS[unit.split(":", 1)[1]]
+        nums = [n * factor for n in nums]
+        unit = "days"
+    if not nums:
+        return Value(kind, unit=unit, label=low)
+    lo, hi = min(nums), max(nums)
+    if bound == "min":
+        hi = float("inf")
+    elif bound == "max":
+        lo = 0.0
+    return Value(kind, unit=unit, lo=lo, hi=hi, approx=approx)
+
+
+def _normalized_numbers(norm: Any, kind: str) -> list[float]:
+    if isinstance(norm, bool) or norm is None:
+        return []
+    if isinstance(norm, (int, float)):
+        return [float(norm)] if kind != "duration" else []  # a bare duration number has an unknown unit
+    if isinstance(norm, (list, tuple)) and norm and all(isinstance(x, (int, float)) for x in norm):
+        return [float(x) for x in norm]
+    if isinstance(norm, dict):
+        for key in ("days", "value", "amount"):
+            if isinstance(norm.get(key), (int, float)):
+                return [float(norm[key])] if kind != "duration" or key == "days" else []
+    if isinstance(norm, str) and kind == "duration":
+        m = re.fullmatch(r"P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?", norm)
+        if m and any(m.groups()):
+            y, mo, w, d = (float(g or 0) for g in m.groups())
+            return [y * 365.25 + mo * 30.4 + w * 7 + d]
+    return []
+
+
+def _unit(kind: str, low: str, given: str | None) -> str | None:
+    if kind == "percent" or "%" in low or "percent" in low or "per cent" in low:
+        return "%"
+    if kind == "duration":
+        for u in _DUR_UNITS:
+            if re.search(rf"\b{u}s?\b", low):
+                return f"day:{u}"
+        return given
+    if kind == "money":
+        for sym, code in _CURRENCY.items():
+            if (sym in low if not sym.isalpha() else re.search(rf"\b{sym}s?\b", low)):
+                return code
+        return given or "money"
+    return given
+
+
+def _date_label(claim: Claim) -> str:
+    norm = claim.normalized
+    if isinstance(norm, str) and re.match(r"\d{4}-\d{2}(-\d{2})?", norm):
+        return norm[:10]
+    low = claim.text.lower()
+    for d in _WEEKDAYS:
+        if d in low:
+            return d
+    for i, mth in enumerate(_MONTHS):
+        if re.search(rf"\b{mth}\b", low):
+            day = re.search(r"\b(\d{1,2})\b", low)
+            year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", low)
+            return "-".join(x for x in (year.group(1) if year else "", f"{i + 1:02d}",
+                                        f"{int(day.group(1)):02d}" if day else "") if x) or mth
+    year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", low)
+    return year.group(1) if year else low.strip()
+
+
+def compatible(a: Value, b: Value) -> bool | None:
+    """True when both can be true of the same thing, False when they cannot, None when not comparable."""
+    if a.kind != b.kind and {a.kind, b.kind} - {"number", "money", "percent"}:
+        return None
+    if a.lo is not None and b.lo is not None:
+        if a.unit and b.unit and a.unit != b.unit:
+            return None
+        tol = 0.1 if (a.approx or b.approx) else 0.02
+        lo_a, hi_a = a.lo * (1 - tol), (a.hi * (1 + tol) if a.hi != float("inf") else a.hi)
+        return not (hi_a < b.lo or b.hi < lo_a)
+    if a.label and b.label:
+        la, lb = a.label, b.label
+        if a.kind == "date":
+            # 2025-09 is compatible with 2025-09-14; a weekday name is comparable only with a weekday name
+            if bool(re.match(r"\d{4}", la)) != bool(re.match(r"\d{4}", lb)):
+                return None
+            return la.startswith(lb) or lb.startswith(la) or la.endswith(lb) or lb.endswith(la)
+        return la == lb or la in lb or lb in la
+    return None
+
+
+# ---------------------------------------------------------------- fallback value finder (used only without claims)
+_FALLBACK = re.compile(
+    rf"(?P<percent>(?:{_NUM}\s*(?:%|percent|per cent))(?:\s*(?:to|-|–)\s*{_NUM}\s*(?:%|percent|per cent))?)"
+    rf"|(?P<money>(?:US\$|\$|€|£)\s?{_NUM}(?:\s?(?:million|billion|trillion|bn|mn|m)\b)?)"
+    rf"|(?P<duration>\b(?:{_NUM}|{_NUMWORD}|a|an)[\s-]+(?:(?:straight|consecutive|more)\s+)?"
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)\b(?![\s-]+old))"
+    rf"|(?P<date>\b(?:{'|'.join(m.title() for m in _MONTHS)})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\b"
+    rf"|\b(?:{'|'.join(d.title() for d in _WEEKDAYS)})\b)"
+    rf"|(?P<number>\b{_NUM}(?:\s?(?:million|billion|thousand))?\b)", re.I)
+
+
+def fallback_claims(text: str) -> list[Claim]:
+    out = []
+    sents = sentences(text)
+    for m in _FALLBACK.finditer(text):
+        kind = m.lastgroup or "number"
+        s, e = m.span()
+        if kind == "number" and re.fullmatch(r"(1[89]\d\d|20\d\d)", m.group()):
+            kind = "date"
+        if kind == "date" and m.group() in ("May", "March") and not re.search(r"\d", m.group()):
+            continue  # too often a verb or a name
+        sent = next(((p.start, p.end) for p in sents if p.start <= s < p.end), None)
+        out.append(Claim(s, e, text[s:e], kind, sentence=sent))
+    return out
