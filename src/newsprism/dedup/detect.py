@@ -35,7 +35,7 @@ from newsprism.dedup.similarity import Overlap, overlap
 class Params:
     shingle_size: int = SHINGLE_SIZE
     num_perm: int = NUM_PERM
-    bands: int = 32
+    bands: int = 16
     near_jaccard: float = 0.5  # at or above (after the furniture discount): a near copy
     contained: float = 0.5  # share of the smaller text's shingles found in the larger one: a contained copy
     min_coverage: float = 0.1  # ... as long as the smaller text is at least this share of the larger one
@@ -43,6 +43,9 @@ class Params:
     anchor_rate: int = 8  # one shingle in this many is an anchor
     min_anchors: int = 2  # shared anchors that make a containment candidate
     max_posting: int = 100  # an anchor in more texts than this is ignored for candidates (too common to be evidence)
+    anchor_share: float = 0.25  # ... and at least this share of the smaller text's content anchors
+    discount_floor: float = 0.25  # pairs sharing less than this raw share are not worth the furniture discount
+    lsh_floor: float = 0.3  # LSH candidates whose signatures agree less than this are not verified
     strict_jaccard: float = 0.7  # first pass: pairs surely copies, to tell furniture from a widely copied text
     boiler_groups: int = 5  # an anchor in texts of at least this many first-pass groups is furniture
 
@@ -88,7 +91,8 @@ def classify(ov: Overlap, same_exact: bool, p: Params) -> str | None:
 
 
 def _pairs_from_buckets(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> np.ndarray:
-    """All (i, j), i < j, of docs sharing a key, as int64 codes i * 2**32 + j (with repeats: one per shared key)."""
+    """All (i, j), i < j, of docs sharing a key, as int64 codes i * 2**32 + j (with repeats: one per shared key).
+    Vectorised per bucket size: buckets of one size are stacked into a matrix and paired column by column."""
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort((docs, keys))
@@ -96,18 +100,37 @@ def _pairs_from_buckets(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> 
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
     out = []
-    for s, n in zip(starts[(sizes >= 2) & (sizes <= max_bucket)], sizes[(sizes >= 2) & (sizes <= max_bucket)]):
-        d = docs[s:s + n]
+    for n in np.unique(sizes[(sizes >= 2) & (sizes <= max_bucket)]).tolist():
+        st = starts[sizes == n]
+        mat = docs[st[:, None] + np.arange(n)[None, :]]
         i, j = np.triu_indices(n, 1)
-        a, b = d[i], d[j]
+        a, b = mat[:, i].ravel(), mat[:, j].ravel()
         keep = a != b
         out.append(a[keep] * (1 << 32) + b[keep])
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _band_keys(sigs: np.ndarray, bands: int) -> np.ndarray:
+    """One uint64 key per (text, band): the band's rows mixed together, band number included."""
+    n, perm = sigs.shape
+    rows = perm // bands
+    s = sigs[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        h = np.arange(1, bands + 1, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+        for r in range(rows):
+            h = (h ^ s[:, :, r]) * np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+    return h
+
+
 def find_copies(fps: Sequence[Fingerprint], first_new: int = 0, params: Params | None = None,
-                hasher: MinHasher | None = None) -> list[Edge]:
-    """Verified copy edges among ``fps`` that involve at least one text at or after ``first_new``."""
+                hasher: MinHasher | None = None, lsh: str = "numpy") -> list[Edge]:
+    """Verified copy edges among ``fps`` that involve at least one text at or after ``first_new``.
+
+    Candidate pairs are verified best first, and a pair whose texts are already joined through verified copies is
+    not verified again, so a text copied a hundred times costs about a hundred verifications, not five thousand.
+    ``lsh="datasketch"`` queries a datasketch ``MinHashLSH`` instead of the equivalent vectorised banding.
+    """
     p = params or Params()
     n = len(fps)
     if n < 2:
@@ -116,70 +139,89 @@ def find_copies(fps: Sequence[Fingerprint], first_new: int = 0, params: Params |
     todo = [i for i, fp in enumerate(fps) if fp.sig is None]
     if todo:
         sigs = hasher.signatures([fps[i].shingles for i in todo])
-        for i, s in zip(todo, sigs):
-            fps[i].sig = s
-    long_enough = [i for i, fp in enumerate(fps) if len(fp.shingles) >= p.min_shingles]
+        for i, s_ in zip(todo, sigs):
+            fps[i].sig = s_
+    sig = np.stack([fp.sig for fp in fps])
+    big = np.fromiter((len(fp.shingles) >= p.min_shingles for fp in fps), dtype=bool, count=n)
+    long_enough = np.flatnonzero(big)
 
-    codes = []
-    # exact keys
-    by_exact: dict[str, list[int]] = {}
+    def new_only(codes: np.ndarray) -> np.ndarray:
+        return codes[(codes & 0xFFFFFFFF) >= first_new]
+
+    # exact keys: joined without verification
+    final = UnionFind()
+    edges: list[Edge] = []
+    by_exact: dict[str, int] = {}
     for i, fp in enumerate(fps):
-        by_exact.setdefault(fp.exact, []).append(i)
-    for ids in by_exact.values():
-        if len(ids) > 1:
-            first = ids[0]
-            codes.append(np.array([first * (1 << 32) + j for j in ids[1:]], dtype=np.int64))
-    # MinHash LSH: near copies
-    lsh = LSHIndex(p.num_perm, p.bands)
-    lsh.insert_many((i, fps[i].sig) for i in long_enough)
-    lsh_pairs = []
-    for j in long_enough:
-        if j < first_new:
-            continue
-        for i in lsh.query(fps[j].sig):
-            if i != j and (i < first_new or i < j):
-                lsh_pairs.append(min(i, j) * (1 << 32) + max(i, j))
-    codes.append(np.array(lsh_pairs, dtype=np.int64))
-    sure = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
-    sure = sure[(sure & 0xFFFFFFFF) >= first_new]
+        first = by_exact.setdefault(fp.exact, i)
+        if first != i and i >= first_new:
+            final.union(first, i)
+            k = len(fp.shingles)
+            edges.append(Edge(first, i, "exact", Overlap(k, k, k)))
 
-    # anchors of all texts, by text
-    a_keys = np.concatenate([fps[i].anchors for i in long_enough]) if long_enough else np.zeros(0, np.uint64)
-    a_docs = np.concatenate([np.full(len(fps[i].anchors), i, dtype=np.int64) for i in long_enough]) \
-        if long_enough else np.zeros(0, np.int64)
+    # MinHash LSH candidates, with the signature estimate of their Jaccard
+    if lsh == "datasketch":
+        index = LSHIndex(p.num_perm, p.bands)
+        index.insert_many((int(i), sig[i]) for i in long_enough)
+        found = [min(i, j) * (1 << 32) + max(i, j) for j in long_enough.tolist() if j >= first_new
+                 for i in index.query(sig[j]) if i != j]
+        lsh_codes = np.unique(np.array(found, dtype=np.int64))
+    else:
+        keys = _band_keys(sig[long_enough], p.bands)
+        docs = np.repeat(long_enough, p.bands)
+        lsh_codes = np.unique(_pairs_from_buckets(keys.ravel(), docs, p.max_posting * 10))
+    lsh_codes = new_only(lsh_codes)
+    la, lb = lsh_codes >> 32, lsh_codes & 0xFFFFFFFF
+    est = (sig[la] == sig[lb]).mean(axis=1) if len(lsh_codes) else np.zeros(0)
 
-    # first pass over exact and LSH candidates: pairs surely copies, to tell furniture anchors
-    verified: dict[int, Overlap] = {}
-    uf = UnionFind()
-    for code in sure.tolist():
-        a, b = code >> 32, code & 0xFFFFFFFF
-        ov = verified[code] = overlap(fps[a].shingles, fps[b].shingles)
-        if fps[a].exact == fps[b].exact or (min(ov.size_a, ov.size_b) >= p.min_shingles
-                                            and ov.jaccard >= p.strict_jaccard):
-            uf.union(a, b)
-    boiler = _furniture(a_keys, a_docs, uf, p)
+    # furniture: anchors spread over many groups of surely-copied texts (signature estimate >= strict_jaccard)
+    a_keys = np.concatenate([fps[i].anchors for i in long_enough]) if len(long_enough) else np.zeros(0, np.uint64)
+    a_docs = np.repeat(long_enough, [len(fps[i].anchors) for i in long_enough]) if len(long_enough) \
+        else np.zeros(0, np.int64)
+    first_pass = UnionFind()
+    for a, b in zip(la[est >= p.strict_jaccard].tolist(), lb[est >= p.strict_jaccard].tolist()):
+        first_pass.union(a, b)
+    for e in edges:
+        first_pass.union(e.a, e.b)
+    boiler = _furniture(a_keys, a_docs, first_pass, p)
 
-    # anchors that are not furniture: contained copies
+    # anchor candidates from content anchors, kept when they share a fair part of the smaller text's anchors
+    n_anchors = np.fromiter((len(fp.anchors) for fp in fps), dtype=np.int64, count=n)
     if boiler is not None and len(a_keys):
         content = ~np.isin(a_keys, boiler)
         a_keys, a_docs = a_keys[content], a_docs[content]
-    shared = _pairs_from_buckets(a_keys, a_docs, p.max_posting)
+        n_anchors = np.bincount(a_docs, minlength=n)
+    shared = new_only(_pairs_from_buckets(a_keys, a_docs, p.max_posting))
     if len(shared):
-        uniq, counts = np.unique(shared, return_counts=True)
-        uniq = uniq[(counts >= p.min_anchors) & ((uniq & 0xFFFFFFFF) >= first_new)]
-        for code in uniq.tolist():
-            if code not in verified:
-                a, b = code >> 32, code & 0xFFFFFFFF
-                verified[code] = overlap(fps[a].shingles, fps[b].shingles)
+        codes, counts = np.unique(shared, return_counts=True)
+        ca, cb = codes >> 32, codes & 0xFFFFFFFF
+        share = counts / np.maximum(1, np.minimum(n_anchors[ca], n_anchors[cb]))
+        ok = (counts >= p.min_anchors) & (share >= p.anchor_share)
+        codes, share = codes[ok], share[ok]
+    else:
+        codes, share = np.zeros(0, np.int64), np.zeros(0)
 
-    edges = []
-    for code, ov in verified.items():
+    # verify best first; skip pairs already joined
+    lsh_ok = est >= p.lsh_floor
+    all_codes = np.concatenate([lsh_codes[lsh_ok], codes])
+    score = np.concatenate([est[lsh_ok], share])
+    order = np.argsort(-score, kind="stable")
+    seen: set[int] = set()
+    boiler_share: dict[int, float] = {}
+    for code in all_codes[order].tolist():
+        if code in seen:
+            continue
+        seen.add(code)
         a, b = code >> 32, code & 0xFFFFFFFF
-        same = fps[a].exact == fps[b].exact
-        if boiler is not None and not same and ov.common:
-            ov = _discount(fps[a], fps[b], ov, boiler)
-        kind = classify(ov, same, p)
+        if final.find(a) == final.find(b):
+            continue
+        ov = overlap(fps[a].shingles, fps[b].shingles)
+        if boiler is not None and ov.containment >= p.discount_floor:
+            # furniture taken out can raise the share (a wrapped copy) or lower it (two pages of one site)
+            ov = _discount(fps[a], fps[b], ov, boiler, boiler_share, a, b)
+        kind = classify(ov, False, p)
         if kind:
+            final.union(a, b)
             edges.append(Edge(a, b, kind, ov))
     edges.sort(key=lambda e: (e.a, e.b))
     return edges
@@ -204,20 +246,22 @@ def _furniture(keys: np.ndarray, docs: np.ndarray, uf: UnionFind, p: Params) -> 
     return boiler if len(boiler) else None
 
 
-def _discount(fa: Fingerprint, fb: Fingerprint, ov: Overlap, boiler: np.ndarray) -> Overlap:
+def _discount(fa: Fingerprint, fb: Fingerprint, ov: Overlap, boiler: np.ndarray, cache: dict[int, float],
+              ia: int, ib: int) -> Overlap:
     """The overlap with furniture taken out, estimated from the anchors (a 1/anchor_rate sample)."""
     def share(anchors: np.ndarray) -> float:
-        if len(anchors) == 0:
-            return 0.0
-        return float(np.isin(anchors, boiler, assume_unique=True).mean())
+        return float(np.isin(anchors, boiler, assume_unique=True).mean()) if len(anchors) else 0.0
 
     common_anchors = np.intersect1d(fa.anchors, fb.anchors, assume_unique=True)
     fc = share(common_anchors)
-    if fc == 0.0:
+    if ia not in cache:
+        cache[ia] = share(fa.anchors)
+    if ib not in cache:
+        cache[ib] = share(fb.anchors)
+    if fc == 0.0 and cache[ia] == 0.0 and cache[ib] == 0.0:
         return ov
-    fa_share, fb_share = share(fa.anchors), share(fb.anchors)
-    size_a = max(1, round(ov.size_a * (1 - fa_share)))
-    size_b = max(1, round(ov.size_b * (1 - fb_share)))
+    size_a = max(1, round(ov.size_a * (1 - cache[ia])))
+    size_b = max(1, round(ov.size_b * (1 - cache[ib])))
     common = min(round(ov.common * (1 - fc)), size_a, size_b)
     return Overlap(size_a, size_b, common)
 

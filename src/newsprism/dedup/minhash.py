@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-NUM_PERM = 64
+NUM_PERM = 32
 _EMPTY = np.uint32(0xFFFFFFFF)
 _CHUNK_CELLS = 2_000_000  # shingles x permutations per matrix op: bounds temporary memory to ~16 MB
 
@@ -80,7 +80,7 @@ class LSHIndex:
     exact Jaccard afterwards, so a loose net costs only time).
     """
 
-    def __init__(self, num_perm: int = NUM_PERM, bands: int = 32, seed: int = 1):
+    def __init__(self, num_perm: int = NUM_PERM, bands: int = 16, seed: int = 1):
         if num_perm % bands:
             raise ValueError("num_perm must be a multiple of bands")
         self.seed = seed
