@@ -57,6 +57,7 @@ class ClaimRef:
     claim: Claim
     value: Value
     about: set[str]
+    wide: set[str] = field(default_factory=set)
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -142,14 +143,13 @@ def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
     return "f" + h[:10]
 
 
-def _about_terms(ref_claim: Claim, unit: Unit, text: str) -> set[str]:
-    """The words around a value that say what it measures ("days of talks" -> {talk})."""
-    words = set(content_terms(ref_claim.about or ""))
-    lo = max(unit.start, ref_claim.start - 60)
-    hi = min(unit.end, ref_claim.end + 60)
-    words |= set(content_terms(text[lo:ref_claim.start])[-5:]) | set(content_terms(text[ref_claim.end:hi])[:5])
-    words -= set(content_terms(ref_claim.text))
-    return words
+def _about_terms(ref_claim: Claim, unit: Unit, text: str) -> tuple[set[str], set[str]]:
+    """What a value measures: (near, wide). ``near`` is the three content words either side of the value within its
+    clause ("two days of talks" -> talk); ``wide`` adds the nlp stage's ``about`` phrase and the whole clause."""
+    before = content_terms(text[unit.start:ref_claim.start])[-3:]
+    after = content_terms(text[ref_claim.end:unit.end])[:3]
+    near = (set(before) | set(after) | set(content_terms(ref_claim.about or ""))) - set(content_terms(ref_claim.text))
+    return near, set(unit.terms) - set(content_terms(ref_claim.text))
 
 
 def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str, str]) -> list[dict]:
@@ -178,9 +178,9 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
                     best[x][o] = (s, y)
             if s >= MATCH:
                 edges.append((i, j))
-    facts: list[dict] = []
-    facts.extend(_value_facts(units, story_articles, vectors))
-    facts.extend(_statement_facts(units, story_articles, best, outlets, vectors))
+    value_facts = _value_facts(units, story_articles, vectors)
+    statement_facts = _statement_facts(units, story_articles, best, outlets, vectors)
+    facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
     facts.sort(key=lambda f: (order[f["status"]], -len(f["outlets"]), f["_pos"]))
     for f in facts:
@@ -188,15 +188,89 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     return facts
 
 
+def _clause_keys(f: dict) -> set[tuple[str, int, int]]:
+    return {(ev["article"], ev["start"], ev["end"]) for evs in f["outlets"].values() for ev in evs}
+
+
+def _drop_repeats(statements: list[dict], values: list[dict]) -> list[dict]:
+    """An agreed clause whose value differs between outlets is told by the differs fact; an agreed clause whose
+    value agrees is kept and the value fact's clauses are not repeated."""
+    differs = set().union(*[_clause_keys(f) for f in values if f["status"] == "differs"] or [set()])
+    out = []
+    for f in statements:
+        if f["status"] == "agreed" and _clause_keys(f) & differs:
+            continue
+        out.append(f)
+    return out
+
+
+def _usable(r: ClaimRef) -> bool:
+    v = r.value
+    if r.claim.kind == "date":
+        return bool(v.label)
+    if r.claim.kind == "place":
+        return bool(v.label)
+    return v.lo is not None
+
+
+def _pair_score(a: ClaimRef, b: ClaimRef, sent_sim: float) -> float:
+    """How surely two values of different outlets measure the same thing; 0 when they do not."""
+    if a.unit.outlet == b.unit.outlet or a.claim.kind != b.claim.kind:
+        return 0.0
+    if a.claim.kind == "place":
+        return 1.0 if compatible(a.value, b.value) is True else 0.0
+    if (a.value.unit or "") != (b.value.unit or ""):
+        return 0.0
+    shared = a.about & b.about
+    if not shared:
+        return 0.0
+    wide = len(a.wide & b.wide) / max(1, min(len(a.wide), len(b.wide)))
+    near = len(shared) / max(1, min(len(a.about), len(b.about)))
+    # a bare count needs more context than a duration or an amount: "two catches" in one game and "59 catches" in
+    # a season share their noun but not their sentence
+    if a.claim.kind == "number" and (len(shared) < 2 or sent_sim < SILENT or not a.value.unit):
+        return 0.0
+    if a.claim.kind == "date" and (len(shared) < 2 or sent_sim < (MATCH if "-" not in (a.value.label or "") else NEAR)):
+        return 0.0  # events of one story fall on many days: only dates of clauses that match are compared
+    if a.claim.kind in ("money", "percent") and len(shared) < 2 and sent_sim < SILENT:
+        return 0.0
+    if near < 0.25:
+        return 0.0
+    return near + wide + sent_sim
+
+
 def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors) -> list[dict]:
     refs: list[ClaimRef] = []
+    index = {id(u): i for i, u in enumerate(units)}
     for u in units:
         art_text = arts[u.article].text
         for c, v in u.claims:
             if c.kind == "place" and not _LOCATIVE.search(art_text[max(0, c.start - 12):c.start]):
                 continue  # a country named as a party is an actor, not where something happened
             if c.kind in VALUE_KINDS or c.kind == "place":
-                refs.append(ClaimRef(u, c, v, _about_terms(c, u, arts[u.article].text)))
+                near, wide = _about_terms(c, u, art_text)
+                r = ClaimRef(u, c, v, near)
+                r.wide = wide
+                if _usable(r):
+                    refs.append(r)
+    # mutual best pairs only: each value is paired with at most one value per other outlet, so unrelated numbers
+    # cannot chain into one group
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    scores: dict[tuple[int, int], float] = {}
+    for i, a in enumerate(refs):
+        for j in range(i + 1, len(refs)):
+            b = refs[j]
+            if a.unit.outlet == b.unit.outlet or a.claim.kind != b.claim.kind:
+                continue
+            ui, uj = index[id(a.unit)], index[id(b.unit)]
+            sc = _pair_score(a, b, similarity(vectors, units, ui, uj))
+            if sc <= 0:
+                continue
+            scores[(i, j)] = sc
+            for x, y in ((i, j), (j, i)):
+                key = (x, refs[y].unit.outlet)
+                if sc > best.get(key, (0.0, -1))[0]:
+                    best[key] = (sc, y)
     parent = list(range(len(refs)))
 
     def find(x: int) -> int:
@@ -205,26 +279,21 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
             x = parent[x]
         return x
 
-    def same_thing(a: ClaimRef, b: ClaimRef) -> bool:
-        if a.unit.outlet == b.unit.outlet:
-            return False
-        if a.claim.kind == "place" or b.claim.kind == "place":
-            return a.claim.kind == b.claim.kind and compatible(a.value, b.value) is True
-        if a.claim.kind != b.claim.kind or (a.value.unit or "") != (b.value.unit or ""):
-            return False
-        if a.value.lo is None or b.value.lo is None:
-            if a.claim.kind != "date":
-                return False
-        shared = a.about & b.about
-        return len(shared) >= 1 and len(shared) / max(1, min(len(a.about), len(b.about))) >= 0.2
-
-    for i in range(len(refs)):
-        for j in range(i + 1, len(refs)):
-            if same_thing(refs[i], refs[j]):
-                parent[find(i)] = find(j)
+    outlets_of = {i: {r.unit.outlet} for i, r in enumerate(refs)}
+    paired: list[tuple[int, int]] = []
+    for (i, j), sc in sorted(scores.items(), key=lambda kv: -kv[1]):
+        if best.get((i, refs[j].unit.outlet), (0, -1))[1] != j or best.get((j, refs[i].unit.outlet), (0, -1))[1] != i:
+            continue
+        ri, rj = find(i), find(j)
+        if ri == rj or outlets_of[ri] & outlets_of[rj]:
+            continue  # one value per outlet in a fact: a second value of the same outlet is about something else
+        parent[ri] = rj
+        outlets_of[rj] |= outlets_of.pop(ri)
+        paired.append((i, j))
     groups: dict[int, list[ClaimRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
+    id_of = {id(r): i for i, r in enumerate(refs)}
     facts = []
     for members in groups.values():
         by_outlet: dict[str, list[ClaimRef]] = defaultdict(list)
@@ -233,8 +302,8 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
         if len(by_outlet) < 2:
             continue
         kind = members[0].claim.kind
-        clash = any(compatible(a.value, b.value) is False for a in members for b in members
-                    if a.unit.outlet != b.unit.outlet)
+        clash = any(compatible(refs[i].value, refs[j].value) is False for i, j in paired
+                    if find(i) == find(id_of[id(members[0])]))
         status = "differs" if clash else "agreed"
         outlets_ev = {}
         values = {}
@@ -242,21 +311,21 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
             ev = []
             for r in rs:
                 art = arts[r.unit.article]
-                s, e = r.unit.start, r.unit.end
-                item = _span(art, s, e)
+                item = _span(art, r.unit.start, r.unit.end)
                 item["claim"] = _span(art, r.claim.start, r.claim.end)
                 item["value"] = r.value.describe() or r.claim.text
                 if item not in ev:
                     ev.append(item)
             outlets_ev[o] = ev
-            values[o] = sorted({x["value"] for x in ev})
-        about = sorted(set.intersection(*[r.about for r in members]) if len(members) > 1 else members[0].about)
-        label = members[0].claim.about or (" ".join(about[:3]) if about else kind)
-        if status == "differs":
-            text = f"{kind} of {label}: " + " vs ".join(f"{o}: {', '.join(v)}" for o, v in values.items())
+            values[o] = sorted({x["claim"]["text"] for x in ev})
+        about = next((r.claim.about for r in members if r.claim.about), None)
+        head = f"{kind} of {about}" if about else kind
+        if kind == "place":
+            text = f"place: {members[0].claim.text}"
+        elif status == "differs":
+            text = f"{head}: " + " vs ".join(f"{'; '.join(v)} ({o})" for o, v in values.items())
         else:
-            text = f"{kind} of {label}: {next(iter(values.values()))[0]}" if kind != "place" \
-                else f"place: {members[0].claim.text}"
+            text = f"{head}: {next(iter(values.values()))[0]}"
         spans = [(x["article"], x["claim"]["start"], x["claim"]["end"]) for ev in outlets_ev.values() for x in ev]
         facts.append({"id": _fact_id(kind, spans), "text": text, "kind": kind, "status": status,
                       "outlets": outlets_ev, "values": values, "_pos": min(r.claim.start for r in members)})

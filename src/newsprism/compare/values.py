@@ -96,14 +96,21 @@ def value_of(claim: Claim, context: str = "") -> Value:
         return Value(kind, label=label)
     if kind == "date":
         return Value(kind, label=_date_label(claim))
-    nums = _normalized_numbers(claim.normalized, kind) or parse_numbers(text)
+    nums = _normalized_numbers(claim.normalized, kind)
+    in_days = bool(nums) and kind == "duration"
+    if not nums:
+        nums = parse_numbers(text)
     if not nums and claim.value is not None:
         try:
             nums = [float(claim.value)]
         except (TypeError, ValueError):
             nums = []
+    if "dozen" in low and nums and all(n < 12 for n in nums) and not re.search(r"\d", low):
+        nums = [n * 12 for n in nums]  # "a dozen" read as 1 by the number tagger
     unit = _unit(kind, low, claim.unit)
-    if kind == "duration" and nums and unit and unit.startswith("day:"):
+    if in_days:
+        unit = "days"
+    elif kind == "duration" and nums and unit and unit.startswith("day:"):
         factor = _DUR_UNITS[unit.split(":", 1)[1]]
         nums = [n * factor for n in nums]
         unit = "days"
@@ -125,6 +132,8 @@ def _normalized_numbers(norm: Any, kind: str) -> list[float]:
     if isinstance(norm, (list, tuple)) and norm and all(isinstance(x, (int, float)) for x in norm):
         return [float(x) for x in norm]
     if isinstance(norm, dict):
+        if isinstance(norm.get("min"), (int, float)) and isinstance(norm.get("max"), (int, float)):
+            return [float(norm["min"]), float(norm["max"])]
         for key in ("days", "value", "amount"):
             if isinstance(norm.get(key), (int, float)):
                 return [float(norm[key])] if kind != "duration" or key == "days" else []
@@ -152,22 +161,36 @@ def _unit(kind: str, low: str, given: str | None) -> str | None:
     return given
 
 
-def _date_label(claim: Claim) -> str:
-    norm = claim.normalized
-    if isinstance(norm, str) and re.match(r"\d{4}-\d{2}(-\d{2})?", norm):
-        return norm[:10]
+_RELATIVE = re.compile(r"\b(today|tonight|yesterday|tomorrow|last|next|this|ago|earlier|later|recent|past|coming|"
+                       r"year-old|years? old|p\.?m\.?|a\.?m\.?|weekend|christmas|season|decade|century)\b", re.I)
+
+
+def _date_label(claim: Claim) -> str | None:
+    """An explicit calendar date (ISO prefix) or a weekday name; None for relative or vague expressions, whose
+    resolution depends on a publication date we may not have, and which are not worth comparing."""
     low = claim.text.lower()
+    if _RELATIVE.search(low):
+        return None
+    # a bare small number ("Raj Chohan, 59,") is an age or a count the date tagger took for a date
+    explicit = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", low) or any(re.search(rf"\b{m}\b", low) for m in _MONTHS)
     for d in _WEEKDAYS:
-        if d in low:
-            return d
-    for i, mth in enumerate(_MONTHS):
-        if re.search(rf"\b{mth}\b", low):
-            day = re.search(r"\b(\d{1,2})\b", low)
-            year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", low)
-            return "-".join(x for x in (year.group(1) if year else "", f"{i + 1:02d}",
-                                        f"{int(day.group(1)):02d}" if day else "") if x) or mth
-    year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", low)
-    return year.group(1) if year else low.strip()
+        if re.search(rf"\b{d}\b", low):
+            return d if not explicit else _ymd(low)
+    return _ymd(low) if explicit else None
+
+
+def _ymd(low: str) -> str | None:
+    """"y-m-d" with "?" for what the text does not say: "July 13" -> "?-07-13", "2009" -> "2009-?-?"."""
+    year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", low)
+    month = next((i + 1 for i, m in enumerate(_MONTHS) if re.search(rf"\b{m}\b", low)), None)
+    day = None
+    if month:
+        dm = re.search(rf"\b{_MONTHS[month - 1]}\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+{_MONTHS[month - 1]}\b", low)
+        if dm:
+            day = int(dm.group(1) or dm.group(2))
+    if not year and not month:
+        return None
+    return f"{year.group(1) if year else '?'}-{f'{month:02d}' if month else '?'}-{f'{day:02d}' if day else '?'}"
 
 
 def compatible(a: Value, b: Value) -> bool | None:
@@ -183,10 +206,15 @@ def compatible(a: Value, b: Value) -> bool | None:
     if a.label and b.label:
         la, lb = a.label, b.label
         if a.kind == "date":
-            # 2025-09 is compatible with 2025-09-14; a weekday name is comparable only with a weekday name
-            if bool(re.match(r"\d{4}", la)) != bool(re.match(r"\d{4}", lb)):
+            # components a text leaves out ("?") match anything; a weekday compares only with a weekday
+            if ("-" in la) != ("-" in lb):
                 return None
-            return la.startswith(lb) or lb.startswith(la) or la.endswith(lb) or lb.endswith(la)
+            if "-" not in la:
+                return la == lb
+            pa, pb = la.split("-"), lb.split("-")
+            if not any(x != "?" and y != "?" for x, y in zip(pa, pb)):
+                return None
+            return all(x == y or "?" in (x, y) for x, y in zip(pa, pb))
         return la == lb or la in lb or lb in la
     return None
 

@@ -22,7 +22,10 @@ def voices(arts: Mapping[str, Article], outlet_by_article: Mapping[str, str]) ->
     for aid, outlet in sorted(outlet_by_article.items()):
         art = arts[aid]
         ents = {e.id: e for e in art.entities}
+        attributed = [(q.start, q.end) for q in art.quotes if q.speaker_name or q.speaker]
         for q in art.quotes:
+            if any(s <= q.start and q.end <= e and (s, e) != (q.start, q.end) for s, e in attributed):
+                continue  # a quotation inside a longer attributed quote is the same voice, counted once
             name = q.speaker_name or (q.speaker.text if q.speaker else None)
             if not name:
                 unattributed[outlet] += 1

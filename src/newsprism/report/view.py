@@ -86,6 +86,13 @@ def build(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
                        "share": [{"side": k, "pct": round(100 * v)} for k, v in share.items()
                                  if isinstance(v, (int, float))]})
 
+    timeline = []
+    for t in story.timeline:
+        timeline.append({"date": t.date, "articles": [{"id": x, "anchor": anchors.article(x),
+                                                       "title": (arts[x].title if x in arts else None) or x}
+                                                      for x in t.articles],
+                         "facts": [next((r["text"] for r in rows if r["id"] == fid), fid) for fid in t.facts],
+                         "quotes": [x for x in (link(q, "quote") for q in t.quotes) if x]})
     texts = []
     copies = {c.get("article"): c for c in comp.get("syndicated", [])}
     for aid in members:
@@ -94,14 +101,6 @@ def build(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
                       "url": a.url if a.url and re.match(r"https?://", a.url) else None, "published": a.published,
                       "copy_of": copies.get(aid, {}).get("copy_of"), "segments": segments(a.text, spans[aid])})
 
-    timeline = []
-    for t in story.timeline:
-        timeline.append({"date": t.date, "articles": [{"id": x, "anchor": anchors.article(x),
-                                                       "title": (arts[x].title if x in arts else None) or x}
-                                                      for x in t.articles],
-                         "facts": [next((r["text"] for r in rows if r["id"] == fid), fid) for fid in t.facts],
-                         "quotes": [{**q, "anchor": anchors.span(q.get("article", ""), q.get("start", 0),
-                                                                 q.get("end", 0))} for q in t.quotes]})
     syndication = []
     for g in story.syndication:
         origin = g.get("origin")

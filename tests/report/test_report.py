@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from newsprism.compare import compare_story
+from newsprism.model import TimelineEntry
+from newsprism.report import page_name, render_index, render_story, write_site
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "compare"))
+from compare_helpers import article, story  # noqa: E402
+
+EVIL = "<script>alert('x')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+
+
+def _hostile():
+    ta = (f"Officials met in Geneva for two days of talks. Minister {IMG} Berg said \"{EVIL} is fine\" today. "
+          "The deal cuts tariffs of 25% on steel.")
+    tb = "Officials met in Geneva for four days of talks. The deal cuts tariffs of 25% on steel. Farmers protested against cheap grain imports."
+    a = article("a<1>", f"Daily {EVIL}", ta, claims=[("two days", "duration", "P2D"), ("25%", "percent", 25.0, "%")],
+                quotes=[(f'"{EVIL} is fine"', f"Minister {IMG} Berg", "Freedonia")],
+                title=f"Talks {EVIL}", url="javascript:alert(1)")
+    b = article("b1", "Herald B", tb, claims=[("four days", "duration", "P4D"), ("25%", "percent", 25.0, "%")],
+                title="Talks end", url="https://example.org/talks")
+    s, arts = story(a, b, sid="s/../1", title=f"Geneva {EVIL}")
+    s.comparison = compare_story(s, arts)
+    s.timeline = [TimelineEntry("2025-01-02", ["a<1>"], [s.comparison["facts"][0]["id"]],
+                                [{"article": "a<1>", "start": 0, "end": 9, "text": "Officials", "speaker_name": EVIL}])]
+    s.syndication = [{"origin": "b1", "copies": [{"article": "a<1>", "kind": "near"}]}]
+    return s, arts
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.ids, self.hrefs, self.attrs = [], set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        d = dict(attrs)
+        if "id" in d:
+            self.ids.add(d["id"])
+        if tag == "a" and "href" in d:
+            self.hrefs.append(d["href"])
+        self.attrs.extend(k for k, _ in attrs)
+
+
+def test_html_escapes_hostile_text_and_loads_nothing_external():
+    s, arts = _hostile()
+    html = render_story(s, arts, "html")
+    p = _Collect()
+    p.feed(html)
+    assert "script" not in p.tags and "img" not in p.tags
+    assert not any(a.startswith("on") for a in p.attrs)
+    assert "&lt;script&gt;" in html
+    assert "javascript:" not in html
+    assert not re.search(r"<(link|script|iframe|img)\b", html)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.replace('href="https://example.org/talks"', ""))
+
+
+def test_every_cell_links_to_an_anchor_on_the_page():
+    s, arts = _hostile()
+    html = render_story(s, arts, "html")
+    p = _Collect()
+    p.feed(html)
+    local = [h[1:] for h in p.hrefs if h.startswith("#")]
+    assert local and all(h in p.ids for h in local), set(local) - p.ids
+    # a fact cell's anchor marks exactly its evidence text
+    f = next(f for f in s.comparison["facts"] if f["status"] == "differs")
+    ev = f["outlets"]["Herald B"][0]
+    assert f'id="ev-1-{ev["start"]}-{ev["end"]}"' in html
+    for section in ("facts", "voices", "quotes", "timeline", "syndication", "texts"):
+        assert f'id="{section}"' in html
+
+
+def test_text_md_json_render_the_findings():
+    s, arts = _hostile()
+    text = render_story(s, arts, "text")
+    assert "what differs" in text and "four days" in text and "Farmers protested" in text
+    md = render_story(s, arts, "md")
+    assert "| fact | status |" in md and "<script>" not in md
+    data = json.loads(render_story(s, arts, "json"))
+    assert data["story"] == "s/../1" and data["comparison"]["facts"]
+    with pytest.raises(ValueError):
+        render_story(s, arts, "pdf")
+
+
+def test_site_has_index_and_one_page_per_story(tmp_path):
+    s, arts = _hostile()
+    s2, arts2 = story(article("c1", "C", "Only one outlet wrote this about the weather."), sid="s2", title="Weather")
+    paths = write_site(tmp_path, [s, s2], {**arts, **arts2})
+    names = sorted(p.name for p in paths)
+    assert names == sorted(["index.html", page_name("s/../1"), "s2.html"])
+    assert all(p.parent == tmp_path for p in paths)
+    index = (tmp_path / "index.html").read_text()
+    assert f'href="{page_name("s/../1")}"' in index and 'href="s2.html"' in index
+    assert "&lt;script&gt;" in index and EVIL not in index
+    assert render_index([], {}).count("No stories") == 1
