@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import asdict, dataclass, field
 
 from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, weigh
@@ -21,9 +22,9 @@ from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, weigh
 
 @dataclass
 class Params:
-    threshold: float = 0.30  # combined score an article needs to join a story
-    w_text: float = 0.6
-    w_names: float = 0.4
+    threshold: float = 0.25  # combined score an article needs to join a story
+    w_text: float = 0.5
+    w_names: float = 0.5
     w_title: float = 0.15  # taken from the body weight when both sides have titles
     day_grace: float = 3.0  # days around a story's span with no time penalty
     day_scale: float = 30.0  # e-folding of the time penalty beyond the grace, in days
@@ -33,8 +34,16 @@ class Params:
     max_candidates: int = 25
     posting_cap: int = 300
     refine_rounds: int = 3
-    merge_threshold: float = 0.45
+    merge_threshold: float = 0.40
     name_query: int = 15
+    # Two groups are different events when each has names nearly all its articles carry and the other never
+    # mentions (Rahman vs Thompson as Klitschko's opponent): at least ``contrast_min`` such names in all.
+    contrast_hi: float = 0.6
+    contrast_min: int = 5
+    contrast_rare: float = 0.2  # only names in fewer than this share of all articles count
+    split_min: int = 3  # smallest side of a split
+    doc_conflict: bool = False  # also veto moving one article into a story whose core names it lacks
+    split: bool = True
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> Params:
@@ -65,17 +74,18 @@ class StoryStats:
     n: int = 0
     d0: int | None = None
     d1: int | None = None
+    presence: dict[str, int] = field(default_factory=dict)  # name word -> members that carry it
     posted: set[str] = field(default_factory=set)  # index keys already pointing here
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
         return {"text": r(self.text), "names": r(self.names), "title": r(self.title), "n": self.n,
-                "d0": self.d0, "d1": self.d1}
+                "d0": self.d0, "d1": self.d1, "presence": self.presence}
 
     @classmethod
     def from_state(cls, key: str, d: Mapping) -> StoryStats:
         s = cls(key, dict(d.get("text", {})), dict(d.get("names", {})), dict(d.get("title", {})),
-                n=int(d.get("n", 0)), d0=d.get("d0"), d1=d.get("d1"))
+                n=int(d.get("n", 0)), d0=d.get("d0"), d1=d.get("d1"), presence=dict(d.get("presence", {})))
         s.text2 = _norm2(s.text)
         s.names2 = _norm2(s.names)
         s.title2 = _norm2(s.title)
@@ -210,6 +220,7 @@ class OnlineClusterer:
         st.names2 += _add_into(st.names, doc.names, 1.0)
         st.title2 += _add_into(st.title, doc.title, 1.0)
         st.n += 1
+        _count_into(st.presence, doc.names, 1)
         if doc.day is not None:
             st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
             st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
@@ -226,6 +237,7 @@ class OnlineClusterer:
         st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
         st.n -= 1
+        _count_into(st.presence, doc.names, -1)
         self._set_member(doc.id, None)
         if st.n <= 0:
             self._drop(st.key)
@@ -318,36 +330,81 @@ class OnlineClusterer:
 
     # ---- repair --------------------------------------------------------------------------------------------
     def refine(self, order: Iterable[str] | None = None) -> int:
-        """Move this run's articles to their best story now that the whole batch is known; merge close new stories.
-
-        Returns how many moves and merges were made."""
-        p = self.params
+        """Repair what arrival order did, now that the whole batch is known: move this run's articles to the story
+        that fits them best (each left out of its own story when compared), split stories that hold two events,
+        and merge new stories into close ones. Returns how many changes were made."""
         order = list(order) if order is not None else sorted(self.docs)
         changes = 0
-        for _ in range(p.refine_rounds):
-            moved = 0
-            for doc_id in order:
-                doc = self.docs.get(doc_id)
-                own_key = self.members.get(doc_id)
-                if doc is None or own_key not in self.stories:
-                    continue
-                own = self.stories[own_key]
-                own_s = self.score(doc, own, leave_out=True) if own.n > 1 else -1.0
-                key, s = self.best(doc, exclude=own_key)
-                if key is not None and s >= p.threshold and s > own_s + 1e-6:
-                    self._detach(doc, own)
-                    self._attach(doc, self.stories[key])
-                    moved += 1
-                elif own.n > 1 and own_s < p.threshold:
-                    # It no longer fits the story it joined early on: split it off.
-                    self._detach(doc, own)
-                    self._attach(doc, self.new_story())
-                    moved += 1
-            changes += moved
-            changes += self._merge()
-            if not moved:
+        for _ in range(self.params.refine_rounds):
+            n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
+            changes += n
+            if not n:
                 break
         return changes
+
+    def _reassign(self, order: list[str]) -> int:
+        p = self.params
+        moved = 0
+        for doc_id in order:
+            doc = self.docs.get(doc_id)
+            own_key = self.members.get(doc_id)
+            if doc is None or own_key not in self.stories:
+                continue
+            own = self.stories[own_key]
+            own_s = self.score(doc, own, leave_out=True) if own.n > 1 else -1.0
+            key, s = self.best(doc, exclude=own_key)
+            if key is not None and s >= p.threshold and s > own_s + 1e-6 and not self._conflict_doc(doc, key):
+                self._detach(doc, own)
+                self._attach(doc, self.stories[key])
+                moved += 1
+            elif own.n > 1 and own_s < p.threshold:
+                # It no longer fits the story it joined early on: split it off.
+                self._detach(doc, own)
+                self._attach(doc, self.new_story())
+                moved += 1
+        return moved
+
+    def _conflict_doc(self, doc: Doc, key: str) -> bool:
+        st = self.stories[key]
+        if not self.params.doc_conflict or st.n < self.params.split_min:
+            return False
+        return self.contrast({w: 1 for w in doc.names}, 1, st.presence, st.n, one_sided=True) > 0
+
+    def contrast(self, pa: Mapping[str, int], na: int, pb: Mapping[str, int], nb: int,
+                 one_sided: bool = False) -> int:
+        """How many rare names one group nearly always carries and the other never does (both directions)."""
+        p = self.params
+        rare = p.contrast_rare * max(1, self.name_df.n)
+        total = 0
+        sides = ((pb, nb, pa),) if one_sided else ((pa, na, pb), (pb, nb, pa))
+        for x, nx, y in sides:
+            for w, c in x.items():
+                if c >= p.contrast_hi * nx and w not in y and self.name_df.df.get(w, 0) < rare:
+                    total += 1
+        return total
+
+    def _split(self) -> int:
+        p = self.params
+        splits = 0
+        for key in sorted(self._fresh):
+            st = self.stories.get(key)
+            if st is None or st.n < 2 * p.split_min:
+                continue
+            ids = sorted(self.by_story.get(key, ()))
+            docs = [self.docs[i] for i in ids if i in self.docs]
+            if len(docs) != len(ids):
+                continue  # copies or earlier members: leave the story whole
+            a, b = _two_means(docs)
+            if min(len(a), len(b)) < p.split_min:
+                continue
+            pa, pb = _presence(a), _presence(b)
+            if self.contrast(pa, len(a), pb, len(b)) >= p.contrast_min:
+                new = self.new_story()
+                for doc in b:
+                    self._detach(doc, st)
+                    self._attach(doc, new)
+                splits += 1
+        return splits
 
     def _merge(self) -> int:
         p = self.params
@@ -365,9 +422,13 @@ class OnlineClusterer:
                 s = self.score(probe, o) * self.span_factor(st, o)
                 if s > best:
                     best_key, best = other, s
-            if best_key is not None and best >= p.merge_threshold:
-                self._absorb(st, self.stories[best_key])
-                merged += 1
+            if best_key is None or best < p.merge_threshold:
+                continue
+            o = self.stories[best_key]
+            if min(st.n, o.n) >= p.split_min and self.contrast(st.presence, st.n, o.presence, o.n) >= p.contrast_min:
+                continue
+            self._absorb(st, o)
+            merged += 1
         return merged
 
     def span_factor(self, a: StoryStats, b: StoryStats) -> float:
@@ -384,6 +445,7 @@ class OnlineClusterer:
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
         dst.n += src.n
+        _count_into(dst.presence, src.presence, 1, counts=True)
         for d in (src.d0, src.d1):
             if d is not None:
                 dst.d0 = d if dst.d0 is None else min(dst.d0, d)
@@ -417,6 +479,51 @@ class OnlineClusterer:
         return {"version": 1, "params": asdict(self.params), "df": self.df.to_state(),
                 "name_df": self.name_df.to_state(),
                 "stories": {k: st.to_state() for k, st in self.stories.items()}, "members": dict(self.members), "copies": sorted(self.copies)}
+
+
+def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts: bool = False) -> None:
+    for w, c in keys.items():
+        v = acc.get(w, 0) + sign * (int(c) if counts else 1)
+        if v > 0:
+            acc[w] = v
+        else:
+            acc.pop(w, None)
+
+
+def _presence(docs: Iterable[Doc]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in docs:
+        for w in d.names:
+            out[w] = out.get(w, 0) + 1
+    return out
+
+
+def _two_means(docs: list[Doc], rounds: int = 6) -> tuple[list[Doc], list[Doc]]:
+    """Split documents in two around seeds far apart (deterministic: ties go by id)."""
+    vecs = {d.id: {**d.text, **{"@" + w: x for w, x in d.names.items()}} for d in docs}
+    centre: dict[str, float] = {}
+    for v in vecs.values():
+        _add_into(centre, v, 1.0)
+    first = min(docs, key=lambda d: (dot(vecs[d.id], centre), d.id))
+    second = min(docs, key=lambda d: (dot(vecs[d.id], vecs[first.id]), d.id))
+    ca, cb = dict(vecs[first.id]), dict(vecs[second.id])
+    a: list[Doc] = []
+    b: list[Doc] = []
+    for _ in range(rounds):
+        a = [d for d in docs if dot(vecs[d.id], ca) >= dot(vecs[d.id], cb)]
+        b = [d for d in docs if dot(vecs[d.id], ca) < dot(vecs[d.id], cb)]
+        if not a or not b:
+            break
+        na, nb = {}, {}
+        for d in a:
+            _add_into(na, vecs[d.id], 1.0)
+        for d in b:
+            _add_into(nb, vecs[d.id], 1.0)
+        na, nb = _unit(na), _unit(nb)
+        if na == ca and nb == cb:
+            break
+        ca, cb = na, nb
+    return a, b
 
 
 def _unit(v: Mapping[str, float]) -> dict[str, float]:
