@@ -123,11 +123,11 @@ def _print_run_summary(result, out_dir: Path) -> None:
     members = {a.id: a for a in result.articles}
     multi = [s for s in result.stories if len(s.outlets) > 1]
     for s in sorted(multi, key=lambda s: -len(s.articles))[:3]:
-        out.print(render_story(s, members, "text"), markup=False, highlight=False)
+        out.print(render_story(s, members, "text"), markup=False, highlight=False, soft_wrap=True)
         out.print()
     ok = len(result.articles) - len(result.failed)
     out.print(f"{len(result.articles)} articles ({result.new} processed, {ok} ok, {len(result.failed)} failed) "
-              f"in {len(result.stories)} stories; report: {out_dir / 'index.html'}", markup=False, highlight=False)
+              f"in {len(result.stories)} stories; report: {out_dir / 'index.html'}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -179,7 +179,7 @@ def show(story: Annotated[str, typer.Argument(help="A story id, as `newsprism st
     if as_json:
         print(render_story(st, members, "json"))
     else:
-        out.print(render_story(st, members, "text"), markup=False, highlight=False)
+        out.print(render_story(st, members, "text"), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -221,7 +221,7 @@ def export(jsonl: Annotated[Path, typer.Option("--jsonl", help="File to write, o
                     fh.write(json.dumps(s.to_record(), ensure_ascii=False) + "\n")
     finally:
         store.close()
-    err.print(f"{n} articles written to {jsonl}", markup=False, highlight=False)
+    err.print(f"{n} articles written to {jsonl}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
