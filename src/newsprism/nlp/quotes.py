@@ -116,6 +116,7 @@ class _Cand:
     cue: tuple[int, int] | None
     subj: Token | None
     cue_token: Token | None
+    rule: str = ""
 
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -166,19 +167,26 @@ def _is_quote_tok(t: Token) -> bool:
     return t.text in ('"', "''", "``", "“", "”", "«", "»", "„") or t.tag_ in ("``", "''")
 
 
-def _content_from_children(t: Token) -> tuple[int, int] | None:
-    lex = cue_lexicon().get(t.lemma_.lower(), {})
-    allowed = tuple(lex.get("deps", ",".join(_CONTENT_DEPS)).split(","))
+def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], str] | None:
+    """The content a cue verb governs, and the rule that found it (its dependency labels, e.g. "ccomp")."""
+    lemma = t.lemma_.lower()
     toks: list[int] = []
+    deps = []
+    has_clause = any(x.dep_ in ("ccomp", "xcomp") for x in t.children)
     for c in t.children:
-        if c.dep_ in allowed:
-            if c.dep_ == "dobj" and t.lemma_.lower() in ("tell", "ask", "warn", "urge", "remind", "assure") and \
-                    any(x.dep_ in ("ccomp", "xcomp") for x in t.children):
+        if c.dep_ in _CONTENT_DEPS:
+            if c.dep_ == "dobj" and has_clause and lemma in ("tell", "ask", "warn", "urge", "remind", "assure",
+                                                             "inform", "convince", "persuade"):
                 continue  # the addressee of "told reporters that ..."
             toks.extend(x.i for x in c.subtree)
+            deps.append(c.dep_)
     if not toks:
         return None
-    return min(toks), max(toks) + 1
+    rule = "+".join(sorted(set(deps)))
+    allowed = lexicon.get(lemma, {}).get("rules")
+    if allowed is not None and rule not in allowed.split(","):
+        return None
+    return (min(toks), max(toks) + 1), rule
 
 
 def _according_to(t: Token) -> tuple[tuple[int, int], Token | None, tuple[int, int]] | None:
@@ -200,9 +208,12 @@ def _according_to(t: Token) -> tuple[tuple[int, int], Token | None, tuple[int, i
     return (a, b), pobj, (t.i, t.i + 2)
 
 
-def find_quotes(doc: Doc) -> list[Quote]:
+def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False) -> list[Quote]:
+    """Quotes of a parsed doc (with ``doc._.actors`` set). ``lexicon`` overrides the shipped cue list (``"*"``: every
+    verb, for tuning); ``with_rules`` returns ``(quote, rule)`` pairs naming the rule that produced each quote."""
     text = doc.text
-    lex = cue_lexicon()
+    lex = cue_lexicon() if lexicon is None else lexicon
+    every_verb = "*" in lex
     qspans = quotation_spans(text)
     cands: list[_Cand] = []
     for t in doc:
@@ -212,21 +223,25 @@ def find_quotes(doc: Doc) -> list[Quote]:
             if b > a:
                 s, e = _tok_span(doc, a, b)
                 if e > s:
-                    cands.append(_Cand(s, e, (doc[ca].idx, doc[cb - 1].idx + len(doc[cb - 1].text)), spk, t))
+                    cands.append(_Cand(s, e, (doc[ca].idx, doc[cb - 1].idx + len(doc[cb - 1].text)), spk, t,
+                                       "according"))
             continue
-        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lex:
+        if t.pos_ not in ("VERB", "AUX") or (t.lemma_.lower() not in lex and not every_verb):
             continue
+        if any(qs < t.idx < qe for qs, qe in qspans):
+            continue  # a verb inside someone's quotation reports the quoted speaker's words, not the article's
         if t.pos_ == "AUX" and t.dep_ == "aux":
             continue
-        rng = _content_from_children(t)
+        got = _content_from_children(t, lex)
+        rng, rule = got if got else (None, "")
         if rng is None and t.dep_ == "parataxis" and t.head is not t:
             # '"...," he said.' parsed with the quote as the root: the content is the head minus this clause
             head = t.head
             sub = {x.i for x in t.subtree}
             rest = [x.i for x in head.subtree if x.i not in sub]
-            if rest:
-                before = [i for i in rest if i < t.i]
-                rng = (min(before), max(before) + 1) if before else (min(rest), max(rest) + 1)
+            allowed = lex.get(t.lemma_.lower(), {}).get("rules")
+            if rest and (allowed is None or "parataxis" in allowed.split(",")):
+                rng, rule = (min(rest), max(rest) + 1), "parataxis"
         if rng is None:
             continue
         s, e = _tok_span(doc, *rng)
@@ -241,7 +256,8 @@ def find_quotes(doc: Doc) -> list[Quote]:
         for c in t.children:  # "pointed out", "told reporters"
             if c.dep_ == "prt" and c.i == cue_end:
                 cue_end += 1
-        cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t))
+        cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t,
+                           f"{t.lemma_.lower()}:{rule}"))
 
     # widen contents over the quotations they cut into
     for c in cands:
@@ -261,12 +277,12 @@ def find_quotes(doc: Doc) -> list[Quote]:
             prev.end = max(prev.end, qe)  # '"A," he said. "B."': one quote
             continue
         near = prev
-        cands.append(_Cand(qs, qe, None, near.subj if near else None, near.cue_token if near else None))
+        cands.append(_Cand(qs, qe, None, near.subj if near else None, near.cue_token if near else None, "orphan"))
         cands.sort(key=lambda c: c.start)
 
     # drop duplicates
     seen: set[tuple[int, int]] = set()
-    out: list[Quote] = []
+    out: list = []
     actors: list[Entity] = doc._.actors or []
     by_id = {a.id: a for a in actors}
     midx = mention_index(doc)
@@ -281,7 +297,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
             q.cue = Span(c.cue[0], c.cue[1], text[c.cue[0]:c.cue[1]])
         if c.subj is not None:
             _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
-        out.append(q)
+        out.append((q, c.rule) if with_rules else q)
     return out
 
 
