@@ -19,8 +19,19 @@ _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
 
-_token_cache: dict[str, int] = {}
+class _TokenHashes(dict):
+    """token -> stable 64-bit hash, computed on first sight (dict lookups stay in C for known tokens)."""
+
+    def __missing__(self, tok: str) -> int:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        h = self[tok] = int.from_bytes(hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                       "little")
+        return h
+
+
 _CACHE_LIMIT = 2_000_000
+_token_cache = _TokenHashes()
 
 
 def normalize(text: str) -> str:
@@ -39,22 +50,8 @@ def exact_key(text: str) -> str:
     return hashlib.blake2b(normalize(text).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _token_hash(tok: str) -> int:
-    h = _token_cache.get(tok)
-    if h is None:
-        if len(_token_cache) >= _CACHE_LIMIT:
-            _token_cache.clear()
-        h = int.from_bytes(hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-        _token_cache[tok] = h
-    return h
-
-
 def token_hashes(toks: list[str]) -> np.ndarray:
-    get = _token_cache.get
-    vals = [get(t) for t in toks]
-    if None in vals:
-        vals = [v if v is not None else _token_hash(t) for v, t in zip(vals, toks)]
-    return np.fromiter(vals, dtype=np.uint64, count=len(vals))
+    return np.fromiter(map(_token_cache.__getitem__, toks), dtype=np.uint64, count=len(toks))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -79,7 +76,8 @@ def shingle_hashes(toks: list[str], k: int = SHINGLE_SIZE) -> np.ndarray:
         for j in range(1, k):
             h = h * _M1 + w[j:j + n]
         h = _mix(h)
-    return np.unique(h)
+    h.sort()
+    return h[np.r_[True, h[1:] != h[:-1]]]
 
 
 def text_shingles(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
