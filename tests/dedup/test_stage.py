@@ -11,6 +11,12 @@ from newsprism.model import Article
 from newsprism.pipeline import Corpus, check_order
 
 
+def cut(text: str, share: float) -> str:
+    """The first ``share`` of a text's words (a copy cut short at a word boundary)."""
+    w = text.split(" ")
+    return " ".join(w[: int(len(w) * share)])
+
+
 def seed(seeds_dir: Path, prefix: str) -> str:
     return next(seeds_dir.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
@@ -56,3 +62,82 @@ def test_exact_near_and_contained_copies_of_the_seed(seeds_dir: Path) -> None:
     groups = syndication_groups(arts)
     assert [g["origin"] for g in groups] == ["menafn"]
     assert sorted(c["article"] for c in groups[0]["copies"]) == ["cut", "exact", "near"]
+
+
+WIRE = ("BRUSSELS (AP) \u2014 European Union leaders agreed early Friday on a plan to jointly buy natural gas for "
+        "next winter, after talks that ran through the night and ended with a compromise on price caps. "
+        "The agreement sets up a platform for member countries to pool demand and negotiate with suppliers, "
+        "officials said, and leaves the door open to an emergency cap if prices spike again. "
+        "\u201cWe have shown that we can act together when it matters,\u201d the summit chair told reporters. "
+        "Several countries had pushed for a firmer limit, warning that households still face steep bills. "
+        "Energy ministers will meet next month to work out the details of the purchasing scheme.")
+SAME_EVENT = ("EU heads of government struck a deal on Friday morning to purchase gas collectively ahead of the "
+              "cold season. The pact, reached after an all-night summit, creates a joint buying mechanism and an "
+              "option to impose a ceiling on prices in an emergency. Critics said it falls short of what struggling "
+              "families need, and ministers are due to finalise the scheme in the coming weeks.")
+
+
+def test_origin_by_credit_beats_an_earlier_copy() -> None:
+    arts = [Article(id="herald", outlet="Valley Herald", credit="AP", text="Gas deal reached\n" + WIRE,
+                    published="2025-03-07T06:00:00Z"),
+            Article(id="ap", outlet="Associated Press", url="https://apnews.com/article/x", text=WIRE,
+                    published="2025-03-07T07:00:00Z"),
+            Article(id="other", outlet="Daily", text=SAME_EVENT, published="2025-03-07T05:00:00Z")]
+    run(arts)
+    assert (arts[0].duplicate_of, arts[0].duplicate_kind) == ("ap", "near")
+    assert arts[1].duplicate_of is None and arts[1].syndication_group == arts[0].syndication_group
+    assert arts[2].syndication_group is None  # same event, other words
+
+
+def test_origin_by_date_then_input_order() -> None:
+    arts = [Article(id="late", outlet="A", text=WIRE, published="2025-03-08"),
+            Article(id="early", outlet="B", text=WIRE.replace("(AP)", ""), published="2025-03-07"),
+            Article(id="undated", outlet="C", text=WIRE)]
+    run(arts)
+    assert [a.duplicate_of for a in arts] == ["early", None, "early"]
+    assert (arts[0].duplicate_kind, arts[2].duplicate_kind) == ("near", "near")  # "(AP)" is a word less
+    same = [Article(id="first", text=WIRE), Article(id="second", text=WIRE)]
+    run(same)
+    assert (same[0].duplicate_of, same[1].duplicate_of) == (None, "first")
+
+
+def test_incremental_second_run_joins_the_earlier_group() -> None:
+    first = [Article(id="ap", outlet="AP", text=WIRE, published="2025-03-07"),
+             Article(id="copy1", outlet="X", credit="AP", text=WIRE + "\nRead more on our site.",
+                     published="2025-03-07")]
+    state: dict = {}
+    run(first, state=state)
+    assert first[1].duplicate_of == "ap"
+    gid = first[0].syndication_group
+    second = [Article(id="copy2", outlet="Y", credit="AP", text=cut(WIRE, 0.7),
+                      published="2025-03-08"),
+              Article(id="unrelated", outlet="Z", text=SAME_EVENT, published="2025-03-08")]
+    run(second, prior=first, state=state)
+    assert (second[0].duplicate_of, second[0].duplicate_kind, second[0].syndication_group) == ("ap", "contained", gid)
+    assert second[1].duplicate_of is None and second[1].syndication_group is None
+    # a re-run of the same batch is idempotent
+    run(second, prior=first, state=state)
+    assert (second[0].duplicate_of, second[0].syndication_group) == ("ap", gid)
+
+
+def test_failed_and_empty_articles_are_left_alone() -> None:
+    bad = Article(id="bad", text=WIRE, errors=["clean: boom"])
+    empty1, empty2 = Article(id="e1", text=""), Article(id="e2", text="  ")
+    good = Article(id="good", text=WIRE)
+    run([bad, empty1, empty2, good])
+    assert all(a.duplicate_of is None and a.syndication_group is None for a in (bad, empty1, empty2, good))
+
+
+def test_groups_helper_on_a_subset() -> None:
+    arts = [Article(id="ap", outlet="AP", text=WIRE, published="2025-03-07"),
+            Article(id="c1", outlet="X", text=WIRE.upper(), published="2025-03-08"),
+            Article(id="c2", outlet="Y", text=cut(WIRE, 0.75), published="2025-03-09"),
+            Article(id="solo", outlet="Z", text=SAME_EVENT)]
+    run(arts)
+    groups = syndication_groups(arts)
+    assert len(groups) == 1 and groups[0]["origin"] == "ap"
+    assert {(c["article"], c["kind"]) for c in groups[0]["copies"]} == {("c1", "exact"), ("c2", "contained")}
+    # a story holding only two copies still shows them as one group
+    sub = syndication_groups([arts[1], arts[2]])
+    assert len(sub) == 1 and sub[0]["origin"] in {"c1", "c2"} and len(sub[0]["copies"]) == 1
+    assert syndication_groups([arts[3]]) == []

@@ -38,6 +38,7 @@ class Params:
     bands: int = 16
     near_jaccard: float = 0.5  # at or above (after the furniture discount): a near copy
     contained: float = 0.5  # share of the smaller text's shingles found in the larger one: a contained copy
+    wholly_contained: float = 0.9  # this share inside a longer text is "contained" even when Jaccard says near
     min_coverage: float = 0.1  # ... as long as the smaller text is at least this share of the larger one
     min_shingles: int = 15  # texts shorter than this are only ever exact duplicates (a headline, a caption)
     anchor_rate: int = 8  # one shingle in this many is an anchor
@@ -83,6 +84,8 @@ def classify(ov: Overlap, same_exact: bool, p: Params) -> str | None:
         return "exact"
     if min(ov.size_a, ov.size_b) < p.min_shingles:
         return None
+    if ov.containment >= p.wholly_contained and ov.jaccard < p.wholly_contained:
+        return "contained"  # one text is all inside the other, which is longer: cut, or wrapped in more text
     if ov.jaccard >= p.near_jaccard:
         return "near"
     if ov.containment >= p.contained and ov.coverage >= p.min_coverage:
