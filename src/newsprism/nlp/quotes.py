@@ -276,8 +276,13 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
                 _gap_is_reporting(text, prev, qs):
             prev.end = max(prev.end, qe)  # '"A," he said. "B."': one quote
             continue
-        near = prev
-        cands.append(_Cand(qs, qe, None, near.subj if near else None, near.cue_token if near else None, "orphan"))
+        cue = _nearby_cue(doc, qs, qe, lex)
+        if cue is not None:
+            t, subj = cue
+            cands.append(_Cand(qs, qe, (t.idx, t.idx + len(t.text)), subj, t, "orphan"))
+        else:
+            near = prev or _last_of_previous_paragraph(text, cands, qs)
+            cands.append(_Cand(qs, qe, None, near.subj if near else None, None, "orphan"))
         cands.sort(key=lambda c: c.start)
 
     # drop duplicates
@@ -299,6 +304,41 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
             _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
         out.append((q, c.rule) if with_rules else q)
     return out
+
+
+_SAY = frozenset("say tell add ask answer reply respond continue explain write tweet recall quip joke note declare "
+                 "insist argue warn shout yell exclaim conclude observe remark muse chime interject state".split())
+
+
+def _nearby_cue(doc: Doc, qs: int, qe: int, lex: dict) -> tuple[Token, Token] | None:
+    """A speaking verb with a subject just after a quotation ('"...," Trump answered') or just before it
+    ('he declares, "..."'), in the same paragraph, outside any quotation."""
+    text = doc.text
+    span_after = doc.char_span(qe, min(len(text), qe + 120), alignment_mode="contract")
+    span_before = doc.char_span(max(0, qs - 120), qs, alignment_mode="contract")
+    for span, after in ((span_after, True), (span_before, False)):
+        if span is None:
+            continue
+        toks = list(span) if after else list(reversed(list(span)))
+        for t in toks[:12]:
+            between = text[qe:t.idx] if after else text[t.idx:qs]
+            if "\n" in between or any(m in between for m in '"“”'):
+                break
+            if t.pos_ == "VERB" and (t.lemma_.lower() in _SAY or t.lemma_.lower() in lex):
+                subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None) or _subject(t)
+                if subj is not None:
+                    return t, subj
+    return None
+
+
+def _last_of_previous_paragraph(text: str, cands: list[_Cand], pos: int) -> _Cand | None:
+    """A quotation opening a paragraph continues the speaker of the last quote in the paragraph before."""
+    para_start = text.rfind("\n", 0, pos) + 1
+    if text[para_start:pos].strip():
+        return None
+    prev_start = text.rfind("\n", 0, max(0, text[:para_start].rstrip().__len__())) + 1
+    before = [c for c in cands if prev_start <= c.start < para_start and c.subj is not None]
+    return max(before, key=lambda c: c.end) if before else None
 
 
 def _previous_in_paragraph(text: str, cands: list[_Cand], pos: int) -> _Cand | None:
@@ -330,8 +370,8 @@ def _resolve_speaker(q: Quote, subj: Token, midx, by_id, person_mentions, org_me
     hit = midx.get(subj.i)
     if hit is None:
         # the mention may be a compound around the head ("Treasury Secretary Scott Bessent")
-        for c in subj.subtree:
-            if c.i in midx and c.dep_ in ("compound", "appos", "poss", "nmod") or (c.i in midx and c.head == subj):
+        for c in subj.children:
+            if c.i in midx and c.dep_ in ("compound", "appos", "nmod"):
                 hit = midx[c.i]
                 break
     if hit is not None:
