@@ -259,11 +259,21 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
         cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t,
                            f"{t.lemma_.lower()}:{rule}"))
 
-    # widen contents over the quotations they cut into
+    # widen contents over the quotations they cut into, but keep them in the cue's paragraph: the parser's
+    # sentences sometimes run over a paragraph break
     for c in cands:
         for qs, qe in qspans:
             if qs < c.end and c.start < qe:
                 c.start, c.end = min(c.start, qs), max(c.end, qe)
+        if c.cue is not None:
+            p0 = text.rfind("\n", 0, c.cue[0]) + 1
+            p1 = text.find("\n", c.cue[1])
+            p1 = len(text) if p1 < 0 else p1
+            c.start, c.end = max(c.start, p0), min(c.end, p1)
+            while c.end > c.start and text[c.end - 1] in " \t\u00a0,.;:":
+                c.end -= 1
+            while c.start < c.end and text[c.start] in " \t\u00a0,;:":
+                c.start += 1
 
     # quotations nobody claimed
     claimed = [(c.start, c.end) for c in cands]
