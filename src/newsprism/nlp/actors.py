@@ -181,7 +181,7 @@ def _title_before(doc: Doc, s: int) -> tuple[int, int] | None:
                                                                             "vice", "assistant", "top"):
             pass
         elif t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN") and t.i >= t.sent.start and \
-                t.ent_type_ != "PERSON" and t.lower_ not in PRONOUNS:
+                t.ent_type_ != "PERSON" and (t.lower_ not in PRONOUNS or country_of(t.text)):
             pass
         else:
             break
@@ -320,6 +320,11 @@ def find_actors(doc: Doc) -> list[Entity]:
         if ent.label_ not in ("ORG", "GPE", "NORP", "LOC") or any(i in taken for i in range(ent.start, ent.end)):
             continue
         if ent.label_ == "ORG":
+            person = _person_named(actors, ent.text)
+            if person is not None:
+                person.mentions.append((ent.start, ent.end))
+                taken.update(range(ent.start, ent.end))
+                continue
             s, e = _org_span(doc, ent.start, ent.end)
             if s < e and not any(i in taken for i in range(s, e)):
                 add("ORG", s, e)
@@ -380,6 +385,18 @@ def find_actors(doc: Doc) -> list[Entity]:
         out.append(Entity(id=f"e{n}", name=a.name, type=a.type, title=a.title, affiliation=a.affiliation,
                           mentions=mentions))
     return out
+
+
+def _person_named(actors: list[_Actor], name: str) -> _Actor | None:
+    """The person an ORG-tagged name really is: the small model tags some surnames as ORG ("Bessent said")."""
+    words = _norm_words(name)
+    if not words or len(words) > 3:
+        return None
+    for a in actors:
+        if a.type == "PERSON" and len(a.words) >= 2 and (words == a.words or (len(words) == 1 and
+                                                                              words[0] == a.words[-1])):
+            return a
+    return None
 
 
 def _org_in(doc: Doc, text: str) -> str | None:

@@ -30,6 +30,9 @@ _COMMIT_AUX = re.compile(r"\b(will not|won't|will never|will|shall|vow(?:ed|s)? 
                          r"promis(?:ed|es) to|commit(?:ted|s)? to|is determined to|are determined to)\b", re.I)
 
 
+_RANGE = re.compile(r"(\d[\d.,]*)\s*(?:%|percent)?\s*(?:to|-|–)\s*(\d[\d.,]*)")
+
+
 def _number(text: str) -> float | None:
     t = text.lower().replace(",", "").strip()
     m = re.search(r"-?\d+(?:\.\d+)?", t)
@@ -65,11 +68,14 @@ def _about(ent: SpacySpan) -> str | None:
     hops = 0
     while hops < 4 and head is not root:
         if head.pos_ in ("NOUN", "PROPN") and not (ent.start <= head.i < ent.end):
-            sub = [x.i for x in head.subtree if not (ent.start <= x.i < ent.end)]
-            left = min(sub)
+            sub = [x.i for x in head.subtree]
+            left, right = min(sub), max(sub) + 1
             if doc[left].dep_ == "det":
                 left += 1
-            return _clip(doc[left: max(sub) + 1].text)
+            # "tariffs of 50% to 100% on Chinese imports ...": a phrase right after may hang on the verb
+            if right < len(doc) and doc[right].dep_ == "prep" and doc[right].head.pos_ in ("VERB", "AUX"):
+                right = max(x.i for x in doc[right].subtree) + 1
+            return _clip(doc[left:right].text)
         if head.pos_ in ("VERB", "AUX"):
             subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None:
@@ -165,7 +171,16 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
                 i += 2
                 continue
         c = None
-        if label == "PERCENT":
+        rng = _RANGE.search(ent.text) if label in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") else None
+        if rng:  # "50% to 100%" tagged as one entity
+            lo, hi = _number(rng.group(1)), _number(rng.group(2))
+            if lo is not None and hi is not None:
+                kind = {"PERCENT": "percent", "MONEY": "money"}.get(label, "number")
+                c = Claim(start, end, ent.text, kind, value=[lo, hi],
+                          unit="%" if label == "PERCENT" else _unit(ent, ent.text), normalized={"min": lo, "max": hi})
+        if c is not None:
+            pass
+        elif label == "PERCENT":
             v = _number(ent.text)
             c = Claim(start, end, ent.text, "percent", value=v, unit="%", normalized=v)
         elif label == "MONEY":
@@ -221,8 +236,8 @@ def _commitments(doc: Doc) -> list[Claim]:
             s = sent.start_char + m.start()
             # the commitment runs from the modal to the end of the clause
             span = doc.char_span(s, sent.end_char, alignment_mode="expand")
-            if span is None:
-                continue
+            if span is None or (span[0].lower_ in ("will", "shall") and span[0].tag_ != "MD"):
+                continue  # "the will of enterprises"
             verb = next((t for t in span if t.pos_ == "VERB"), None)
             if verb is None:
                 continue

@@ -371,7 +371,8 @@ def _kind(text: str, s: int, e: int, qspans: list[tuple[int, int]]) -> str:
     if not inside:
         return "indirect"
     covered = sum(b - a for a, b in inside)
-    return "direct" if covered >= 0.9 * (e - s) else "mixed"
+    starts_quoted = any(a <= s + 1 for a, _ in inside)
+    return "direct" if starts_quoted and covered >= 0.9 * (e - s) else "mixed"
 
 
 def _resolve_speaker(q: Quote, subj: Token, midx, by_id, person_mentions, org_mentions, qspans) -> None:
