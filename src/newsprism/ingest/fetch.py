@@ -204,14 +204,23 @@ class Fetcher:
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(f"{url}: body of {int(declared):,} bytes exceeds the {limit:,}-byte limit")
             buf = bytearray()
+            decoded = False
             # Read the body as sent (no transparent decompression), so a gzip bomb is bounded by our own gunzip.
-            for chunk in r.iter_raw():
-                buf += chunk
+            try:
+                for chunk in r.iter_raw():
+                    buf += chunk
+                    if len(buf) > limit:
+                        raise FetchError(f"{url}: body exceeds the {limit:,}-byte limit")
+            except httpx.StreamConsumed:
+                # an in-memory response (httpx.MockTransport): its body was read, and decoded, before we saw it
+                buf = bytearray(r.content)
+                decoded = True
                 if len(buf) > limit:
-                    raise FetchError(f"{url}: body exceeds the {limit:,}-byte limit")
+                    raise FetchError(f"{url}: body exceeds the {limit:,}-byte limit") from None
             body = bytes(buf)
-            enc = r.headers.get("content-encoding", "").lower().strip()
-            if enc in ("gzip", "x-gzip") or (enc == "" and body[:2] == b"\x1f\x8b" and "gzip" not in ctype):
+            enc = "" if decoded else r.headers.get("content-encoding", "").lower().strip()
+            if enc in ("gzip", "x-gzip") or (enc == "" and not decoded and body[:2] == b"\x1f\x8b"
+                                                and "gzip" not in ctype):
                 from newsprism.ingest.decode import InputError, gunzip_bounded
                 try:
                     body = gunzip_bounded(body, limit)
