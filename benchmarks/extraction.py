@@ -1,6 +1,7 @@
 """Main-text extraction: newsprism's clean stage vs. plain trafilatura (defaults), side by side on the same pages.
 
-usage: python benchmarks/extraction.py [--sets zyte,wcxb] [--limit N] [--shared ../shared] [--out DIR]
+usage: python benchmarks/extraction.py [--sets zyte,wcxb] [--limit N] [--effort best|fast] [--shared ../shared]
+                                      [--out DIR]
 
 For each set it writes ``DIR/<set>-newsprism.jsonl`` and ``DIR/<set>-trafilatura.jsonl`` ({"id","text"} per page),
 scores both with ``../shared/tools/extract_eval.py`` and prints F1 and the median milliseconds per page. newsprism's
@@ -62,13 +63,13 @@ def score(shared: Path, name: str, pred: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def run_set(shared: Path, name: str, limit: int | None, out: Path) -> dict:
+def run_set(shared: Path, name: str, limit: int | None, out: Path, effort: str = "best") -> dict:
     import trafilatura
 
     from newsprism.clean.stage import CleanStage
     from newsprism.model import Article
 
-    stage = CleanStage()
+    stage = CleanStage(effort=effort)
     ours_t, theirs_t = [], []
     f_ours = open(out / f"{name}-newsprism.jsonl", "w")
     f_theirs = open(out / f"{name}-trafilatura.jsonl", "w")
@@ -87,7 +88,7 @@ def run_set(shared: Path, name: str, limit: int | None, out: Path) -> dict:
                 f_theirs.write(json.dumps({"id": pid, "text": txt}) + "\n")
     f_ours.close()
     f_theirs.close()
-    res = {"set": name, "pages": len(ours_t),
+    res = {"set": name, "effort": effort, "pages": len(ours_t),
            "newsprism": score(shared, name, out / f"{name}-newsprism.jsonl"),
            "trafilatura": score(shared, name, out / f"{name}-trafilatura.jsonl"),
            "ms_newsprism": round(1000 * statistics.median(ours_t), 1),
@@ -100,15 +101,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default="zyte,wcxb")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--effort", default="best", choices=["best", "fast"], help="newsprism's extraction effort")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="np-extraction-"))
     out.mkdir(parents=True, exist_ok=True)
     for name in args.sets.split(","):
-        r = run_set(args.shared, name, args.limit, out)
+        r = run_set(args.shared, name, args.limit, out, args.effort)
         metric = "f1_of_means" if name == "zyte" else "mean_f1"
-        print(f"{name:5s} pages={r['pages']}  F1 ({metric}) newsprism {r['newsprism'][metric]:.4f}  "
+        print(f"{name:5s} effort={args.effort} pages={r['pages']}  F1 ({metric}) newsprism {r['newsprism'][metric]:.4f}  "
               f"trafilatura {r['trafilatura'][metric]:.4f}  |  ms/page median newsprism {r['ms_newsprism']}  "
               f"trafilatura {r['ms_trafilatura']}  (x{r['time_ratio']})")
         print(json.dumps(r))

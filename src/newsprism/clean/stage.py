@@ -1,7 +1,7 @@
 """The clean stage: raw input -> article text + metadata + the list of what was removed."""
 from __future__ import annotations
 
-from newsprism.clean.extract import extract_html, guess_language
+from newsprism.clean.extract import EFFORTS, extract_html, guess_language
 from newsprism.clean.textpass import clean_text, normalise
 from newsprism.model import Article
 
@@ -16,14 +16,17 @@ class CleanStage:
     requires = frozenset({"raw", "raw_kind"})
     assigns = frozenset({"text", "removals", "credit", "language", "title", "outlet", "published", "author"})
 
-    def __init__(self, verbatim: bool = False):
+    def __init__(self, verbatim: bool = False, effort: str = "best"):
+        if effort not in EFFORTS:
+            raise ValueError(f"effort must be one of {EFFORTS}, not {effort!r}")
         self.verbatim = verbatim
+        self.effort = effort  # "best": choose among candidate extractions; "fast": one extraction
 
     def __call__(self, article: Article) -> Article:
         raw = article.raw or ""
         article.verbatim = self.verbatim
         if article.raw_kind == "html":
-            ex = extract_html(raw, article.url)
+            ex = extract_html(raw, article.url, effort=self.effort)
             for attr in ("title", "outlet", "author", "published", "language", "url"):
                 if getattr(article, attr) in (None, "") and getattr(ex, attr):
                     setattr(article, attr, getattr(ex, attr))

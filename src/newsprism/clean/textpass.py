@@ -48,7 +48,7 @@ _TAIL_MARKER = re.compile(
     r"about the author|sign up for our newsletter|subscribe to our newsletter)\s*[:.!]?$",
     re.I)
 # Strong markers cut even when prose follows (a disclaimer is prose, but never the article).
-_STRONG_TAIL = re.compile(r"^(?:legal disclaimer|disclaimer)\s*:?", re.I)
+_STRONG_TAIL = re.compile(r"^legal disclaimer\s*:?$", re.I)
 
 # Single lines of page furniture, dropped wherever they are.
 _BOILER_LINE = re.compile(
@@ -94,65 +94,98 @@ def _short(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
 
-def drop_repeats(pars: list[str], removals: list[Removal], min_chars: int = 40) -> list[str]:
-    """Drop a paragraph that repeats an earlier one (by its words); a run of repeats is reported once."""
-    seen: set[str] = set()
-    keep: list[str] = []
-    run: list[str] = []
+def _prose_run(run: list[str]) -> bool:
+    """A doubled body is prose (sentences); a menu, a schedule or a list that legitimately repeats is not."""
+    sentences = [p for p in run if len(p) >= 80 and re.search(r"[.!?\"\u201d\u2019')]$", p)]
+    return len(sentences) >= 2 and len(sentences) * 2 >= len(run)
 
-    def flush() -> None:
-        if run:
-            what = run[0] if len(run) == 1 else f"{len(run)} paragraphs from {_short(run[0], 50)!r}"
-            removals.append(Removal(_short(what) if len(run) == 1 else what,
-                                    "repeated paragraph" if len(run) == 1 else "repeated run of paragraphs"))
-            run.clear()
 
-    for p in pars:
-        k = _key(p)
-        if len(k) >= min_chars and k in seen:
-            run.append(p)
+def drop_repeats(pars: list[str], removals: list[Removal], *, min_run: int = 3, min_single: int = 250) -> list[str]:
+    """Drop repeats that scraping produces, keep repeats that writing produces.
+
+    A scraped page repeats its body (or a long stretch of it): a run of ``min_run`` or more paragraphs that already
+    appeared in the same order is dropped, and so is a single long paragraph (``min_single`` characters) seen before
+    (a body paragraph doubled as a pull quote or teaser). Short repeats (a recipe line, an interview question, a
+    refrain) are writing, and stay.
+    """
+    keys = [_key(p) for p in pars]
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k:
+            first.setdefault(k, i)
+    drop = [False] * len(pars)
+    i = 0
+    n = len(pars)
+    while i < n:
+        k = keys[i]
+        if not k or first[k] == i:
+            i += 1
             continue
-        if p:
-            flush()
-        if len(k) >= min_chars:
-            seen.add(k)
-        keep.append(p)
-    flush()
-    return keep
+        # extend a run of paragraphs that repeats, in order, the stretch starting at the first occurrence
+        j, src = i, first[k]
+        run_len = 0
+        while j < n and src < i:
+            if not keys[j]:
+                j += 1
+                continue
+            while src < i and not keys[src]:
+                src += 1
+            if src >= i or keys[j] != keys[src]:
+                break
+            run_len += 1
+            j += 1
+            src += 1
+        if run_len >= min_run and _prose_run([pars[x] for x in range(i, j) if keys[x]]):
+            idx = [x for x in range(i, j) if keys[x]]
+            for x in range(i, j):
+                drop[x] = True
+            removals.append(Removal(f"{len(idx)} paragraphs from {_short(pars[i], 60)!r}",
+                                    "repeated run of paragraphs"))
+            i = j
+            continue
+        if len(k) >= min_single:
+            drop[i] = True
+            removals.append(Removal(_short(pars[i]), "repeated paragraph"))
+        i += 1
+    return [p for p, d in zip(pars, drop, strict=True) if not d]
 
 
 def _furniture_share(lines: list[str]) -> float:
-    """How much of a tail looks like a link list / widget: short lines, list items, no sentence ends."""
+    """How much of a tail looks like a link list / widget: short lines or list items that are not sentences."""
     lines = [ln for ln in lines if ln]
     if not lines:
         return 1.0
     fur = 0
     for ln in lines:
         words = len(ln.split())
-        if _LIST_ITEM.match(ln) or words <= 12 or not re.search(r"[.!?\"\u201d]$", ln):
+        sentence = bool(re.search(r"[.!?\"\u201d]$", ln)) and words > 8
+        if (words <= 12 or (_LIST_ITEM.match(ln) and words <= 25)) and not sentence:
             fur += 1
     return fur / len(lines)
 
 
-def cut_tail(pars: list[str], removals: list[Removal]) -> list[str]:
-    """Cut from the first furniture marker in the latter part of the text when what follows is furniture."""
+def cut_tail(pars: list[str], removals: list[Removal], *, max_share: float = 0.35) -> list[str]:
+    """Cut from a furniture marker ("Most popular", "Related", "Comments", ...) to the end, when the marker sits in
+    the last part of the text and what follows it is furniture (a link list, a comment widget). A legal disclaimer
+    is cut even though it is prose."""
     n = len(pars)
     if n < 2:
         return pars
     total = sum(len(p) for p in pars) or 1
-    before = 0
+    after = total
     for i, p in enumerate(pars):
-        if i > 0 and before >= 0.4 * total:
-            strong = bool(_STRONG_TAIL.match(p))
-            if strong or _TAIL_MARKER.match(p):
-                rest = pars[i + 1:]
-                if strong or _furniture_share(rest) >= 0.6 or sum(len(x) for x in rest) < 0.15 * total:
-                    cut = [x for x in pars[i:] if x]
-                    removals.append(Removal(_short(" / ".join(cut), 160),
-                                            f"page furniture after the article ({len(cut)} lines from "
-                                            f"{_short(p, 40)!r})"))
-                    return pars[:i]
-        before += len(p)
+        after -= len(p)
+        if i == 0 or after > max_share * total:
+            continue
+        strong = bool(_STRONG_TAIL.match(p))
+        if not (strong or _TAIL_MARKER.match(p)):
+            continue
+        rest = [x for x in pars[i + 1:] if x]
+        if strong or (_furniture_share(rest) >= 0.8 and not any(len(x) >= 200 for x in rest)):
+            cut = [x for x in pars[i:] if x]
+            removals.append(Removal(_short(" / ".join(cut), 160),
+                                    f"page furniture after the article ({len(cut)} lines from {_short(p, 40)!r})"))
+            return pars[:i]
     return pars
 
 

@@ -1,0 +1,82 @@
+"""newsprism's text pass: repeats, furniture, credits, normalisation; each removal recorded."""
+from __future__ import annotations
+
+from newsprism.clean.textpass import clean_text, normalise
+
+PROSE = [
+    "The harbour council voted on Tuesday to build a two-kilometre flood wall along the old quay, ending a debate.",
+    "Council leader Anna Berg said the wall would protect about 1,200 homes from storm surges in the lower town.",
+    "Opponents argued that the wall would cut the town off from the water and harm the fishing businesses there.",
+    "Construction is expected to start in the autumn and to cost 48 million crowns, most of it from the state.",
+]
+
+
+def test_normalise_nfc_and_whitespace():
+    assert normalise("Cafe\u0301\u00a0 au\tlait \u200b\r\n\r\n\r\n  Next  line  ") == "Caf\u00e9 au lait\n\nNext line"
+
+
+def test_repeated_body_is_dropped_once_and_reported():
+    text = "\n".join(PROSE + PROSE)
+    out = clean_text(text)
+    assert out.text == "\n".join(PROSE)
+    assert [r.why for r in out.removals] == ["repeated run of paragraphs"]
+
+
+def test_writing_repeats_are_kept():
+    text = "\n".join(["Q: What inspired you?", "A: My grandmother's kitchen and her recipes.",
+                      "Q: What inspired you?", "A: Travel, mostly, and the markets of Lisbon.",
+                      "1 cup rice", "2 eggs", "1 cup rice", "2 eggs", "1 cup rice", "2 eggs"])
+    out = clean_text(text)
+    assert out.text == text and out.removals == []
+
+
+def test_long_single_paragraph_repeat_is_dropped():
+    long = " ".join(PROSE)
+    out = clean_text("\n".join([long, PROSE[0], long]))
+    assert out.text == "\n".join([long, PROSE[0]])
+    assert out.removals[0].why == "repeated paragraph"
+
+
+def test_trailing_furniture_and_boilerplate_lines():
+    text = "\n".join(PROSE[:2] + ["Advertisement", "Share on Facebook"] + PROSE[2:] + [
+        "Related", "- Storm closes ferry line", "- Quay market reopens", "Comments", "No comment"])
+    out = clean_text(text)
+    assert out.text == "\n".join(PROSE)
+    whys = [r.why for r in out.removals]
+    assert whys.count("boilerplate line") == 2 and any(w.startswith("page furniture") for w in whys)
+
+
+def test_legal_disclaimer_is_cut_even_as_prose():
+    text = "\n".join(PROSE + ["Legal Disclaimer:", "We do not accept any responsibility for the accuracy of the "
+                                                   "information contained in this article, as provided."])
+    assert clean_text(text).text == "\n".join(PROSE)
+
+
+def test_marker_inside_the_article_is_kept():
+    text = "\n".join([PROSE[0], "Related:", PROSE[1], PROSE[2], PROSE[3]])
+    assert clean_text(text).text == text
+
+
+def test_credit_lines_become_metadata():
+    out = clean_text("\n".join(["WASHINGTON (AP) \u2014 " + PROSE[0]] + PROSE[1:]))
+    assert out.credit == "AP" and out.text.startswith("WASHINGTON \u2014 The harbour council")
+    out = clean_text("\n".join(["(MENAFN) " + PROSE[0]] + PROSE[1:]))
+    assert out.credit == "MENAFN" and out.text.startswith("The harbour council")
+    out = clean_text("\n".join(["Reuters \u2014 " + PROSE[0]] + PROSE[1:] + ["(Reporting by Jo Doe; Editing by "
+                                                                            "Al Roe)"]))
+    assert out.credit == "Reuters" and "Reporting by" not in out.text and out.text.startswith("The harbour")
+    assert all(r.why == "credit line (kept as metadata)" for r in out.removals)
+
+
+def test_title_line_of_a_text_input():
+    out = clean_text("\n".join(["Harbour council approves flood wall"] + PROSE), from_text_input=True)
+    assert out.title == "Harbour council approves flood wall" and out.text == "\n".join(PROSE)
+    out = clean_text("\n".join(["Harbour council approves flood wall"] + PROSE), title="Harbour Council Approves "
+                                                                                     "Flood Wall")
+    assert out.text == "\n".join(PROSE) and out.title is None
+
+
+def test_plain_text_is_left_alone():
+    text = "\n\n".join(PROSE)
+    out = clean_text(text)
+    assert out.text == text and out.removals == [] and out.credit is None
