@@ -1,0 +1,29 @@
+def _claims(analyse, text, published=None):
+    return {c.text: c for c in analyse(text, published)._.claims}
+
+
+def test_percent_range_with_what_it_measures(analyse):
+    text = ("The ministry reacted to calls from the US for G7 and NATO countries to impose tariffs of 50% to 100% on "
+            "Chinese imports linked to Russian oil purchases.")
+    c = _claims(analyse, text)["50% to 100%"]
+    assert c.kind == "percent" and c.value == [50, 100] and c.unit == "%"
+    assert c.about.startswith("tariffs") and "Chinese imports" in c.about
+    assert text[c.sentence[0]:c.sentence[1]].startswith("The ministry")
+
+
+def test_durations_and_dates_against_publication(analyse):
+    text = ("China and the United States reached a consensus after two days of talks in Madrid, starting on Sunday. "
+            "The negotiations are scheduled to continue over four days until Wednesday.")
+    cs = _claims(analyse, text, "2025-09-15")
+    assert cs["two days"].kind == "duration" and cs["two days"].normalized == "P2D"
+    assert "talks" in cs["two days"].about
+    assert cs["four days"].normalized == "P4D"
+    assert cs["Sunday"].kind == "date" and cs["Sunday"].normalized == "2025-09-14"
+    assert cs["Madrid"].kind == "place"
+
+
+def test_commitment(analyse):
+    text = ("However, Beijing has made it clear that it will not pursue any deal that compromises China's core "
+            "principles. The Chinese government fully respects the will of enterprises.")
+    cs = [c for c in analyse(text)._.claims if c.kind == "commitment"]
+    assert len(cs) == 1 and cs[0].text.startswith("will not pursue any deal") and cs[0].normalized == "negative"
