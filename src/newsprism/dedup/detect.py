@@ -48,7 +48,10 @@ class Params:
     discount_floor: float = 0.25  # pairs sharing less than this raw share are not worth the furniture discount
     lsh_floor: float = 0.3  # LSH candidates whose signatures agree less than this are not verified
     strict_jaccard: float = 0.7  # first pass: pairs surely copies, to tell furniture from a widely copied text
-    boiler_groups: int = 5  # an anchor in texts of at least this many first-pass groups is furniture
+    boiler_groups: int = 10  # an anchor in texts of at least this many first-pass groups is furniture
+
+
+MIN_SAMPLE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +263,12 @@ def _discount(fa: Fingerprint, fb: Fingerprint, ov: Overlap, boiler: np.ndarray,
 
     common_anchors = np.intersect1d(fa.anchors, fb.anchors, assume_unique=True)
     fc = share(common_anchors)
+    # a text's own share read off fewer than MIN_SAMPLE anchors is noise (a short text may hold one, by chance
+    # furniture), so such a text keeps its full size
     if ia not in cache:
-        cache[ia] = share(fa.anchors)
+        cache[ia] = share(fa.anchors) if len(fa.anchors) >= MIN_SAMPLE else 0.0
     if ib not in cache:
-        cache[ib] = share(fb.anchors)
+        cache[ib] = share(fb.anchors) if len(fb.anchors) >= MIN_SAMPLE else 0.0
     if fc == 0.0 and cache[ia] == 0.0 and cache[ib] == 0.0:
         return ov
     size_a = max(1, round(ov.size_a * (1 - cache[ia])))
