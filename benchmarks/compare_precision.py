@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         sample = rng.sample(pool, min(args.sample, len(pool)))
         lines += [f"## {status}: {len(sample)} of {len(pool)}", ""]
         for n, (s, f) in enumerate(sample, 1):
-            lines.append(f"### {status} {n}. story {s.id} · {f['kind']} · {f['id']}")
+            lines.append(f"### {status} {n}. story {s.id} · {f['kind']} · {f['id']} · similarity {f.get('similarity')}")
             lines.append(f"FACT: {f['text']}")
             for o, evs in f["outlets"].items():
                 for ev in evs:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +12,8 @@ from newsprism.compare.values import Value, compatible, value_of
 from newsprism.model import Article, Claim, Story
 from newsprism.pipeline import Corpus, check_order
 
-from compare_helpers import all_spans, article, story
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_helpers import all_spans, article, story  # noqa: E402
 
 TALKS_A = ("Trade ministers of Freedonia and Sylvania ended two days of talks in Geneva on Tuesday. "
            "Minister Anna Berg said the talks were constructive. "

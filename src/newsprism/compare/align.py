@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from newsprism.model import Article, Claim
 
 from .actors import ActorIndex
-from .text import Piece, clauses, content_terms, sentences
+from .text import Piece, clauses, concept, content_terms, sentences
 from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # statement similarity at or above which two clauses report the same thing (tuned, see benchmarks)
@@ -46,6 +46,7 @@ class Unit:
     text: str
     terms: Counter
     actors: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
     claims: list[tuple[Claim, Value]] = field(default_factory=list)
     quoted: float = 0.0  # share of the clause inside a quotation
     speaker: int | None = None
@@ -89,6 +90,7 @@ def build_units(article: Article, outlet: str, actors: ActorIndex) -> list[Unit]
             terms = Counter(content_terms(p.text))
             u = Unit(article.id, outlet, p.start, p.end, p.text, terms)
             u.actors = {k for s, t, k, typ in ents if p.start <= s < p.end and typ in ("PERSON", "ORG")}
+            u.people = {k for s, t, k, typ in ents if p.start <= s < p.end and typ == "PERSON"}
             inside = 0
             for qs, qe, spk in quotes:
                 ov = min(qe, p.end) - max(qs, p.start)
@@ -239,7 +241,61 @@ def _pair_score(a: ClaimRef, b: ClaimRef, sent_sim: float) -> float:
     return near + wide + sent_sim
 
 
+_AGGREGATE = re.compile(r"\b(total|so far|in all|altogether|overall|cumulative|career|season|this year|all year|"
+                        r"to date|combined|operations)\b", re.I)
+
+
+def _sure_same(a: ClaimRef, b: ClaimRef, sim: float, head: set[str], arts: Mapping[str, Article]) -> bool:
+    """Strong evidence that two values measure one thing, needed before calling two outlets contradictory.
+
+    Either their clauses report the same event (similarity at the match level) and neither counts a larger scope
+    than the other ("so far", "in total", "career"); or both are durations or dates tied to the story's own event:
+    a word from the lead of most outlets right next to the value or as the clause's first word (its subject), as
+    in "two days of talks" and "the negotiations ... continue over four days"."""
+    ta, tb = a.unit.text, b.unit.text
+    if bool(_AGGREGATE.search(ta)) != bool(_AGGREGATE.search(tb)):
+        return False
+    if a.unit.actors and b.unit.actors and not a.unit.actors & b.unit.actors:
+        return False  # the values belong to different actors ("Ford's 2,290 points", "Hansbrough's 20")
+    if sim >= MATCH:
+        return True
+    if a.claim.kind not in ("duration", "date"):
+        return False
+    return bool(_anchor(a, arts) & _anchor(b, arts) & head)
+
+
+_OFFSET = re.compile(r"^\W*(after|before|earlier|later|ago|since|prior|from now)\b", re.I)
+
+
+def _anchor(r: ClaimRef, arts: Mapping[str, Article]) -> set[str]:
+    """Common words (not names) right next to the value, or first in its clause; none when the value is an
+    offset from something ("a day after the quake") rather than its length or date."""
+    text = arts[r.unit.article].text
+    if _OFFSET.search(text[r.claim.end:r.unit.end]):
+        return set()
+    lower = {w for w in re.findall(r"[a-z][a-z'\-]+", r.unit.text)}
+    common = {concept(w) for w in lower}
+    before = content_terms(text[r.unit.start:r.claim.start])
+    after = content_terms(text[r.claim.end:r.unit.end])
+    first = content_terms(r.unit.text)[:1]
+    return (set(before[-1:]) | set(after[:1]) | set(first)) & common
+
+
+def _head_terms(units: list[Unit]) -> set[str]:
+    """Words in the first clause of at least half of the outlets (at least two): what the story is about."""
+    firsts: dict[str, Unit] = {}
+    for u in units:
+        if u.outlet not in firsts or u.start < firsts[u.outlet].start:
+            firsts[u.outlet] = u
+    count: Counter = Counter()
+    for u in firsts.values():
+        count.update(set(u.terms))
+    need = max(2, (len(firsts) + 1) // 2)
+    return {t for t, c in count.items() if c >= need}
+
+
 def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors) -> list[dict]:
+    head = _head_terms(units)
     refs: list[ClaimRef] = []
     index = {id(u): i for i, u in enumerate(units)}
     for u in units:
@@ -257,16 +313,21 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
     # cannot chain into one group
     best: dict[tuple[int, str], tuple[float, int]] = {}
     scores: dict[tuple[int, int], float] = {}
+    sims: dict[tuple[int, int], float] = {}
     for i, a in enumerate(refs):
         for j in range(i + 1, len(refs)):
             b = refs[j]
             if a.unit.outlet == b.unit.outlet or a.claim.kind != b.claim.kind:
                 continue
             ui, uj = index[id(a.unit)], index[id(b.unit)]
-            sc = _pair_score(a, b, similarity(vectors, units, ui, uj))
+            sim = similarity(vectors, units, ui, uj)
+            sc = _pair_score(a, b, sim)
             if sc <= 0:
                 continue
+            if compatible(a.value, b.value) is False and not _sure_same(a, b, sim, head, arts):
+                continue  # calling two outlets contradictory needs more than a shared noun
             scores[(i, j)] = sc
+            sims[(i, j)] = sim
             for x, y in ((i, j), (j, i)):
                 key = (x, refs[y].unit.outlet)
                 if sc > best.get(key, (0.0, -1))[0]:
@@ -327,8 +388,11 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
         else:
             text = f"{head}: {next(iter(values.values()))[0]}"
         spans = [(x["article"], x["claim"]["start"], x["claim"]["end"]) for ev in outlets_ev.values() for x in ev]
+        root = find(id_of[id(members[0])])
+        similarity_ = max((sims[p] for p in paired if find(p[0]) == root), default=0.0)
         facts.append({"id": _fact_id(kind, spans), "text": text, "kind": kind, "status": status,
-                      "outlets": outlets_ev, "values": values, "_pos": min(r.claim.start for r in members)})
+                      "outlets": outlets_ev, "values": values, "similarity": round(similarity_, 3),
+                      "_pos": min(r.claim.start for r in members)})
     return facts
 
 

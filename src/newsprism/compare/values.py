@@ -37,6 +37,7 @@ class Value:
     hi: float | None = None
     label: str | None = None
     approx: bool = False
+    grain: str | None = None  # the unit word as written ("day", "hour"): calendar days and hours of work differ
 
     def describe(self) -> str:
         if self.lo is None:
@@ -96,6 +97,10 @@ def value_of(claim: Claim, context: str = "") -> Value:
         return Value(kind, label=label)
     if kind == "date":
         return Value(kind, label=_date_label(claim))
+    if re.search(r"\bold\b|\bage[sd]?\b", low):
+        return Value(kind, label=None)  # an age, not a duration or a count of the story's things
+    if re.search(r"\d\s+(?:of|out of)\s*$", context[-12:]):
+        return Value(kind, label=None)  # the whole of a ratio ("28 of 41 passes"), not a count on its own
     nums = _normalized_numbers(claim.normalized, kind)
     in_days = bool(nums) and kind == "duration"
     if not nums:
@@ -108,6 +113,10 @@ def value_of(claim: Claim, context: str = "") -> Value:
     if "dozen" in low and nums and all(n < 12 for n in nums) and not re.search(r"\d", low):
         nums = [n * 12 for n in nums]  # "a dozen" read as 1 by the number tagger
     unit = _unit(kind, low, claim.unit)
+    grain = None
+    if kind == "duration":
+        gm = re.search(r"\b(second|minute|hour|day|night|week|fortnight|month|year|decade)s?\b", low)
+        grain = gm.group(1) if gm else None
     if in_days:
         unit = "days"
     elif kind == "duration" and nums and unit and unit.startswith("day:"):
@@ -121,7 +130,7 @@ def value_of(claim: Claim, context: str = "") -> Value:
         hi = float("inf")
     elif bound == "max":
         lo = 0.0
-    return Value(kind, unit=unit, lo=lo, hi=hi, approx=approx)
+    return Value(kind, unit=unit, lo=lo, hi=hi, approx=approx, grain=grain)
 
 
 def _normalized_numbers(norm: Any, kind: str) -> list[float]:
@@ -181,6 +190,8 @@ def _date_label(claim: Claim) -> str | None:
 
 def _ymd(low: str) -> str | None:
     """"y-m-d" with "?" for what the text does not say: "July 13" -> "?-07-13", "2009" -> "2009-?-?"."""
+    if len(re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", low)) > 1:
+        return None  # a span of years ("from 1974 to 1978") is not one date
     year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", low)
     month = next((i + 1 for i, m in enumerate(_MONTHS) if re.search(rf"\b{m}\b", low)), None)
     day = None
@@ -200,6 +211,9 @@ def compatible(a: Value, b: Value) -> bool | None:
     if a.lo is not None and b.lo is not None:
         if a.unit and b.unit and a.unit != b.unit:
             return None
+        if a.grain and b.grain and a.grain != b.grain:
+            # "four days" of deliberation and "30 hours" of it are both true: only equal amounts compare
+            return True if abs(a.lo - b.lo) <= 0.02 * max(a.lo, b.lo) and a.hi == b.hi else None
         tol = 0.1 if (a.approx or b.approx) else 0.02
         lo_a, hi_a = a.lo * (1 - tol), (a.hi * (1 + tol) if a.hi != float("inf") else a.hi)
         return not (hi_a < b.lo or b.hi < lo_a)
