@@ -74,7 +74,12 @@ def fingerprint(text: str, p: Params) -> Fingerprint:
     toks = words(text)
     sh = shingle_hashes(toks, p.shingle_size)
     exact = hashlib.blake2b(" ".join(toks).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return Fingerprint(exact, sh, anchors_of(sh, p.anchor_rate))
+    # kept as the top 32 bits (still sorted, as sh is): half the memory, and a chance collision between two texts'
+    # shingle sets moves an overlap of hundreds by about one in ten thousand
+    top = (sh >> np.uint64(32)).astype(np.uint32)
+    if len(top) > 1:
+        top = top[np.r_[True, top[1:] != top[:-1]]]
+    return Fingerprint(exact, top, anchors_of(sh, p.anchor_rate))
 
 
 def anchors_of(shingles: np.ndarray, rate: int) -> np.ndarray:
@@ -191,18 +196,30 @@ def find_copies(fps: Sequence[Fingerprint], first_new: int = 0, params: Params |
         first_pass.union(e.a, e.b)
     boiler = _furniture(a_keys, a_docs, first_pass, p)
 
-    # anchor candidates from content anchors, kept when they share a fair part of the smaller text's anchors
-    n_anchors = np.fromiter((len(fp.anchors) for fp in fps), dtype=np.int64, count=n)
+    # anchor candidates from content anchors, kept when they share a fair part of the smaller text's anchors.
+    # Texts surely copies of each other (first pass) stand for their group by one text, so a story copied fifty
+    # times yields one anchor posting per group instead of 1,225 pairs per anchor.
     if boiler is not None and len(a_keys):
         content = ~np.isin(a_keys, boiler)
         a_keys, a_docs = a_keys[content], a_docs[content]
-        n_anchors = np.bincount(a_docs, minlength=n)
-    shared = new_only(_pairs_from_buckets(a_keys, a_docs, p.max_posting))
+    root_of = np.arange(n, dtype=np.int64)
+    for x in list(first_pass.parent):
+        root_of[x] = first_pass.find(x)
+    has_new = np.zeros(n, dtype=bool)
+    has_new[root_of[first_new:]] = True
+    a_roots = root_of[a_docs]
+    if len(a_keys):
+        o = np.lexsort((a_roots, a_keys))
+        a_keys, a_roots = a_keys[o], a_roots[o]
+        first = np.r_[True, (a_keys[1:] != a_keys[:-1]) | (a_roots[1:] != a_roots[:-1])]
+        a_keys, a_roots = a_keys[first], a_roots[first]
+    n_anchors = np.bincount(a_roots, minlength=n)
+    shared = _pairs_from_buckets(a_keys, a_roots, p.max_posting)
     if len(shared):
         codes, counts = np.unique(shared, return_counts=True)
         ca, cb = codes >> 32, codes & 0xFFFFFFFF
         share = counts / np.maximum(1, np.minimum(n_anchors[ca], n_anchors[cb]))
-        ok = (counts >= p.min_anchors) & (share >= p.anchor_share)
+        ok = (counts >= p.min_anchors) & (share >= p.anchor_share) & (has_new[ca] | has_new[cb])
         codes, share = codes[ok], share[ok]
     else:
         codes, share = np.zeros(0, np.int64), np.zeros(0)

@@ -56,7 +56,7 @@ class MinHasher:
         nonempty = sizes > 0
         if not nonempty.any():
             return
-        flat = np.concatenate([s for s in sets if len(s)])
+        flat = np.concatenate([s for s in sets if len(s)]).astype(np.uint64)
         with np.errstate(over="ignore"):
             perm = (flat[:, None] * self.a[None, :] + self.b[None, :]) >> np.uint64(32)
         offsets = np.concatenate(([0], np.cumsum(sizes[nonempty])[:-1]))
