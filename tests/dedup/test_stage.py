@@ -141,3 +141,26 @@ def test_groups_helper_on_a_subset() -> None:
     sub = syndication_groups([arts[1], arts[2]])
     assert len(sub) == 1 and sub[0]["origin"] in {"c1", "c2"} and len(sub[0]["copies"]) == 1
     assert syndication_groups([arts[3]]) == []
+
+
+@pytest.mark.shared
+def test_pages_sharing_only_site_furniture_are_not_copies(shared_dir: Path, seeds_dir: Path) -> None:
+    import json
+
+    menafn = seed(seeds_dir, "003")
+    furniture = menafn[menafn.index("Legal Disclaimer:"):]
+    texts, seen = [], set()
+    with open(shared_dir / "data/quotes/polnear/dev.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if d["doc_id"] not in seen:
+                seen.add(d["doc_id"])
+                texts.append(" ".join(d["text"].split()[:70]))
+            if len(texts) == 14:
+                break
+    arts = [Article(id=f"p{i}", outlet="MENAFN", credit="MENAFN", text=t + "\n\n" + furniture)
+            for i, t in enumerate(texts)]
+    arts.append(Article(id="copy", outlet="Elsewhere", credit="MENAFN", text="Headline\n" + texts[3]))
+    run(arts)
+    assert [a.id for a in arts if a.syndication_group] == ["p3", "copy"]
+    assert arts[-1].duplicate_of == "p3"
