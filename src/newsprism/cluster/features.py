@@ -184,4 +184,5 @@ def weigh(counts: Mapping[str, float], df: DocFreq, cap: int | None = None) -> d
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+    # The key-set intersection runs in C; most words of an article are absent from any one story.
+    return sum([a[w] * b[w] for w in a.keys() & b.keys()])

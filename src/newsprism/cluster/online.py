@@ -29,9 +29,10 @@ class Params:
     day_grace: float = 3.0  # days around a story's span with no time penalty
     day_scale: float = 30.0  # e-folding of the time penalty beyond the grace, in days
     centroid_cap: int = 400  # words kept per story sum (the lightest go first)
+    doc_cap: int | None = None  # words kept per article vector (memory at scale)
     index_terms: int = 40  # a story's heaviest words posted in the index
-    query_terms: int = 30  # an article's heaviest words looked up
-    max_candidates: int = 25
+    query_terms: int = 20  # an article's heaviest words looked up
+    max_candidates: int = 10
     posting_cap: int = 300
     refine_rounds: int = 3
     merge_threshold: float = 0.40
@@ -129,7 +130,11 @@ class OnlineClusterer:
         self.name_df = DocFreq.from_state(state.get("name_df"))
         self.stories: dict[str, StoryStats] = {}
         self.members: dict[str, str] = dict(state.get("members", {}))  # article id -> story key
-        self.copies: set[str] = set(state.get("copies", []))  # members that joined without their words
+        copies = state.get("copies", {})
+        # Members that joined without their words (copies of a source); a dict so the saved state can share it.
+        self.copies: dict[str, int] = dict.fromkeys(copies, 1) if isinstance(copies, list) else dict(copies)
+        self._changed: set[str] = set()  # stories to write back on save
+        self.dropped: set[str] = set()  # stories that ceased to exist in this run
         self.by_story: dict[str, set[str]] = {}
         for doc_id, key in self.members.items():
             self.by_story.setdefault(key, set()).add(doc_id)
@@ -137,10 +142,18 @@ class OnlineClusterer:
         self.docs: dict[str, Doc] = {}  # this run's articles (the ones refine may move)
         self._new = 0
         self._fresh: set[str] = set()  # stories started in this run
+        self._dirty: set[str] = set()  # stories changed since the split pass last looked at them
         for key, d in state.get("stories", {}).items():
             st = StoryStats.from_state(key, d)
             self.stories[key] = st
             self._post(st)
+
+    def start_run(self) -> None:
+        """Forget what belonged to the previous run (its articles can no longer be moved)."""
+        self.docs.clear()
+        self._fresh.clear()
+        self._dirty.clear()
+        self.dropped.clear()
 
     # ---- vectors -------------------------------------------------------------------------------------------
     def count(self, feats: ArticleFeatures) -> None:
@@ -155,7 +168,7 @@ class OnlineClusterer:
             self.name_df.remove(feats.names.keys())
 
     def vectorise(self, doc_id: str, feats: ArticleFeatures) -> Doc:
-        return Doc(doc_id, weigh(feats.terms, self.df), weigh(feats.names, self.name_df),
+        return Doc(doc_id, weigh(feats.terms, self.df, self.params.doc_cap), weigh(feats.names, self.name_df),
                    weigh(feats.title, self.df), feats.day)
 
     # ---- index ---------------------------------------------------------------------------------------------
@@ -221,6 +234,8 @@ class OnlineClusterer:
         st.title2 += _add_into(st.title, doc.title, 1.0)
         st.n += 1
         _count_into(st.presence, doc.names, 1)
+        self._dirty.add(st.key)
+        self._changed.add(st.key)
         if doc.day is not None:
             st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
             st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
@@ -229,7 +244,7 @@ class OnlineClusterer:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
             st.text2 = _norm2(st.text)
         self._set_member(doc.id, st.key)
-        self.copies.discard(doc.id)
+        self.copies.pop(doc.id, None)
         self._post(st)
 
     def _detach(self, doc: Doc, st: StoryStats) -> None:
@@ -238,6 +253,8 @@ class OnlineClusterer:
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
         st.n -= 1
         _count_into(st.presence, doc.names, -1)
+        self._dirty.add(st.key)
+        self._changed.add(st.key)
         self._set_member(doc.id, None)
         if st.n <= 0:
             self._drop(st.key)
@@ -252,6 +269,7 @@ class OnlineClusterer:
             if lst and key in lst:
                 lst.remove(key)
         self._fresh.discard(key)
+        self.dropped.add(key)
 
     def forget(self, doc_id: str, doc: Doc | None) -> bool:
         """Take an article seen in an earlier run out of its story (it is being clustered again).
@@ -259,7 +277,7 @@ class OnlineClusterer:
         Returns whether its words had shaped the story (and so were counted in the document frequencies)."""
         key = self.members.get(doc_id)
         if doc_id in self.copies:
-            self.copies.discard(doc_id)
+            self.copies.pop(doc_id, None)
             self._set_member(doc_id, None)
             return False
         if key is not None and key in self.stories and doc is not None:
@@ -292,7 +310,11 @@ class OnlineClusterer:
         for key in self.candidates(doc):
             if key == exclude:
                 continue
-            s = self.score(doc, self.stories[key])
+            st = self.stories[key]
+            # No similarity can lift a story this far away in time over the threshold: skip the vector work.
+            if self.time_factor(doc.day, st.d0, st.d1) < self.params.threshold:
+                continue
+            s = self.score(doc, st)
             if s > best or (s == best and best_key is not None and key < best_key):
                 best_key, best = key, s
         return best_key, best
@@ -314,7 +336,8 @@ class OnlineClusterer:
             st.d0 = day if st.d0 is None else min(st.d0, day)
             st.d1 = day if st.d1 is None else max(st.d1, day)
         self._set_member(doc_id, key)
-        self.copies.add(doc_id)
+        self.copies[doc_id] = 1
+        self._changed.add(key)
 
     def _set_member(self, doc_id: str, key: str | None) -> None:
         old = self.members.pop(doc_id, None)
@@ -386,7 +409,9 @@ class OnlineClusterer:
     def _split(self) -> int:
         p = self.params
         splits = 0
-        for key in sorted(self._fresh):
+        todo = sorted(self._fresh & self._dirty)
+        self._dirty.clear()
+        for key in todo:
             st = self.stories.get(key)
             if st is None or st.n < 2 * p.split_min:
                 continue
@@ -445,6 +470,8 @@ class OnlineClusterer:
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
         dst.n += src.n
+        self._dirty.add(dst.key)
+        self._changed.add(dst.key)
         _count_into(dst.presence, src.presence, 1, counts=True)
         for d in (src.d0, src.d1):
             if d is not None:
@@ -461,6 +488,10 @@ class OnlineClusterer:
         st = self.stories.pop(old)
         st.key = new
         self.stories[new] = st
+        self.dropped.add(old)
+        self.dropped.discard(new)
+        self._changed.discard(old)
+        self._changed.add(new)
         for k in st.posted:
             lst = self.index.get(k)
             if lst:
@@ -476,9 +507,34 @@ class OnlineClusterer:
         return set(self._fresh)
 
     def to_state(self) -> dict:
-        return {"version": 1, "params": asdict(self.params), "df": self.df.to_state(),
-                "name_df": self.name_df.to_state(),
-                "stories": {k: st.to_state() for k, st in self.stories.items()}, "members": dict(self.members), "copies": sorted(self.copies)}
+        state: dict = {}
+        self.save(state, full=True)
+        return state
+
+    def save(self, state: dict, full: bool = False) -> None:
+        """Write the index into ``state`` (JSON-able). Unless ``full``, only stories changed since the last save
+        are rewritten and the big maps are shared, not copied, so saving costs what the run changed."""
+        state["version"] = 1
+        state["params"] = asdict(self.params)
+        state["df"] = {"n": self.df.n, "df": self.df.df}
+        state["name_df"] = {"n": self.name_df.n, "df": self.name_df.df}
+        state["members"] = self.members
+        state["copies"] = self.copies
+        stories = state.setdefault("stories", {})
+        if full:
+            stories.clear()
+            todo = self.stories.keys()
+        else:
+            for key in self.dropped:
+                stories.pop(key, None)
+            todo = self._changed
+        for key in todo:
+            st = self.stories.get(key)
+            if st is not None:
+                stories[key] = st.to_state()
+            else:
+                stories.pop(key, None)
+        self._changed.clear()
 
 
 def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts: bool = False) -> None:

@@ -44,11 +44,24 @@ class ClusterStage:
     def __init__(self, params: Params | Mapping | None = None, use_light_names: bool = True):
         self.params = params if isinstance(params, Params) else Params.from_dict(params)
         self.use_light_names = use_light_names
+        # The live index of the last run and the state dict it was saved into: a later run handed that very dict
+        # (a long-lived process streaming batches) goes on from the live index instead of re-reading the state.
+        self._live: tuple[dict, OnlineClusterer] | None = None
+
+    def __getstate__(self) -> dict:
+        return {"params": self.params, "use_light_names": self.use_light_names, "_live": None}
+
+    def __setstate__(self, d: dict) -> None:
+        self.params, self.use_light_names, self._live = d["params"], d["use_light_names"], None
 
     # ---- index state ---------------------------------------------------------------------------------------
     def _load(self, corpus: Corpus) -> OnlineClusterer:
         state = corpus.state.get(STATE_KEY)
-        if state and set(corpus.stories) <= set(state.get("stories", {})):
+        if self._live is not None and state is self._live[0]:
+            cl = self._live[1]
+            cl.start_run()
+            return cl
+        if state and all(k in state.get("stories", {}) for k in corpus.stories):
             return OnlineClusterer(self.params, state)
         # No usable saved index (first run, or stories stored without it): rebuild it from the stored articles.
         cl = OnlineClusterer(self.params)
@@ -69,7 +82,7 @@ class ClusterStage:
         cl = self._load(corpus)
         batch = corpus.ok_articles
         by_id = {a.id: a for a in batch}
-        prior_story = {aid: key for aid, key in cl.members.items()}
+        prior_story = {a.id: cl.members[a.id] for a in batch if a.id in cl.members}
 
         # An article seen before is clustered again from scratch (re-runs stay idempotent).
         feats: dict[str, ArticleFeatures] = {}
@@ -106,7 +119,15 @@ class ClusterStage:
             a.story = cl.members.get(a.id)
         self._update_stories(corpus, cl, batch, prior_story)
         cl.docs.clear()
-        corpus.state[STATE_KEY] = cl.to_state()
+        state = corpus.state.get(STATE_KEY)
+        if isinstance(state, dict) and (self._live is not None and state is self._live[0]
+                                        or state.get("version") == 1 and "stories" in state):
+            cl.save(state)
+        else:
+            state = {}
+            cl.save(state, full=True)
+            corpus.state[STATE_KEY] = state
+        self._live = (state, cl)
 
     @staticmethod
     def _copy_source(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> bool:
@@ -151,9 +172,9 @@ class ClusterStage:
                 st.articles = [x for x in st.articles if x != aid]
                 for actor in st.actors:
                     actor["articles"] = [x for x in actor.get("articles", []) if x != aid]
-        for key in list(stories):
+        for key in cl.dropped:
             if key not in cl.stories:
-                del stories[key]
+                stories.pop(key, None)
         touched: dict[str, list[Article]] = {}
         for a in batch:
             if a.story:

@@ -1,0 +1,117 @@
+"""Cost growth of story clustering: CPU time per article as the corpus grows, and peak memory.
+
+    .venv/bin/python benchmarks/cluster_growth.py [--sizes 1000 10000 100000] [--batch 1000]
+
+Real ECB+ texts are replicated with variation: each replica renames every capitalised word (a new event with new
+people and places), drops a few sentences at random, and is dated a few days after the previous replica, so the
+vocabulary and the number of stories grow with the corpus the way a news stream's do. The articles arrive in batches
+of ``--batch`` (one ``ClusterStage`` run each, the index carried between runs) and the figure reported at N articles
+is the CPU time per article of the batch that brought the corpus to N: the cost of adding news to a corpus of that
+size. Each size runs in its own process so peak RSS is per size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "data" / "clustering" / "ecbplus" / "docs.jsonl"
+_CAP = re.compile(r"\b([A-Z][a-z]+)\b")
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def _suffix(r: int) -> str:
+    s = ""
+    r += 1
+    while r:
+        r, k = divmod(r - 1, 26)
+        s = "abcdefghijklmnopqrstuvwxyz"[k] + s
+    return s
+
+
+def stream(n: int, seed: int = 0):
+    """``n`` articles: ECB+ texts, replica r renamed with suffix r, dated 3 days per replica."""
+    from newsprism.model import Article, content_hash
+
+    base = [json.loads(line)["text"] for line in GOLD.open()]
+    rng = random.Random(seed)
+    i = 0
+    r = 0
+    while True:
+        suf = _suffix(r)
+        order = list(range(len(base)))
+        rng.shuffle(order)
+        for j in order:
+            sents = _SENT.split(base[j])
+            kept = [s for s in sents if rng.random() > 0.15] or sents[:1]
+            text = " ".join(kept)
+            if r:
+                text = _CAP.sub(lambda m: m.group(1) + suf, text)
+            day = 730000 + 3 * r + rng.randrange(3)
+            from datetime import date
+            yield Article(id=f"g{i}", text=text, content_hash=content_hash(text),
+                          published=date.fromordinal(day).isoformat(), outlet=f"o{rng.randrange(20)}")
+            i += 1
+            if i >= n:
+                return
+        r += 1
+
+
+def run_size(n: int, batch: int) -> dict:
+    from newsprism.cluster.stage import ClusterStage
+    from newsprism.pipeline import Corpus
+
+    stage = ClusterStage()
+    state: dict = {}
+    stories: dict = {}
+    arts = list(stream(n))
+    cpu_last = wall_last = 0.0
+    total_cpu = 0.0
+    for k in range(0, n, batch):
+        chunk = arts[k:k + batch]
+        c0, w0 = time.process_time(), time.perf_counter()
+        stage(Corpus(chunk, stories=stories, state=state))
+        cpu_last, wall_last = time.process_time() - c0, time.perf_counter() - w0
+        total_cpu += cpu_last
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A cold start (a new process reading the saved index) is paid once per run, not per article: time it too.
+    c0 = time.process_time()
+    blob = json.dumps(state)
+    ClusterStage()._load(Corpus([], stories=stories, state=json.loads(blob)))
+    load_s = time.process_time() - c0
+    return {"articles": n, "stories": len(stories), "batch": batch,
+            "ms_per_article_last_batch": round(1000 * cpu_last / len(chunk), 3),
+            "wall_ms_per_article_last_batch": round(1000 * wall_last / len(chunk), 3),
+            "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1),
+            "state_json_mb": round(len(blob) / 1e6, 1), "cold_load_s": round(load_s, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.batch)))
+        return
+    rows = []
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--batch", str(args.batch)],
+                             capture_output=True, text=True, check=True).stdout
+        rows.append(json.loads(out))
+        print(json.dumps(rows[-1]), flush=True)
+    first = rows[0]["ms_per_article_last_batch"]
+    print(json.dumps({"growth_last_batch_vs_smallest": [round(r["ms_per_article_last_batch"] / first, 2)
+                                                         for r in rows]}))
+
+
+if __name__ == "__main__":
+    main()
