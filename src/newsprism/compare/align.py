@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from newsprism.model import Article, Claim
 
-from .actors import ActorIndex
+from .actors import ActorIndex, country_of
 from .text import Piece, clauses, concept, content_terms, sentences
 from .values import Value, compatible, fallback_claims, value_of
 
@@ -190,6 +190,12 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     return facts
 
 
+def _is_country(name: str) -> bool:
+    low = name.strip().lower()
+    c = country_of(low)
+    return bool(c) and (low == c.lower() or low.startswith("the "))
+
+
 def _clause_keys(f: dict) -> set[tuple[str, int, int]]:
     return {(ev["article"], ev["start"], ev["end"]) for evs in f["outlets"].values() for ev in evs}
 
@@ -198,10 +204,13 @@ def _drop_repeats(statements: list[dict], values: list[dict]) -> list[dict]:
     """An agreed clause whose value differs between outlets is told by the differs fact; an agreed clause whose
     value agrees is kept and the value fact's clauses are not repeated."""
     differs = set().union(*[_clause_keys(f) for f in values if f["status"] == "differs"] or [set()])
+    compared = set().union(*[_clause_keys(f) for f in values] or [set()])
     out = []
     for f in statements:
         if f["status"] == "agreed" and _clause_keys(f) & differs:
             continue
+        if f["status"] == "single-source" and _clause_keys(f) & compared:
+            continue  # its value is compared with the other outlets in a value fact: it is not unreported
         out.append(f)
     return out
 
@@ -301,8 +310,9 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
     for u in units:
         art_text = arts[u.article].text
         for c, v in u.claims:
-            if c.kind == "place" and not _LOCATIVE.search(art_text[max(0, c.start - 12):c.start]):
-                continue  # a country named as a party is an actor, not where something happened
+            if c.kind == "place" and (not _LOCATIVE.search(art_text[max(0, c.start - 12):c.start])
+                                      or _is_country(c.text)):
+                continue  # a country is mostly a party to the story, not where something happened
             if c.kind in VALUE_KINDS or c.kind == "place":
                 near, wide = _about_terms(c, u, art_text)
                 r = ClaimRef(u, c, v, near)

@@ -8,7 +8,8 @@ from newsprism.model import Article
 
 
 def outlet_of(article: Article) -> str:
-    """The outlet name; without one, the URL's host (without www.); without a URL, the article id.
+    """The outlet name; without one, the URL's host (without www.), then the credit line the page carries
+    ("(MENAFN)"), then the article id.
 
     Each id-only article counts as its own outlet: we cannot tell two unnamed sources apart, and merging them would
     hide differences between them.
@@ -19,6 +20,8 @@ def outlet_of(article: Article) -> str:
         host = urlsplit(article.url).hostname or ""
         if host:
             return host.removeprefix("www.")
+    if article.credit and article.credit.strip():
+        return article.credit.strip()
     return article.id
 
 
