@@ -108,36 +108,56 @@ def build_units(article: Article, outlet: str, actors: ActorIndex) -> list[Unit]
 
 
 class _Vectors:
-    """TF-IDF over the story's clauses (each clause one document)."""
+    """TF-IDF over the story's clauses (each clause one document) and the clause-by-clause similarity, as sparse
+    matrices so that a story of hundreds of articles stays fast: only pairs sharing a word are ever looked at."""
 
     def __init__(self, units: list[Unit]):
+        from scipy.sparse import csr_matrix
+
         df: Counter = Counter()
         for u in units:
             df.update(set(u.terms))
         n = max(1, len(units))
         self.idf = {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
-        self.vec = []
-        for u in units:
+        vocab = {t: k for k, t in enumerate(self.idf)}
+        rows, cols, vals = [], [], []
+        for i, u in enumerate(units):
             v = {t: (1 + math.log(c)) * self.idf[t] for t, c in u.terms.items()}
             norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-            self.vec.append({t: x / norm for t, x in v.items()})
+            for t, x in v.items():
+                rows.append(i)
+                cols.append(vocab[t])
+                vals.append(x / norm)
+        x = csr_matrix((vals, (rows, cols)), shape=(len(units), max(1, len(vocab))))
+        cos = (x @ x.T).tocsr()
+        # shared actors raise the similarity: names are the strongest anchor between two reports
+        actor_ids = {a: k for k, a in enumerate(sorted({a for u in units for a in u.actors}))}
+        ar, ac = [], []
+        for i, u in enumerate(units):
+            for a in u.actors:
+                ar.append(i)
+                ac.append(actor_ids[a])
+        acts = csr_matrix(([1.0] * len(ar), (ar, ac)), shape=(len(units), max(1, len(actor_ids))))
+        bonus = (acts @ acts.T).tocsr().multiply(0.2).minimum(0.5).tocsr()
+        sim = (cos + bonus - cos.multiply(bonus)).tocsr()
+        sim.setdiag(0.0)
+        sim.eliminate_zeros()
+        sim.sort_indices()
+        self.sim = sim
 
-    def cos(self, i: int, j: int) -> float:
-        a, b = self.vec[i], self.vec[j]
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(x * b.get(t, 0.0) for t, x in a.items())
+    def row(self, i: int):
+        start, end = self.sim.indptr[i], self.sim.indptr[i + 1]
+        return self.sim.indices[start:end], self.sim.data[start:end]
+
+    def get(self, i: int, j: int) -> float:
+        cols, vals = self.row(i)
+        k = cols.searchsorted(j)
+        return float(vals[k]) if k < len(cols) and cols[k] == j else 0.0
 
 
 def similarity(vectors: _Vectors, units: list[Unit], i: int, j: int) -> float:
-    """Lexical cosine, raised when the two clauses name the same actors (names are the strongest anchor)."""
-    c = vectors.cos(i, j)
-    a, b = units[i].actors, units[j].actors
-    if a and b:
-        shared = len(a & b)
-        if shared:
-            c = c + (1 - c) * min(0.5, 0.2 * shared)
-    return c
+    """Lexical cosine of two clauses, raised when they name the same actors."""
+    return vectors.get(i, j)
 
 
 def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
@@ -168,18 +188,14 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     vectors = _Vectors(units)
     n = len(units)
     best: list[dict[str, tuple[float, int]]] = [dict() for _ in range(n)]
-    edges: list[tuple[int, int]] = []
     for i in range(n):
-        for j in range(i + 1, n):
-            if units[i].outlet == units[j].outlet:
+        cols, vals = vectors.row(i)
+        for j, sv in zip(cols.tolist(), vals.tolist()):
+            o = units[j].outlet
+            if o == units[i].outlet:
                 continue
-            s = similarity(vectors, units, i, j)
-            for x, y in ((i, j), (j, i)):
-                o = units[y].outlet
-                if s > best[x].get(o, (-1.0, -1))[0]:
-                    best[x][o] = (s, y)
-            if s >= MATCH:
-                edges.append((i, j))
+            if sv > best[i].get(o, (-1.0, -1))[0]:
+                best[i][o] = (sv, j)
     value_facts = _value_facts(units, story_articles, vectors)
     statement_facts = _statement_facts(units, story_articles, best, outlets, vectors)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
@@ -324,24 +340,29 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
     best: dict[tuple[int, str], tuple[float, int]] = {}
     scores: dict[tuple[int, int], float] = {}
     sims: dict[tuple[int, int], float] = {}
-    for i, a in enumerate(refs):
-        for j in range(i + 1, len(refs)):
-            b = refs[j]
-            if a.unit.outlet == b.unit.outlet or a.claim.kind != b.claim.kind:
-                continue
-            ui, uj = index[id(a.unit)], index[id(b.unit)]
-            sim = similarity(vectors, units, ui, uj)
-            sc = _pair_score(a, b, sim)
-            if sc <= 0:
-                continue
-            if compatible(a.value, b.value) is False and not _sure_same(a, b, sim, head, arts):
-                continue  # calling two outlets contradictory needs more than a shared noun
-            scores[(i, j)] = sc
-            sims[(i, j)] = sim
-            for x, y in ((i, j), (j, i)):
-                key = (x, refs[y].unit.outlet)
-                if sc > best.get(key, (0.0, -1))[0]:
-                    best[key] = (sc, y)
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(refs):
+        buckets[(r.claim.kind, r.value.unit or "" if r.claim.kind != "place" else "")].append(i)
+    for bucket in buckets.values():
+        for bi, i in enumerate(bucket):
+            a = refs[i]
+            for j in bucket[bi + 1:]:
+                b = refs[j]
+                if a.unit.outlet == b.unit.outlet or (a.claim.kind != "place" and not a.about & b.about):
+                    continue
+                ui, uj = index[id(a.unit)], index[id(b.unit)]
+                sim = similarity(vectors, units, ui, uj)
+                sc = _pair_score(a, b, sim)
+                if sc <= 0:
+                    continue
+                if compatible(a.value, b.value) is False and not _sure_same(a, b, sim, head, arts):
+                    continue  # calling two outlets contradictory needs more than a shared noun
+                scores[(i, j)] = sc
+                sims[(i, j)] = sim
+                for x, y in ((i, j), (j, i)):
+                    key = (x, refs[y].unit.outlet)
+                    if sc > best.get(key, (0.0, -1))[0]:
+                        best[key] = (sc, y)
     parent = list(range(len(refs)))
 
     def find(x: int) -> int:
@@ -426,9 +447,10 @@ def _statement_facts(units: list[Unit], arts: Mapping[str, Article], best: list[
     for i in range(n):
         groups[find(i)].append(i)
     # words each outlet uses anywhere in the story, to tell "silent" from "said otherwise"
-    vocab: dict[str, set[str]] = defaultdict(set)
+    term_outlets: dict[str, set[str]] = defaultdict(set)
     for u in units:
-        vocab[u.outlet] |= set(u.terms)
+        for t in u.terms:
+            term_outlets[t].add(u.outlet)
     facts = []
     for members in groups.values():
         mem = [units[i] for i in members]
@@ -443,14 +465,13 @@ def _statement_facts(units: list[Unit], arts: Mapping[str, Article], best: list[
             top = max((s for s, _ in best[i].values()), default=0.0)
             if top >= NEAR:
                 continue  # a near paraphrase elsewhere: too close to call it unreported
-            others = set().union(*(vocab[o] for o in outlets if o != u.outlet))
-            novel = [t for t in u.terms if t not in others]
+            novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
             weight = sum(vectors.idf[t] for t in u.terms) or 1.0
             novelty = sum(vectors.idf[t] for t in novel) / weight
             if len(novel) < 2 or (novelty < NOVEL and top >= SILENT):
                 continue
             status = "single-source"
-        kinds = {c.kind for u in mem for c, _ in u.claims}
+        kinds = {c.kind for u in mem for c, v in u.claims if c.kind != "number" or v.unit}
         quoted = sum(u.quoted for u in mem) / len(mem)
         kind = "quote" if quoted >= 0.5 else "statement"
         if status == "single-source" and kind == "statement":

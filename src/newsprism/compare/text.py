@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and an opening
 # capital, digit or quote; or at a line break. Abbreviations that commonly precede a capital are protected.
@@ -115,6 +116,7 @@ _NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to make talks/talk, negotiations/negotiated, leading/lead meet."""
     w = word.lower().replace("’", "'").rstrip("'").strip(".-")
@@ -131,6 +133,7 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=100_000)
 def concept(word: str) -> str:
     low = word.lower().replace("’", "'")
     if low in _CONCEPTS:
