@@ -80,3 +80,12 @@ def test_plain_text_is_left_alone():
     text = "\n\n".join(PROSE)
     out = clean_text(text)
     assert out.text == text and out.removals == [] and out.credit is None
+
+
+def test_mojibake_is_repaired_only_when_unmistakable():
+    from newsprism.clean.textpass import fix_mojibake
+
+    assert fix_mojibake("doesn\u00c3\u00a2\u00c2\u0080\u00c2\u0099t and caf\u00c3\u00a9") == "doesn\u2019t and caf\u00e9"
+    assert fix_mojibake("WireGuard\u00c2\u00ae") == "WireGuard\u00ae"
+    for fine in ("CAF\u00c9\u00bb", "na\u00efve \u00bfqu\u00e9?", "\u00abd\u00e9j\u00e0 vu\u00bb"):
+        assert fix_mojibake(fine) == fine

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from newsprism.clean.extract import EFFORTS, extract_html, guess_language
-from newsprism.clean.textpass import clean_text, normalise
+from newsprism.clean.textpass import clean_text, fix_mojibake, normalise
 from newsprism.model import Article
 
 
@@ -26,7 +26,8 @@ class CleanStage:
         raw = article.raw or ""
         article.verbatim = self.verbatim
         if article.raw_kind == "html":
-            ex = extract_html(raw, article.url, effort=self.effort)
+            # mojibake is repaired before extraction: trafilatura drops the C1 characters that make it reversible
+            ex = extract_html(raw if self.verbatim else fix_mojibake(raw), article.url, effort=self.effort)
             for attr in ("title", "outlet", "author", "published", "language", "url"):
                 if getattr(article, attr) in (None, "") and getattr(ex, attr):
                     setattr(article, attr, getattr(ex, attr))

@@ -72,9 +72,36 @@ class Cleaned:
     title: str | None = None
 
 
+_MOJIBAKE = re.compile("[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}|[\u00f0-\u00f4][\u0080-\u00bf]{3}")
+
+
+# Only text that shows the unmistakable signature of the damage is repaired ("Ã" / "Â" before a continuation
+# character, or "â" before a C1 control), so a French "CAFÉ»" stays as written.
+_MOJIBAKE_SIGN = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2[\u0080-\u009f]")
+
+
+def _undo(m: re.Match[str]) -> str:
+    s = m.group(0)
+    try:
+        return s.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return s
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair UTF-8 that was decoded as Latin-1 ("doesnÃ¢Â€Â™t", "cafÃ©"): each sequence is re-decoded only when
+    its bytes form exactly one valid UTF-8 character, so ordinary accented text is never touched."""
+    if not _MOJIBAKE_SIGN.search(text):
+        return text
+    prev = None
+    while prev != text:  # doubly encoded text needs two rounds
+        prev, text = text, _MOJIBAKE.sub(_undo, text)
+    return text
+
+
 def normalise(text: str) -> str:
     """NFC, no zero-width characters, one space between words, no trailing spaces, at most one blank line."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", fix_mojibake(text).replace("\r\n", "\n").replace("\r", "\n"))
     text = _ZERO_WIDTH.sub("", text)
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
     out: list[str] = []
