@@ -59,6 +59,8 @@ class ClaimRef:
     value: Value
     about: set[str]
     wide: set[str] = field(default_factory=set)
+    holder: int | None = None  # the actor named last before the value in its clause ("Carter scored 14")
+    compound: bool = False  # "a 73-yard drive", "a three-point play": a modifier, not a count of the thing
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -196,7 +198,10 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
                 continue
             if sv > best[i].get(o, (-1.0, -1))[0]:
                 best[i][o] = (sv, j)
-    value_facts = _value_facts(units, story_articles, vectors)
+    mentions = {aid: sorted((s, e, actors.add(ent.name)) for ent in story_articles[aid].entities
+                            if ent.type in ("PERSON", "ORG") for s, e in ent.mentions)
+                for aid in outlet_by_article}
+    value_facts = _value_facts(units, story_articles, vectors, mentions)
     statement_facts = _statement_facts(units, story_articles, best, outlets, vectors)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
@@ -278,6 +283,10 @@ def _sure_same(a: ClaimRef, b: ClaimRef, sim: float, head: set[str], arts: Mappi
     a word from the lead of most outlets right next to the value or as the clause's first word (its subject), as
     in "two days of talks" and "the negotiations ... continue over four days"."""
     ta, tb = a.unit.text, b.unit.text
+    if a.compound or b.compound:
+        return False
+    if a.holder is not None and b.holder is not None and a.holder != b.holder:
+        return False  # two people's numbers ("Artino scored 14", "Echenique had 11")
     if bool(_AGGREGATE.search(ta)) != bool(_AGGREGATE.search(tb)):
         return False
     if a.unit.actors and b.unit.actors and not a.unit.actors & b.unit.actors:
@@ -319,7 +328,17 @@ def _head_terms(units: list[Unit]) -> set[str]:
     return {t for t, c in count.items() if c >= need}
 
 
-def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors) -> list[dict]:
+_COMPOUND = re.compile(r"\s?-\s?[a-z]")
+
+
+def _holder(u: Unit, c: Claim, mentions: list[tuple[int, int, int]]) -> int | None:
+    before = [(e, k) for s, e, k in mentions if u.start <= s and e <= c.start and c.start - e <= 80]
+    return max(before)[1] if before else None
+
+
+def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors,
+                 mentions: Mapping[str, list[tuple[int, int, int]]] | None = None) -> list[dict]:
+    mentions = mentions or {}
     head = _head_terms(units)
     refs: list[ClaimRef] = []
     index = {id(u): i for i, u in enumerate(units)}
@@ -333,6 +352,8 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
                 near, wide = _about_terms(c, u, art_text)
                 r = ClaimRef(u, c, v, near)
                 r.wide = wide
+                r.holder = _holder(u, c, mentions.get(u.article, []))
+                r.compound = bool(_COMPOUND.match(art_text[c.end:c.end + 4]))
                 if _usable(r):
                     refs.append(r)
     # mutual best pairs only: each value is paired with at most one value per other outlet, so unrelated numbers
