@@ -160,7 +160,7 @@ def rules(split: str) -> None:
             if a["content"]:
                 gs.append((min(x["start"] for x in a["content"]), max(x["end"] for x in a["content"])))
         doc._.actors = find_actors(doc)
-        for q, rule in find_quotes(doc, lexicon={"*": {}}, with_rules=True):
+        for q, rule, _ in find_quotes(doc, lexicon={"*": {}}, with_rules=True):
             ok = any(_ov(gq, (q.start, q.end)) >= 0.3 * max(gq[1] - gq[0], q.end - q.start) for gq in gs)
             for key in (rule, rule.split(":")[0]):
                 total[key] += 1
@@ -171,6 +171,80 @@ def rules(split: str) -> None:
         print(f"{k:<28} {h / n:.2f} {h:>5}/{n}")
 
 
+def train(split: str, holdout: float = 0.2) -> None:
+    """Fit the cue model (logistic regression over candidate-cue features) and write src/newsprism/nlp/cue_model.json.
+
+    Every verb with a content is a candidate; it is positive when its quote matches an annotated content (theta 0.3).
+    C and the threshold are chosen on a held-out fifth of the split's documents, then the model is refit on all.
+    """
+    import random
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from newsprism.nlp.actors import find_actors
+    from newsprism.nlp.quotes import find_quotes
+
+    rows = []  # (doc index, features, label)
+    all_docs = docs(split)
+    golds = gold_records(split)
+    for di, (g, doc) in enumerate(zip(golds, all_docs)):
+        gs = [(min(x["start"] for x in a["content"]), max(x["end"] for x in a["content"]))
+              for a in g["attributions"] if a["content"]]
+        doc._.actors = find_actors(doc)
+        for q, rule, feats in find_quotes(doc, lexicon={"*": {}}, with_rules=True):
+            if feats is None:
+                continue
+            ok = any(_ov(gq, (q.start, q.end)) >= 0.3 * max(gq[1] - gq[0], q.end - q.start) for gq in gs)
+            rows.append((di, feats, int(ok)))
+    counts = collections.Counter(f for _, fs, _ in rows for f in fs)
+    keep = {f for f, n in counts.items() if n >= 3}
+
+    def fit(idx, C):
+        vec = DictVectorizer()
+        X = vec.fit_transform([{f: 1 for f in rows[i][1] if f in keep} for i in idx])
+        y = [rows[i][2] for i in idx]
+        m = LogisticRegression(C=C, max_iter=2000)
+        m.fit(X, y)
+        return {"bias": float(m.intercept_[0]),
+                "weights": {f: round(float(w), 4) for f, w in zip(vec.get_feature_names_out(), m.coef_[0])
+                            if abs(w) >= 0.01}}
+
+    random.seed(0)
+    ids = list(range(len(golds)))
+    random.shuffle(ids)
+    held = set(ids[: int(len(ids) * holdout)])
+    tr_idx = [i for i, r in enumerate(rows) if r[0] not in held]
+    best = None
+    pred_path = CACHE / "holdout.pred.jsonl"
+    gold_sub = CACHE / "holdout.gold.jsonl"
+    with open(gold_sub, "w") as f:
+        for di in sorted(held):
+            f.write(json.dumps(golds[di]) + "\n")
+    for C in (0.3, 1.0):
+        model = fit(tr_idx, C)
+        for th in (0.35, 0.45, 0.55):
+            model["threshold"] = th
+            with open(pred_path, "w") as f:
+                for di in sorted(held):
+                    qs = find_quotes(all_docs[di], model=model)
+                    f.write(json.dumps({"id": golds[di]["doc_id"], "quotes": [q.to_dict() for q in qs]}) + "\n")
+            out = subprocess.run([sys.executable, str(SHARED / "tools" / "quote_eval.py"), "score", "polnear",
+                                  str(gold_sub), str(pred_path), "--theta", "0.3"], capture_output=True, text=True)
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"C={C} threshold={th}: {res}")
+            if best is None or res["f1"] > best[0]:
+                best = (res["f1"], C, th)
+    _, C, th = best
+    model = fit(list(range(len(rows))), C)
+    model["threshold"] = th
+    model["about"] = (f"Logistic regression over candidate-cue features, PolNeAR {split} ({len(golds)} articles), "
+                      f"C={C}; made by benchmarks/nlp_tune.py train")
+    out = ROOT / "src" / "newsprism" / "nlp" / "cue_model.json"
+    out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")))
+    print(f"wrote {out} ({len(model['weights'])} weights, C={C}, threshold={th})")
+
+
 if __name__ == "__main__":
     cmd, split = sys.argv[1], sys.argv[2]
     if cmd == "parse":
@@ -179,6 +253,8 @@ if __name__ == "__main__":
         score(split, float(sys.argv[sys.argv.index("--theta") + 1]) if "--theta" in sys.argv else 0)
     elif cmd == "errors":
         errors(split, int(sys.argv[sys.argv.index("--n") + 1]) if "--n" in sys.argv else 30)
+    elif cmd == "train":
+        train(split)
     elif cmd == "rules":
         rules(split)
     elif cmd == "cues":

@@ -60,12 +60,14 @@ def same_actor(name_a: str, name_b: str) -> bool:
     a, b = _norm_words(name_a), _norm_words(name_b)
     if not a or not b:
         return False
+    # a pronoun-looking word is a surname when a title stood before it ("Vice-Premier He")
+    titled = {id(a): len(_PUNCT.sub(" ", name_a).split()) > len(a), id(b): len(_PUNCT.sub(" ", name_b).split()) > len(b)}
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) == 1:
         w = short[0]
-        if country_of(w) or w in PRONOUNS:
+        if country_of(w) or (w in PRONOUNS and not titled[id(short)]):
             return False
         # a surname alone: last word in Western order, first word in Chinese/Korean order ("Li" ~ "Li Chenggang")
         return w == long_[-1] or (len(long_) == 2 and w == long_[0])

@@ -47,6 +47,56 @@ def cue_lexicon() -> dict[str, dict[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def cue_model() -> dict | None:
+    """The shipped cue model: {"bias", "threshold", "weights": {feature: weight}}, or None when absent."""
+    path = resources.files("newsprism.nlp").joinpath("cue_model.json")
+    if not path.is_file():
+        return None
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _score(model: dict, feats: list[str]) -> float:
+    import math
+
+    w = model["weights"]
+    z = model["bias"] + sum(w.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _subject_kind(subj: Token | None, midx, ent_type) -> str:
+    if subj is None:
+        return "none"
+    if subj.lower_ in PERSON_PRONOUNS or subj.lower_ == "i":
+        return "pron_person"
+    if subj.lower_ in PRONOUNS:
+        return "pron_other"
+    if subj.lower_ in ("who", "that", "which"):
+        return "rel"
+    hit = midx.get(subj.i)
+    if hit is not None:
+        return "actor_" + ent_type.get(hit[0], "X")
+    return "noun_" + (subj.ent_type_ or subj.pos_)
+
+
+def _features(t: Token, rule: str, subj: Token | None, s: int, e: int, qspans, midx, ent_type) -> list[str]:
+    """Sparse features of one candidate cue, for the cue model."""
+    lemma = t.lemma_.lower()
+    sk = _subject_kind(subj, midx, ent_type)
+    n = len(t.doc.text[s:e].split())
+    length = "1" if n <= 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
+    quoted = any(s <= qs < e for qs, _ in qspans)
+    neg = any(c.dep_ == "neg" for c in t.children)
+    modal = any(c.tag_ == "MD" for c in t.children)
+    prt = next((c.lower_ for c in t.children if c.dep_ == "prt"), "")
+    return [f"l={lemma}", f"r={rule}", f"lr={lemma}:{rule}", f"s={sk}", f"ls={lemma}:{sk}", f"rs={rule}:{sk}",
+            f"tag={t.tag_}", f"dep={t.dep_}", f"ld={lemma}:{t.dep_}", f"len={length}", f"rlen={rule}:{length}",
+            f"q={quoted}", f"lq={lemma}:{quoted}", f"neg={neg}", f"modal={modal}", f"prt={lemma}:{prt}",
+            f"after={e <= t.idx}", f"lafter={lemma}:{e <= t.idx}"]
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Quotation marks
 
@@ -117,6 +167,7 @@ class _Cand:
     subj: Token | None
     cue_token: Token | None
     rule: str = ""
+    feats: list[str] | None = None
 
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -141,6 +192,28 @@ def _subject(t: Token) -> Token | None:
             continue
         return None
     return None
+
+
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL"})
+
+
+def _speaker_nearby(t: Token, s: int, e: int, qspans, midx, ent_type) -> Token | None:
+    """When the parse gives a cue no subject ("..., calling it a disaster"), the nearest person or organisation
+    named in its sentence outside the content (before the cue first), or a subject pronoun."""
+    best_before = best_after = None
+    for x in t.sent:
+        if s <= x.idx < e or x.i == t.i or any(a <= x.idx < b for a, b in qspans):
+            continue
+        hit = midx.get(x.i)
+        ok = (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or \
+             (x.lower_ in PERSON_PRONOUNS and x.dep_ in ("nsubj", "nsubjpass"))
+        if not ok:
+            continue
+        if x.i < t.i:
+            best_before = x
+        elif best_after is None:
+            best_after = x
+    return best_before or best_after
 
 
 def _agent(t: Token) -> Token | None:
@@ -208,13 +281,22 @@ def _according_to(t: Token) -> tuple[tuple[int, int], Token | None, tuple[int, i
     return (a, b), pobj, (t.i, t.i + 2)
 
 
-def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False) -> list[Quote]:
-    """Quotes of a parsed doc (with ``doc._.actors`` set). ``lexicon`` overrides the shipped cue list (``"*"``: every
-    verb, for tuning); ``with_rules`` returns ``(quote, rule)`` pairs naming the rule that produced each quote."""
+def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False, model: dict | None = None) -> list:
+    """Quotes of a parsed doc (with ``doc._.actors`` set).
+
+    By default every verb is a candidate cue and the shipped cue model (``cue_model.json``, a logistic regression
+    trained on PolNeAR train) keeps the likely ones; without the model file, the cue list ``cues.txt`` decides.
+    ``lexicon`` forces a cue list (``{"*": {}}``: every verb, no model, for tuning); ``with_rules`` returns
+    ``(quote, rule, features)`` triples.
+    """
     text = doc.text
-    lex = cue_lexicon() if lexicon is None else lexicon
+    if lexicon is None and model is None:
+        model = cue_model()
+    lex = lexicon if lexicon is not None else ({"*": {}} if model else cue_lexicon())
     every_verb = "*" in lex
     qspans = quotation_spans(text)
+    midx = mention_index(doc)
+    ent_type = {a.id: a.type for a in (doc._.actors or [])}
     cands: list[_Cand] = []
     for t in doc:
         acc = _according_to(t)
@@ -250,14 +332,19 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
         subj = _subject(t) if t.dep_ != "parataxis" else next((c for c in t.children if c.dep_ in _SUBJ), None)
         if subj is None:
             subj = _agent(t)
+        if subj is None or subj.ent_type_ in _NOT_SPEAKERS:
+            subj = _speaker_nearby(t, s, e, qspans, midx, ent_type)
         if subj is not None and lex.get(t.lemma_.lower(), {}).get("need_subject") == "1" and subj is None:
+            continue
+        feats = _features(t, rule, subj, s, e, qspans, midx, ent_type) if (model or with_rules) else None
+        if model and _score(model, feats) < model["threshold"]:
             continue
         cue_end = t.i + 1
         for c in t.children:  # "pointed out", "told reporters"
             if c.dep_ == "prt" and c.i == cue_end:
                 cue_end += 1
         cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t,
-                           f"{t.lemma_.lower()}:{rule}"))
+                           f"{t.lemma_.lower()}:{rule}", feats))
 
     # widen contents over the quotations they cut into, but keep them in the cue's paragraph: the parser's
     # sentences sometimes run over a paragraph break
@@ -300,7 +387,6 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
     out: list = []
     actors: list[Entity] = doc._.actors or []
     by_id = {a.id: a for a in actors}
-    midx = mention_index(doc)
     person_mentions = sorted((s, e, a.id) for a in actors if a.type == "PERSON" for s, e in a.mentions)
     org_mentions = sorted((s, e, a.id) for a in actors if a.type in ("ORG", "GPE", "NORP") for s, e in a.mentions)
     for c in cands:
@@ -312,7 +398,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False)
             q.cue = Span(c.cue[0], c.cue[1], text[c.cue[0]:c.cue[1]])
         if c.subj is not None:
             _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
-        out.append((q, c.rule) if with_rules else q)
+        out.append((q, c.rule, c.feats) if with_rules else q)
     return out
 
 
