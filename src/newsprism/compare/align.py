@@ -354,6 +354,8 @@ def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vecto
                 r.wide = wide
                 r.holder = _holder(u, c, mentions.get(u.article, []))
                 r.compound = bool(_COMPOUND.match(art_text[c.end:c.end + 4]))
+                if c.kind == "duration" and _OFFSET.search(art_text[c.end:u.end]):
+                    continue  # "five days before the game" dates something else; it is no length to compare
                 if _usable(r):
                     refs.append(r)
     # mutual best pairs only: each value is paired with at most one value per other outlet, so unrelated numbers
