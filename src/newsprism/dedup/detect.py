@@ -101,9 +101,14 @@ def classify(ov: Overlap, same_exact: bool, p: Params) -> str | None:
     return None
 
 
-def _pairs_from_buckets(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> np.ndarray:
-    """All (i, j), i < j, of docs sharing a key, as int64 codes i * 2**32 + j (with repeats: one per shared key).
-    Vectorised per bucket size: buckets of one size are stacked into a matrix and paired column by column."""
+def _pairs_from_buckets(keys: np.ndarray, docs: np.ndarray, max_bucket: int, full_upto: int | None = None
+                        ) -> np.ndarray:
+    """Pairs (i, j), i < j, of docs sharing a key, as int64 codes i * 2**32 + j (with repeats: one per shared key).
+
+    Vectorised per bucket size: buckets of one size are stacked into a matrix and paired column by column. Buckets
+    larger than ``full_upto`` give only a star from their first doc and a chain through the rest (2n pairs, not
+    n**2/2): enough to join a group of copies, whose members also meet in the other buckets.
+    """
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort((docs, keys))
@@ -114,7 +119,11 @@ def _pairs_from_buckets(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> 
     for n in np.unique(sizes[(sizes >= 2) & (sizes <= max_bucket)]).tolist():
         st = starts[sizes == n]
         mat = docs[st[:, None] + np.arange(n)[None, :]]
-        i, j = np.triu_indices(n, 1)
+        if full_upto is None or n <= full_upto:
+            i, j = np.triu_indices(n, 1)
+        else:
+            i = np.r_[np.zeros(n - 1, dtype=np.int64), np.arange(1, n - 1)]
+            j = np.r_[np.arange(1, n), np.arange(2, n)]
         a, b = mat[:, i].ravel(), mat[:, j].ravel()
         keep = a != b
         out.append(a[keep] * (1 << 32) + b[keep])
@@ -180,7 +189,7 @@ def find_copies(fps: Sequence[Fingerprint], first_new: int = 0, params: Params |
     else:
         keys = _band_keys(sig[long_enough], p.bands)
         docs = np.repeat(long_enough, p.bands)
-        lsh_codes = np.unique(_pairs_from_buckets(keys.ravel(), docs, p.max_posting * 10))
+        lsh_codes = np.unique(_pairs_from_buckets(keys.ravel(), docs, n, full_upto=8))
     lsh_codes = new_only(lsh_codes)
     la, lb = lsh_codes >> 32, lsh_codes & 0xFFFFFFFF
     est = (sig[la] == sig[lb]).mean(axis=1) if len(lsh_codes) else np.zeros(0)
@@ -263,9 +272,12 @@ def _furniture(keys: np.ndarray, docs: np.ndarray, uf: UnionFind, p: Params) -> 
     for x in list(uf.parent):
         if x < len(root_of):
             root_of[x] = uf.find(x)
-    pairs = np.unique(np.stack([keys.view(np.int64), root_of[docs]], axis=1), axis=0)
-    k, counts = np.unique(pairs[:, 0], return_counts=True)
-    boiler = np.sort(k[counts >= p.boiler_groups].view(np.uint64))
+    roots = root_of[docs]
+    o = np.lexsort((roots, keys))
+    keys, roots = keys[o], roots[o]
+    distinct = np.r_[True, (keys[1:] != keys[:-1]) | (roots[1:] != roots[:-1])]
+    k, counts = np.unique(keys[distinct], return_counts=True)
+    boiler = k[counts >= p.boiler_groups]
     return boiler if len(boiler) else None
 
 
