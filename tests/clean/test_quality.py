@@ -17,7 +17,11 @@ from newsprism.clean.stage import CleanStage
 from newsprism.model import Article
 
 SAMPLE = 40
-FLOORS = {"zyte": ("f1_of_means", None), "wcxb": ("mean_f1", None)}
+# Measured on this sample when pinned (2026-11-21, trafilatura 2.3.1, effort="best"): Zyte f1_of_means 0.9724,
+# WCXB-dev mean_f1 0.9532. Full sets (benchmarks/extraction.py): Zyte 0.9684 (trafilatura 0.9526), WCXB-dev
+# 0.9417 (trafilatura 0.9301). Raise the floors when the figures improve; never lower them to make a change pass.
+ZYTE_FLOOR = 0.972
+WCXB_FLOOR = 0.953
 
 
 def _pages(root: Path, ids: list[str], urls: dict[str, str | None]):
@@ -73,6 +77,3 @@ def test_wcxb_sample_floor(shared_dir: Path, tmp_path: Path):
     assert res["pages"] == SAMPLE
     assert res["mean_f1"] >= WCXB_FLOOR, res
 
-
-ZYTE_FLOOR = 0.0
-WCXB_FLOOR = 0.0
