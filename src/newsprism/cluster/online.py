@@ -43,6 +43,7 @@ class Params:
     contrast_min: int = 5
     contrast_rare: float = 0.2  # only names in fewer than this share of all articles count
     split_min: int = 3  # smallest side of a split
+    contrast_docs: int = 4  # a contrasting name must be carried by at least this many articles of its group
     doc_conflict: bool = False  # also veto moving one article into a story whose core names it lacks
     split: bool = True
 
@@ -402,7 +403,7 @@ class OnlineClusterer:
         sides = ((pb, nb, pa),) if one_sided else ((pa, na, pb), (pb, nb, pa))
         for x, nx, y in sides:
             for w, c in x.items():
-                if c >= p.contrast_hi * nx and w not in y and self.name_df.df.get(w, 0) < rare:
+                if c >= p.contrast_hi * nx and c >= p.contrast_docs and w not in y and self.name_df.df.get(w, 0) < rare:
                     total += 1
         return total
 
