@@ -102,3 +102,12 @@ def test_site_has_index_and_one_page_per_story(tmp_path):
     assert f'href="{page_name("s/../1")}"' in index and 'href="s2.html"' in index
     assert "&lt;script&gt;" in index and EVIL not in index
     assert render_index([], {}).count("No stories") == 1
+
+
+def test_a_story_without_comparison_still_renders():
+    from newsprism.model import Article, Story
+    s = Story(id="x", articles=["a", "missing"])
+    arts = {"a": Article(id="a", text="Hello <b>world</b>.", outlet="O")}
+    for fmt in ("text", "md", "html", "json"):
+        assert render_story(s, arts, fmt)
+    assert "&lt;b&gt;world" in render_story(s, arts, "html")

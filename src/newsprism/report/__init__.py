@@ -96,6 +96,8 @@ def _text(v: dict) -> str:
         for s in ov["speakers"]:
             out.append(f"    {s['speaker_name']} [{s.get('affiliation') or '?'}]: {s['quotes']} quotes, "
                        f"{s['words']} words" + (f" — {s['title']}" if s.get("title") else ""))
+            for ev in s["evidence"][:2]:
+                out.append(f"        “{_clip(ev['text'].strip(chr(34) + '“”'), 120)}”")
         if not ov["speakers"]:
             out.append("    (no attributed quotes)")
     for status, head in (("differs", "what differs"), ("agreed", "what agrees"),
