@@ -89,3 +89,21 @@ def test_mojibake_is_repaired_only_when_unmistakable():
     assert fix_mojibake("WireGuard\u00c2\u00ae") == "WireGuard\u00ae"
     for fine in ("CAF\u00c9\u00bb", "na\u00efve \u00bfqu\u00e9?", "\u00abd\u00e9j\u00e0 vu\u00bb"):
         assert fix_mojibake(fine) == fine
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_lines = st.lists(st.one_of(st.sampled_from(PROSE + ["Related", "Comments", "Advertisement", "(AP) \u2014 x", ""]),
+                            st.text(max_size=80)), max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_lines)
+def test_text_pass_never_raises_and_is_stable(lines):
+    text = "\n".join(lines)
+    out = clean_text(text)
+    assert normalise(out.text) == out.text
+    assert normalise(normalise(text)) == normalise(text)
+    again = clean_text(out.text)
+    assert len(again.text) <= len(out.text)
