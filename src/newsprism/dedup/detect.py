@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsprism.dedup.groups import UnionFind
-from newsprism.dedup.minhash import NUM_PERM, LSHIndex, MinHasher
+from newsprism.dedup.minhash import NUM_PERM, LSHIndex, MinHasher, oph_signatures
 from newsprism.dedup.shingles import SHINGLE_SIZE, shingle_hashes, words
 from newsprism.dedup.similarity import Overlap, overlap
 
@@ -150,15 +150,16 @@ def find_copies(fps: Sequence[Fingerprint], first_new: int = 0, params: Params |
     Candidate pairs are verified best first, and a pair whose texts are already joined through verified copies is
     not verified again, so a text copied a hundred times costs about a hundred verifications, not five thousand.
     ``lsh="datasketch"`` queries a datasketch ``MinHashLSH`` instead of the equivalent vectorised banding.
+    Signatures are one-permutation MinHash unless a ``MinHasher`` (k permutations) is given.
     """
     p = params or Params()
     n = len(fps)
     if n < 2:
         return []
-    hasher = hasher or MinHasher(p.num_perm)
     todo = [i for i, fp in enumerate(fps) if fp.sig is None]
     if todo:
-        sigs = hasher.signatures([fps[i].shingles for i in todo])
+        sets = [fps[i].shingles for i in todo]
+        sigs = hasher.signatures(sets) if hasher else oph_signatures(sets, p.num_perm)
         for i, s_ in zip(todo, sigs):
             fps[i].sig = s_
     sig = np.stack([fp.sig for fp in fps])

@@ -96,3 +96,48 @@ class LSHIndex:
         with self.lsh.insertion_session() as session:
             for key, sig in items:
                 session.insert(key, lean(sig, self.seed), check_duplication=False)
+
+
+def oph_signatures(sets: Sequence[np.ndarray], num_bins: int = NUM_PERM) -> np.ndarray:
+    """One-permutation MinHash (Li, Owen & Zhang 2012) with rotation densification, for many texts at once.
+
+    Each shingle hash (uniform 32-bit) is hashed once: its top bits pick one of ``num_bins`` bins, the rest is the
+    value, and a text's signature is the minimum per bin. That is one pass over the shingles instead of one per
+    permutation; an empty bin (short texts) borrows the next non-empty bin to its left, circularly, so two texts
+    agree on it with the same probability as on a filled one. ``num_bins`` must be a power of two.
+    """
+    n = len(sets)
+    if n > 1:
+        # chunks of about _CHUNK_CELLS shingles bound the temporaries (several 8-byte arrays per shingle)
+        sizes = np.cumsum([len(x) for x in sets])
+        cuts = np.searchsorted(sizes, np.arange(_CHUNK_CELLS, int(sizes[-1]), _CHUNK_CELLS))
+        cuts = np.unique(np.r_[0, np.maximum(cuts, 1), n])
+        if len(cuts) > 2:
+            return np.concatenate([_oph(sets[a:b], num_bins) for a, b in zip(cuts[:-1], cuts[1:]) if b > a])
+    return _oph(sets, num_bins)
+
+
+def _oph(sets: Sequence[np.ndarray], num_bins: int) -> np.ndarray:
+    n = len(sets)
+    shift = np.uint64(32 - int(num_bins).bit_length() + 1)
+    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=n)
+    out = np.full(n * num_bins, _EMPTY, dtype=np.uint32)
+    if sizes.sum():
+        flat = np.concatenate([s for s in sets if len(s)]).astype(np.uint64)
+        # a fixed re-mix, so that the bin does not reuse the bits the shingle sets were sorted and anchored by
+        with np.errstate(over="ignore"):
+            flat = (flat * np.uint64(0x9E3779B97F4A7C15)) & np.uint64(0xFFFFFFFF)
+        rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        key = rows * num_bins + (flat >> shift).astype(np.int64)
+        val = (flat & np.uint64((1 << int(shift)) - 1)).astype(np.uint32)
+        np.minimum.at(out, key, val)
+    out = out.reshape(n, num_bins)
+    empty = out == _EMPTY
+    if empty.any():
+        full = ~empty.all(axis=1)
+        # index of the last filled bin at or before each bin, looking around the circle (the row twice over)
+        pos = np.where(np.tile(~empty, 2), np.arange(2 * num_bins), -1)
+        last = np.maximum.accumulate(pos, axis=1)[:, num_bins:] % num_bins
+        dense = np.take_along_axis(out, last, axis=1)
+        out = np.where(full[:, None], dense, out)
+    return out
