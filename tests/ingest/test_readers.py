@@ -177,3 +177,16 @@ def test_direct_url_with_allow_private_and_own_client(server, article_html):
     u = server.add("/page", article_html, headers={"Content-Type": "text/html"})
     a = one([u], allow_private=True)
     assert a.ok and a.source == u and a.id == one([u], allow_private=True).id
+
+
+def test_injected_httpx_client_with_mock_transport(article_html):
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, text=article_html, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    a = one(["https://news.example/wall"], client=client, allow_private=True)
+    assert a.ok and "1,200 homes" in a.raw and a.source == "https://news.example/wall"

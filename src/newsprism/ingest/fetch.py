@@ -206,11 +206,15 @@ class Fetcher:
             buf = bytearray()
             decoded = False
             # Read the body as sent (no transparent decompression), so a gzip bomb is bounded by our own gunzip.
+            # httpx's timeout bounds each read; a server dripping bytes is stopped by this whole-body deadline
+            deadline = time.monotonic() + 3 * self.timeout
             try:
                 for chunk in r.iter_raw():
                     buf += chunk
                     if len(buf) > limit:
                         raise FetchError(f"{url}: body exceeds the {limit:,}-byte limit")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url}: timed out, body not complete after {3 * self.timeout:g} s")
             except httpx.StreamConsumed:
                 # an in-memory response (httpx.MockTransport): its body was read, and decoded, before we saw it
                 buf = bytearray(r.content)
