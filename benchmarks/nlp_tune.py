@@ -171,6 +171,38 @@ def rules(split: str) -> None:
         print(f"{k:<28} {h / n:.2f} {h:>5}/{n}")
 
 
+def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 8) -> None:
+    """Write src/newsprism/nlp/cues.txt from the per-(lemma, shape) match rates that `rules` stored."""
+    r = json.loads((CACHE / f"{split}.rules.json").read_text())
+    lem: dict[str, set[str]] = {}
+    for k, (h, n) in r.items():
+        if ":" in k:
+            lemma, rule = k.split(":", 1)
+            if rule and n >= n_rule and h / n >= threshold:
+                lem.setdefault(lemma, set()).add(rule)
+    for k, (h, n) in r.items():
+        if ":" in k or k in ("orphan", "according") or k in lem or n < n_lemma or h / n < threshold:
+            continue
+        # evidence for the lemma only: allow its shapes too rare to judge alone, and the good ones
+        rs = {kk.split(":", 1)[1] for kk, (hh, nn) in r.items()
+              if kk.startswith(k + ":") and nn and (nn < n_rule or hh / nn >= threshold)} - {""}
+        if rs:
+            lem[k] = rs
+    # lemmatiser slips ("hopes" -> "hop") and tokens that are not verbs
+    bad = {"hop", "single", "scar", "tick", "title", "side"}
+    lem = {k: v for k, v in lem.items() if k.isalpha() and k not in bad}
+    head = (
+        "# Reporting cues: a verb lemma, then rules= the content shapes it may take (dependency labels of the verb's\n"
+        "# children that hold the content, \"+\"-joined; prep_X for the object of a preposition right after the verb;\n"
+        "# \"parataxis\" for '\"...,\" he said' parsed the other way round).\n"
+        f"# Chosen on PolNeAR {split} (benchmarks/nlp_tune.py rules/lexicon): every verb was tried as a cue, and a lemma\n"
+        f"# and shape are kept when at least {threshold:.0%} of the quotes they produce match an annotated attribution\n"
+        f"# ({n_rule}+ uses; {n_lemma}+ for a lemma).\n")
+    out = ROOT / "src" / "newsprism" / "nlp" / "cues.txt"
+    out.write_text(head + "".join(f"{k} rules={','.join(sorted(v))}\n" for k, v in sorted(lem.items())))
+    print(f"wrote {out}: {len(lem)} lemmas")
+
+
 def train(split: str, holdout: float = 0.2) -> None:
     """Fit the cue model (logistic regression over candidate-cue features) and write src/newsprism/nlp/cue_model.json.
 
@@ -253,6 +285,8 @@ if __name__ == "__main__":
         score(split, float(sys.argv[sys.argv.index("--theta") + 1]) if "--theta" in sys.argv else 0)
     elif cmd == "errors":
         errors(split, int(sys.argv[sys.argv.index("--n") + 1]) if "--n" in sys.argv else 30)
+    elif cmd == "lexicon":
+        lexicon(split, float(sys.argv[3]) if len(sys.argv) > 3 else 0.5)
     elif cmd == "train":
         train(split)
     elif cmd == "rules":

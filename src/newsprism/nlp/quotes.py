@@ -172,6 +172,7 @@ class _Cand:
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "oprd", "attr")
+_CONTENT_PREPS = frozenset("for about on of against to with over into at".split())
 _CLIMB = ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp")
 
 
@@ -254,7 +255,14 @@ def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], st
             toks.extend(x.i for x in c.subtree)
             deps.append(c.dep_)
     if not toks:
-        return None
+        # "called for an end to ...", "spoke about ...": the object of a preposition right after the verb
+        prep = next((c for c in t.children if c.dep_ == "prep" and c.i == t.i + 1 + sum(
+            1 for x in t.children if x.dep_ == "prt" and x.i > t.i) and c.lower_ in _CONTENT_PREPS), None)
+        obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        if obj is None:
+            return None
+        toks = [x.i for x in obj.subtree]
+        deps = ["prep_" + prep.lower_]
     rule = "+".join(sorted(set(deps)))
     allowed = lexicon.get(lemma, {}).get("rules")
     if allowed is not None and rule not in allowed.split(","):
