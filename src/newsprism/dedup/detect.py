@@ -27,7 +27,7 @@ import numpy as np
 
 from newsprism.dedup.groups import UnionFind
 from newsprism.dedup.minhash import NUM_PERM, LSHIndex, MinHasher, oph_signatures
-from newsprism.dedup.shingles import SHINGLE_SIZE, shingle_hashes, words
+from newsprism.dedup.shingles import SHINGLE_SIZE, shingles_from_word_hashes, word_hashes
 from newsprism.dedup.similarity import Overlap, overlap
 
 
@@ -71,9 +71,10 @@ class Fingerprint:
 
 
 def fingerprint(text: str, p: Params) -> Fingerprint:
-    toks = words(text)
-    sh = shingle_hashes(toks, p.shingle_size)
-    exact = hashlib.blake2b(" ".join(toks).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    w = word_hashes(text)
+    sh = shingles_from_word_hashes(w, p.shingle_size)
+    # same words in the same order, whatever the case, punctuation, spacing or Unicode form
+    exact = hashlib.blake2b(w.tobytes(), digest_size=16).hexdigest()
     # kept as the top 32 bits (still sorted, as sh is): half the memory, and a chance collision between two texts'
     # shingle sets moves an overlap of hundreds by about one in ten thousand
     top = (sh >> np.uint64(32)).astype(np.uint32)

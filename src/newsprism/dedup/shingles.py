@@ -82,3 +82,83 @@ def shingle_hashes(toks: list[str], k: int = SHINGLE_SIZE) -> np.ndarray:
 
 def text_shingles(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
     return shingle_hashes(words(text), k)
+
+
+# --- a vectorised path: the words of a text hashed without a Python object per word --------------------------------
+# Word characters are ASCII letters, digits and "_", and every non-ASCII character except the General Punctuation
+# block (U+2000-U+206F: curly quotes, dashes, ellipsis) and Latin-1 symbols (U+00A1-U+00BF: guillemets, ©, °).
+# A word's hash is a polynomial over its UTF-8 bytes, read off prefix sums, then mixed.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+    _WORD_BYTE[_c] = True
+_WORD_BYTE[0x80:] = True
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 2**64)
+_powers = np.ones(1, dtype=np.uint64)
+_inv_powers = np.ones(1, dtype=np.uint64)
+
+
+def _grow_powers(n: int) -> None:
+    global _powers, _inv_powers
+    if len(_powers) >= n:
+        return
+    size = max(n, 2 * len(_powers), 1 << 16)
+    p = np.empty(size, dtype=np.uint64)
+    q = np.empty(size, dtype=np.uint64)
+    p[0] = q[0] = 1
+    with np.errstate(over="ignore"):
+        # doubling: powers[k:2k] = powers[:k] * P**k, all mod 2**64
+        k = 1
+        while k < size:
+            m = min(k, size - k)
+            p[k:k + m] = p[:m] * np.uint64(pow(_P, k, 2**64))
+            q[k:k + m] = q[:m] * np.uint64(pow(_P_INV, k, 2**64))
+            k *= 2
+    _powers, _inv_powers = p, q
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """uint64 hashes of the words of ``text`` (NFKC, lower-cased), one per word, in order."""
+    data = unicodedata.normalize("NFKC", text).lower().encode("utf-8", "surrogatepass")
+    b = np.frombuffer(data, dtype=np.uint8)
+    n = len(b)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    word = _WORD_BYTE[b]
+    # General Punctuation (E2 80 xx, E2 81 xx) and Latin-1 symbols (C2 A1..BF) are not word characters
+    lead = np.flatnonzero(b[:-1] == 0xE2)
+    if len(lead):
+        lead = lead[(b[lead + 1] == 0x80) | (b[lead + 1] == 0x81)]
+        lead = lead[lead + 2 < n]
+        word[lead] = word[lead + 1] = word[lead + 2] = False
+    lead = np.flatnonzero(b[:-1] == 0xC2)
+    if len(lead):
+        lead = lead[(b[lead + 1] >= 0xA1) & (b[lead + 1] <= 0xBF)]
+        word[lead] = word[lead + 1] = False
+    edges = np.flatnonzero(np.diff(np.r_[False, word, False].view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    _grow_powers(n + 1)
+    with np.errstate(over="ignore"):
+        pref = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((b.astype(np.uint64) + np.uint64(1)) * _powers[:n], out=pref[1:])
+        h = (pref[ends] - pref[starts]) * _inv_powers[starts]
+        h = h + (ends - starts).astype(np.uint64)  # length folded in
+        return _mix(h)
+
+
+def shingles_from_word_hashes(w: np.ndarray, k: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted unique uint64 hashes of the k-grams of a word-hash sequence (one shingle when shorter than k)."""
+    if len(w) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    n = len(w) - k + 1
+    if n <= 0:
+        k, n = len(w), 1
+    with np.errstate(over="ignore"):
+        h = w[:n].copy()
+        for j in range(1, k):
+            h = h * _M1 + w[j:j + n]
+        h = _mix(h)
+    h.sort()
+    return h[np.r_[True, h[1:] != h[:-1]]]
