@@ -107,3 +107,11 @@ def test_text_pass_never_raises_and_is_stable(lines):
     assert normalise(normalise(text)) == normalise(text)
     again = clean_text(out.text)
     assert len(again.text) <= len(out.text)
+
+
+def test_page_header_metadata_and_form_messages():
+    text = "\n".join(["By Maria Lind", "- 4 min read", "Table of Contents"] + PROSE + [
+        "Oops! Something went wrong while submitting the form.", "\u00a9 2024 Coastal Gazette. All rights reserved."])
+    out = clean_text(text)
+    assert out.text == "\n".join(PROSE)
+    assert {r.why for r in out.removals} == {"page metadata line", "boilerplate line"}

@@ -59,8 +59,18 @@ _BOILER_LINE = re.compile(
     r"click here to (?:subscribe|sign up|read more|download).{0,60}|sign up for (?:our|the) .{0,40}newsletters?.{0,60}|"
     r"subscribe (?:now|today|to our newsletter|to .{0,30} newsletter).{0,60}|follow us on .{0,60}|"
     r"(?:we use|this (?:site|website) uses) cookies.{0,200}|(?:image|photo|video)\s*(?:credit)?\s*:\s*.{0,80}|"
-    r"no comments?(?: yet)?|loading\.*|back to top)\s*[.!]?$",
+    r"no comments?(?: yet)?|loading\.*|back to top|table of contents:?|"
+    r"(?:copyright\s*)?\u00a9.{0,120}|copyright \d{4}.{0,120}|all rights reserved\.?.{0,80}|"
+    r"oops! something went wrong.{0,60}|thank you! your submission has been received.{0,20}|newsletter)\s*[.!]?$",
     re.I)
+# Page metadata printed above the article (read times, dates, bylines): dropped from the first lines only, where
+# it is the page's header and not the story's prose.
+_HEAD_META = re.compile(
+    r"^(?:[-*\u2022]\s*)?(?:\d{1,3}\s*min(?:ute)?s?\s*read|(?:estimated\s+)?reading time:?.{0,20}|"
+    r"(?:last\s+)?(?:updated|published|posted)(?:\s+on)?:?\s*.{0,40}\d{4}.{0,20}|published|updated|"
+    r"by\s+[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})?|"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?)?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+")
 
 
@@ -216,12 +226,18 @@ def cut_tail(pars: list[str], removals: list[Removal], *, max_share: float = 0.3
     return pars
 
 
-def drop_boiler_lines(pars: list[str], removals: list[Removal]) -> list[str]:
+def drop_boiler_lines(pars: list[str], removals: list[Removal], head: int = 4) -> list[str]:
     out = []
+    seen = 0
     for p in pars:
         if p and len(p) < 200 and _BOILER_LINE.match(p):
             removals.append(Removal(_short(p), "boilerplate line"))
             continue
+        if p and seen < head and len(p) < 80 and _HEAD_META.match(p):
+            removals.append(Removal(_short(p), "page metadata line"))
+            continue
+        if p:
+            seen += 1
         out.append(p)
     return out
 
