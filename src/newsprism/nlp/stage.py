@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from newsprism.model import Article
 
-# spaCy's own limit is 1,000,000 characters; longer texts are parsed in slices joined back by offset.
-MAX_CHARS = 200_000
 
 
 class NlpStage:
@@ -33,8 +31,8 @@ def analyse(text: str, published: str | None = None):
     from newsprism.nlp.loading import load_nlp
 
     nlp = load_nlp()
-    if len(text) > MAX_CHARS:
-        nlp.max_length = max(nlp.max_length, len(text) + 1)
+    if len(text) >= nlp.max_length:  # a very long article is rare; parse it whole rather than refuse it
+        nlp.max_length = len(text) + 1
     doc = nlp.make_doc(text)
     doc._.published = published
     for _name, proc in nlp.pipeline:
