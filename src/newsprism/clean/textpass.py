@@ -66,9 +66,9 @@ _BOILER_LINE = re.compile(
 # Page metadata printed above the article (read times, dates, bylines): dropped from the first lines only, where
 # it is the page's header and not the story's prose.
 _HEAD_META = re.compile(
-    r"^(?:[-*\u2022]\s*)?(?:\d{1,3}\s*min(?:ute)?s?\s*read|(?:estimated\s+)?reading time:?.{0,20}|"
-    r"(?:last\s+)?(?:updated|published|posted)(?:\s+on)?:?\s*.{0,40}\d{4}.{0,20}|published|updated|"
-    r"by\s+[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})?|"
+    r"^(?:[-*\u2022]\s*)?(?:(?i:\d{1,3}\s*min(?:ute)?s?\s*read|(?:estimated\s+)?reading time:?.{0,20}|"
+    r"(?:last\s+)?(?:updated|published|posted)(?:\s+on)?:?\s*.{0,40}\d{4}.{0,20}|published|updated)|"
+    r"[Bb]y\s+[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})?|"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?)?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+")
