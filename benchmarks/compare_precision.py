@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=20, help="facts of each status to dump")
     ap.add_argument("--split", default="dev")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--statuses", nargs="+", default=["differs", "single-source"],
+                    choices=["differs", "single-source", "agreed"], help="statuses to sample, in this order")
     ap.add_argument("--out", type=Path, default=Path("compare_sample.md"))
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = [f"# compare precision sample (seed {args.seed}, split {args.split})", "",
              f"facts by status: {dict(counts)}", ""]
-    for status in ("differs", "single-source"):
+    for status in args.statuses:
         pool = [(s, f) for s, f in facts if f["status"] == status]
         sample = rng.sample(pool, min(args.sample, len(pool)))
         lines += [f"## {status}: {len(sample)} of {len(pool)}", ""]
