@@ -6,7 +6,7 @@ import numpy as np
 from newsprism.dedup.detect import Params, find_copies, fingerprint
 from newsprism.dedup.groups import UnionFind, agency_key, origin_order, outlet_keys, parse_time
 from newsprism.dedup.minhash import LSHIndex, MinHasher, estimate_jaccard
-from newsprism.dedup.shingles import exact_key, text_shingles, words
+from newsprism.dedup.shingles import exact_key, normalize, text_shingles, words
 from newsprism.dedup.similarity import overlap
 from newsprism.model import Article
 
@@ -28,6 +28,8 @@ OTHER = ("Heavy rain flooded low-lying streets in the port city overnight, forci
 def test_normalisation_ignores_case_punctuation_and_spacing() -> None:
     assert exact_key(TEXT) == exact_key(TEXT.upper().replace(" ", "  ").replace(",", ""))
     assert words("China\u2019s \u201cbasic\u201d consensus") == ["china", "s", "basic", "consensus"]
+    assert exact_key("China\u2019s \u201cbasic\u201d consensus \u2014 fine") == exact_key("CHINA'S basic CONSENSUS - fine")
+    assert normalize("  Hello,\n  World! ") == "hello world"
 
 
 def test_shingles_are_stable_sorted_and_unique() -> None:
