@@ -115,6 +115,15 @@ def test_incremental_second_run_joins_the_earlier_group() -> None:
     run(second, prior=first, state=state)
     assert (second[0].duplicate_of, second[0].duplicate_kind, second[0].syndication_group) == ("ap", "contained", gid)
     assert second[1].duplicate_of is None and second[1].syndication_group is None
+    # the origin's stored record predates its copies (no group id); the helper still shows the group
+    groups = syndication_groups(first + second)
+    assert [(g["origin"], sorted(c["article"] for c in g["copies"])) for g in groups] == [("ap", ["copy1", "copy2"])]
+    lone = [Article(id="old", outlet="AP", text=WIRE)]
+    late = [Article(id="late", outlet="X", text=WIRE.upper())]
+    run(late, prior=lone)
+    assert late[0].duplicate_of == "old" and lone[0].syndication_group is None
+    assert syndication_groups(lone + late) == [{"group": late[0].syndication_group, "origin": "old",
+                                                "copies": [{"article": "late", "kind": "exact"}]}]
     # a re-run of the same batch is idempotent
     run(second, prior=first, state=state)
     assert (second[0].duplicate_of, second[0].syndication_group) == ("ap", gid)

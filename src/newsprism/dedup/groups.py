@@ -147,11 +147,21 @@ def syndication_groups(articles: Iterable[Any]) -> list[dict[str, Any]]:
     Groups with a single member in ``articles`` are left out, so counting a group once is ``len(articles) -
     sum(len(g["copies"]) for g in groups)``.
     """
+    articles = list(articles)
+    by_id = {a.id: a for a in articles}
     by_group: dict[str, list[Any]] = {}
     for a in articles:
         g = getattr(a, "syndication_group", None)
         if g:
             by_group.setdefault(g, []).append(a)
+    # an origin stored by an earlier run, before it had copies, carries no group id: its copies name it
+    for g, members in by_group.items():
+        ids = {m.id for m in members}
+        for m in list(members):
+            o = by_id.get(m.duplicate_of) if m.duplicate_of else None
+            if o is not None and o.id not in ids and not getattr(o, "syndication_group", None):
+                members.insert(0, o)
+                ids.add(o.id)
     out = []
     for g, members in by_group.items():
         if len(members) < 2:
