@@ -83,7 +83,7 @@ def _subject_kind(subj: Token | None, midx, ent_type) -> str:
 
 def _features(t: Token, rule: str, subj: Token | None, s: int, e: int, qspans, midx, ent_type) -> list[str]:
     """Sparse features of one candidate cue, for the cue model."""
-    lemma = t.lemma_.lower()
+    lemma = _lemma(t)
     sk = _subject_kind(subj, midx, ent_type)
     n = len(t.doc.text[s:e].split())
     length = "1" if n <= 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
@@ -170,6 +170,14 @@ class _Cand:
     feats: list[str] | None = None
 
 
+def _lemma(t: Token) -> str:
+    """The verb's lemma, with the small model's slips mended ("hopes" -> "hop")."""
+    low = t.lower_
+    if low.startswith("hope") or low == "hoping":
+        return "hope"
+    return t.lemma_.lower()
+
+
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "oprd", "attr")
 _CONTENT_PREPS = frozenset("for about on of against to with over into at".split())
@@ -243,7 +251,7 @@ def _is_quote_tok(t: Token) -> bool:
 
 def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], str] | None:
     """The content a cue verb governs, and the rule that found it (its dependency labels, e.g. "ccomp")."""
-    lemma = t.lemma_.lower()
+    lemma = _lemma(t)
     toks: list[int] = []
     deps = []
     has_clause = any(x.dep_ in ("ccomp", "xcomp") for x in t.children)
@@ -316,7 +324,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
                     cands.append(_Cand(s, e, (doc[ca].idx, doc[cb - 1].idx + len(doc[cb - 1].text)), spk, t,
                                        "according"))
             continue
-        if t.pos_ not in ("VERB", "AUX") or (t.lemma_.lower() not in lex and not every_verb):
+        if t.pos_ not in ("VERB", "AUX") or (_lemma(t) not in lex and not every_verb):
             continue
         if any(qs < t.idx < qe for qs, qe in qspans):
             continue  # a verb inside someone's quotation reports the quoted speaker's words, not the article's
@@ -329,7 +337,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             head = t.head
             sub = {x.i for x in t.subtree}
             rest = [x.i for x in head.subtree if x.i not in sub]
-            allowed = lex.get(t.lemma_.lower(), {}).get("rules")
+            allowed = lex.get(_lemma(t), {}).get("rules")
             if rest and (allowed is None or "parataxis" in allowed.split(",")):
                 rng, rule = (min(rest), max(rest) + 1), "parataxis"
         if rng is None:
@@ -342,8 +350,6 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             subj = _agent(t)
         if subj is None or subj.ent_type_ in _NOT_SPEAKERS:
             subj = _speaker_nearby(t, s, e, qspans, midx, ent_type)
-        if subj is not None and lex.get(t.lemma_.lower(), {}).get("need_subject") == "1" and subj is None:
-            continue
         feats = _features(t, rule, subj, s, e, qspans, midx, ent_type) if (model or with_rules) else None
         if model and _score(model, feats) < model["threshold"]:
             continue
@@ -352,7 +358,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             if c.dep_ == "prt" and c.i == cue_end:
                 cue_end += 1
         cands.append(_Cand(s, e, (t.idx, doc[cue_end - 1].idx + len(doc[cue_end - 1].text)), subj, t,
-                           f"{t.lemma_.lower()}:{rule}", feats))
+                           f"{_lemma(t)}:{rule}", feats))
 
     # widen contents over the quotations they cut into, but keep them in the cue's paragraph: the parser's
     # sentences sometimes run over a paragraph break
@@ -428,7 +434,7 @@ def _nearby_cue(doc: Doc, qs: int, qe: int, lex: dict) -> tuple[Token, Token] | 
             between = text[qe:t.idx] if after else text[t.idx:qs]
             if "\n" in between or any(m in between for m in '"“”'):
                 break
-            if t.pos_ == "VERB" and (t.lemma_.lower() in _SAY or t.lemma_.lower() in lex):
+            if t.pos_ == "VERB" and (_lemma(t) in _SAY or _lemma(t) in lex):
                 subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None) or _subject(t)
                 if subj is not None:
                     return t, subj
