@@ -340,6 +340,12 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             allowed = lex.get(_lemma(t), {}).get("rules")
             if rest and (allowed is None or "parataxis" in allowed.split(",")):
                 rng, rule = (min(rest), max(rest) + 1), "parataxis"
+                first = min(sub)
+                before = [i for i in rest if i < first]
+                # '"...," Trump said, after ...': a quotation closing right before the speaker is the content
+                if before and first >= 2 and (_is_quote_tok(doc[first - 1]) or
+                                              (doc[first - 1].text == "," and _is_quote_tok(doc[first - 2]))):
+                    rng = (min(before), max(before) + 1)
         if rng is None:
             continue
         s, e = _tok_span(doc, *rng)
