@@ -44,8 +44,11 @@ class Params:
     contrast_rare: float = 0.2  # only names in fewer than this share of all articles count
     split_min: int = 3  # smallest side of a split
     contrast_docs: int = 4  # a contrasting name must be carried by at least this many articles of its group
-    doc_conflict: bool = False  # also veto moving one article into a story whose core names it lacks
+    # Veto an article joining a story when it lacks ``contrast_min`` of the story's core names: "earlier" applies it
+    # to stories of earlier runs only (the split pass repairs this run's stories), "all" everywhere, "off" never.
+    doc_conflict: str = "off"
     split: bool = True
+    split_name_weight: float = 1.0  # names against body words when splitting a story in two
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> Params:
@@ -316,6 +319,8 @@ class OnlineClusterer:
             if self.time_factor(doc.day, st.d0, st.d1) < self.params.threshold:
                 continue
             s = self.score(doc, st)
+            if s >= self.params.threshold and self.conflicts(doc, key):
+                continue
             if s > best or (s == best and best_key is not None and key < best_key):
                 best_key, best = key, s
         return best_key, best
@@ -377,7 +382,7 @@ class OnlineClusterer:
             own = self.stories[own_key]
             own_s = self.score(doc, own, leave_out=True) if own.n > 1 else -1.0
             key, s = self.best(doc, exclude=own_key)
-            if key is not None and s >= p.threshold and s > own_s + 1e-6 and not self._conflict_doc(doc, key):
+            if key is not None and s >= p.threshold and s > own_s + 1e-6:
                 self._detach(doc, own)
                 self._attach(doc, self.stories[key])
                 moved += 1
@@ -388,11 +393,14 @@ class OnlineClusterer:
                 moved += 1
         return moved
 
-    def _conflict_doc(self, doc: Doc, key: str) -> bool:
-        st = self.stories[key]
-        if not self.params.doc_conflict or st.n < self.params.split_min:
+    def conflicts(self, doc: Doc, key: str) -> bool:
+        mode = self.params.doc_conflict
+        if mode == "off" or (mode == "earlier" and key in self._fresh):
             return False
-        return self.contrast({w: 1 for w in doc.names}, 1, st.presence, st.n, one_sided=True) > 0
+        st = self.stories[key]
+        if st.n < self.params.contrast_docs:
+            return False
+        return self.contrast(doc.names, 1, st.presence, st.n, one_sided=True) >= self.params.contrast_min
 
     def contrast(self, pa: Mapping[str, int], na: int, pb: Mapping[str, int], nb: int,
                  one_sided: bool = False) -> int:
@@ -411,7 +419,26 @@ class OnlineClusterer:
         p = self.params
         splits = 0
         todo = sorted(self._fresh & self._dirty)
+        earlier = sorted(self._dirty - self._fresh)
         self._dirty.clear()
+        for key in earlier:
+            # A story from an earlier run that this batch added to: the batch's part may be another event that
+            # happened to look close; the earlier part is known only through its counts, so it is compared whole.
+            st = self.stories.get(key)
+            if st is None:
+                continue
+            part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
+            rest_n = st.n - len(part)
+            if min(len(part), rest_n) < p.split_min:
+                continue
+            pa = _presence(part)
+            rest = {w: c - pa.get(w, 0) for w, c in st.presence.items() if c - pa.get(w, 0) > 0}
+            if self.contrast(pa, len(part), rest, rest_n) >= p.contrast_min:
+                new = self.new_story()
+                for doc in part:
+                    self._detach(doc, st)
+                    self._attach(doc, new)
+                splits += 1
         for key in todo:
             st = self.stories.get(key)
             if st is None or st.n < 2 * p.split_min:
@@ -419,8 +446,8 @@ class OnlineClusterer:
             ids = sorted(self.by_story.get(key, ()))
             docs = [self.docs[i] for i in ids if i in self.docs]
             if len(docs) != len(ids):
-                continue  # copies or earlier members: leave the story whole
-            a, b = _two_means(docs)
+                continue  # copies: leave the story whole
+            a, b = _two_means(docs, name_weight=p.split_name_weight)
             if min(len(a), len(b)) < p.split_min:
                 continue
             pa, pb = _presence(a), _presence(b)
@@ -555,9 +582,9 @@ def _presence(docs: Iterable[Doc]) -> dict[str, int]:
     return out
 
 
-def _two_means(docs: list[Doc], rounds: int = 6) -> tuple[list[Doc], list[Doc]]:
+def _two_means(docs: list[Doc], rounds: int = 6, name_weight: float = 1.0) -> tuple[list[Doc], list[Doc]]:
     """Split documents in two around seeds far apart (deterministic: ties go by id)."""
-    vecs = {d.id: {**d.text, **{"@" + w: x for w, x in d.names.items()}} for d in docs}
+    vecs = {d.id: {**d.text, **{"@" + w: name_weight * x for w, x in d.names.items()}} for d in docs}
     centre: dict[str, float] = {}
     for v in vecs.values():
         _add_into(centre, v, 1.0)
