@@ -178,3 +178,11 @@ def test_stage_order_is_accepted_after_nlp():
 
     check_order([Fake("x", {"text", "entities", "duplicate_of"}), ClusterStage(), Fake("c", {"comparison"}),
                  TimelineStage()], INGESTED)
+
+
+def test_same_id_twice_in_a_batch_is_one_article():
+    arts = _arts(QUAKE_A, "a") + _arts(QUAKE_A[:1], "a")
+    corpus = Corpus(arts)
+    ClusterStage()(corpus)
+    assert arts[0].story == arts[3].story
+    assert sorted(corpus.stories[arts[0].story].articles) == ["a0", "a1", "a2"]

@@ -86,10 +86,15 @@ class ClusterStage:
 
         # An article seen before is clustered again from scratch (re-runs stay idempotent).
         feats: dict[str, ArticleFeatures] = {}
-        originals = [a for a in batch if not self._copy_source(a, by_id, cl)]
+        # The same id twice in one batch (one file given twice) is one article: later ones follow the first.
+        first_of: dict[str, Article] = {}
+        for a in batch:
+            first_of.setdefault(a.id, a)
+        by_id = first_of
+        originals = [a for a in first_of.values() if not self._copy_source(a, by_id, cl)]
         for a in originals:
             feats[a.id] = features_of(a, self.use_light_names)
-        for a in batch:
+        for a in first_of.values():
             if a.id in cl.members:
                 f = feats.get(a.id) or features_of(a, self.use_light_names)
                 if cl.forget(a.id, cl.vectorise(a.id, f)):
@@ -103,7 +108,7 @@ class ClusterStage:
         cl.refine([a.id for a in order])
 
         # Copies join their source's story (resolved through chains of copies).
-        for a in batch:
+        for a in first_of.values():
             if a.id in feats:
                 continue
             key = self._source_story(a, by_id, cl)
@@ -182,15 +187,19 @@ class ClusterStage:
         for key, arts in touched.items():
             st = stories.get(key) or Story(id=key)
             stories[key] = st
+            was_empty = not st.articles
             have = set(st.articles)
-            st.articles.extend(a.id for a in arts if a.id not in have)
+            for a in arts:
+                if a.id not in have:
+                    have.add(a.id)
+                    st.articles.append(a.id)
             st.outlets = sorted(set(st.outlets) | {a.outlet for a in arts if a.outlet})
             dates = [d for d in [st.first_published, st.last_published] + [a.published for a in arts] if d]
             if dates:
                 dated = sorted(dates, key=lambda d: (day_number(d) or 0, d))
                 st.first_published, st.last_published = dated[0], dated[-1]
             st.actors = _merge_actors(st.actors, arts)
-            if not st.title or key in cl.fresh or len(have) == 0:
+            if not st.title or key in cl.fresh or was_empty:
                 st.title = self._title(cl, key, arts) or st.title
 
     @staticmethod
