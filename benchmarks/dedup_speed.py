@@ -6,6 +6,10 @@ Texts: the ECB+ and PolNeAR originals, replicated with variation until --n: each
 edits, a cut, a new headline or furniture (a third of replicas are copies of recent replicas, as syndication
 chains are). Wall-clock figures suffer when other work shares the two cores; the per-CPU-second figure does
 not. Each system runs in its own child process so its peak RSS is its own.
+
+Measured 2026-11-21 on the shared 2-core machine (load average about 5):
+  ours, n=100,000: 2,361 articles per CPU-second (1,203/s wall), peak RSS 1,686 MB of which 558 MB is the texts
+  ours, n=5,000:   2,716 per CPU-second; datasketch baseline, n=5,000: 1,035 per CPU-second, 149 MB
 """
 from __future__ import annotations
 
