@@ -81,7 +81,6 @@ class ClusterStage:
     def __call__(self, corpus: Corpus) -> None:
         cl = self._load(corpus)
         batch = corpus.ok_articles
-        by_id = {a.id: a for a in batch}
         prior_story = {a.id: cl.members[a.id] for a in batch if a.id in cl.members}
 
         # An article seen before is clustered again from scratch (re-runs stay idempotent).
@@ -90,7 +89,7 @@ class ClusterStage:
         first_of: dict[str, Article] = {}
         for a in batch:
             first_of.setdefault(a.id, a)
-        by_id = first_of
+        by_id: Mapping[str, Article] = first_of
         originals = [a for a in first_of.values() if not self._copy_source(a, by_id, cl)]
         for a in originals:
             feats[a.id] = features_of(a, self.use_light_names)
