@@ -20,6 +20,7 @@ from spacy.util import registry
 from spacy.tokens import Doc, Token
 
 from newsprism.model import Entity
+from newsprism.nlp.sentences import sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
                                    country_of)
 
@@ -182,12 +183,12 @@ def _title_before(doc: Doc, s: int) -> tuple[int, int] | None:
         elif t.text in ("-", "–") or t.lower_ in ("'s", "’s") or t.lower_ in ("former", "then", "acting", "deputy",
                                                                             "vice", "assistant", "top"):
             pass
-        elif t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN") and t.i >= t.sent.start and \
+        elif t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN") and t.i >= sent_start(t) and \
                 t.ent_type_ != "PERSON" and (t.lower_ not in PRONOUNS or country_of(t.text)):
             pass
         else:
             break
-        if t.i == t.sent.start:
+        if t.i == sent_start(t):
             i -= 1
             break
         i -= 1

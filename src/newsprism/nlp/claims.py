@@ -14,6 +14,7 @@ from spacy.util import registry
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from newsprism.model import Claim
+from newsprism.nlp.sentences import sent_of, sent_spans
 
 _NUM_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -93,7 +94,7 @@ def _clip(s: str, n: int = 120) -> str:
 
 
 def _sentence(ent) -> tuple[int, int]:
-    s = ent.sent
+    s = sent_of(ent.root)
     return s.start_char, s.end_char
 
 
@@ -231,7 +232,7 @@ def _unit(ent: SpacySpan, text: str) -> str | None:
 def _commitments(doc: Doc) -> list[Claim]:
     """Stated positions: "will not pursue any deal that ...", "vowed to ..." said by or of an actor."""
     out = []
-    for sent in doc.sents:
+    for sent in sent_spans(doc):
         for m in _COMMIT_AUX.finditer(sent.text):
             s = sent.start_char + m.start()
             # the commitment runs from the modal to the end of the clause

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
+from newsprism.nlp.sentences import sent_of
 from newsprism.nlp.lexicon import PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS
 
 OPEN_MARKS = "“«„"
@@ -210,7 +211,7 @@ def _speaker_nearby(t: Token, s: int, e: int, qspans, midx, ent_type) -> Token |
     """When the parse gives a cue no subject ("..., calling it a disaster"), the nearest person or organisation
     named in its sentence outside the content (before the cue first), or a subject pronoun."""
     best_before = best_after = None
-    for x in t.sent:
+    for x in sent_of(t):
         if s <= x.idx < e or x.i == t.i or any(a <= x.idx < b for a, b in qspans):
             continue
         hit = midx.get(x.i)
@@ -288,7 +289,7 @@ def _according_to(t: Token) -> tuple[tuple[int, int], Token | None, tuple[int, i
     if pobj is None and t.i + 2 < len(doc):
         pobj = doc[t.i + 2]
     phrase_end = max([x.i for x in to.subtree] + [t.i + 1]) + 1
-    sent = t.sent
+    sent = sent_of(t)
     a, b = sent.start, sent.end
     if t.i <= a + 1:  # "According to X, ..."
         a = phrase_end

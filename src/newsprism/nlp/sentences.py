@@ -1,0 +1,39 @@
+"""Sentence bounds per token, computed once per doc.
+
+spaCy's ``Token.sent`` and ``Span.sent`` walk ``doc.sents`` on every call, which made sentence look-ups the largest
+cost of the components; this caches the bounds in ``doc.user_data``.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+_KEY = "newsprism.sent_bounds"
+
+
+def _bounds(doc: Doc) -> list[tuple[int, int]]:
+    b = doc.user_data.get(_KEY)
+    if b is None or len(b) != len(doc):
+        b = [(0, 0)] * len(doc)
+        for s in doc.sents:
+            for i in range(s.start, s.end):
+                b[i] = (s.start, s.end)
+        doc.user_data[_KEY] = b
+    return b
+
+
+def sent_of(tok: Token) -> Span:
+    s, e = _bounds(tok.doc)[tok.i]
+    return tok.doc[s:e]
+
+
+def sent_start(tok: Token) -> int:
+    return _bounds(tok.doc)[tok.i][0]
+
+
+def sent_spans(doc: Doc) -> list[Span]:
+    seen, out = set(), []
+    for s, e in _bounds(doc):
+        if (s, e) not in seen:
+            seen.add((s, e))
+            out.append(doc[s:e])
+    return out
