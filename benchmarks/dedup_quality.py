@@ -11,8 +11,8 @@ Ours: same syndication group after DedupStage over all texts at once. Baseline: 
 (128 permutations, update_batch), MinHashLSH(threshold=0.5); a pair is a duplicate when LSH returns it.
 
 Measured 2026-11-21 (3,297 texts: 1,099 originals, 3,297 positive and ~25,000 negative pairs):
-  seed 13: ours P 0.9952 R 0.9964 (combined 0.982, copy-copy 0.995, others 1.000); baseline P 1.0000 R 0.7859
-  seed 29: ours P 0.9951 R 0.9951 (combined 0.974, copy-copy 0.993, others 1.000); baseline P 0.9996 R 0.8001
+  seed 13: ours P 0.9982 R 0.9964 (combined 0.982, copy-copy 0.995, others 1.000); baseline P 1.0000 R 0.7859
+  seed 29: ours P 0.9970 R 0.9951 (combined 0.974, copy-copy 0.993, others 1.000); baseline P 0.9996 R 0.8001
   Most of our false positives are ECB+ same-event pairs that share long passages below the 30% shared-text cut.
 """
 from __future__ import annotations

@@ -39,7 +39,7 @@ class Params:
     near_jaccard: float = 0.5  # at or above (after the furniture discount): a near copy
     contained: float = 0.5  # share of the smaller text's shingles found in the larger one: a contained copy
     wholly_contained: float = 0.9  # this share inside a longer text is "contained" even when Jaccard says near
-    min_coverage: float = 0.1  # ... as long as the smaller text is at least this share of the larger one
+    min_coverage: float = 0.25  # ... and the smaller text is at least this share of the larger (not one story of a roundup)
     min_shingles: int = 15  # texts shorter than this are only ever exact duplicates (a headline, a caption)
     anchor_rate: int = 8  # one shingle in this many is an anchor
     min_anchors: int = 2  # shared anchors that make a containment candidate
