@@ -27,3 +27,12 @@ def test_commitment(analyse):
             "principles. The Chinese government fully respects the will of enterprises.")
     cs = [c for c in analyse(text)._.claims if c.kind == "commitment"]
     assert len(cs) == 1 and cs[0].text.startswith("will not pursue any deal") and cs[0].normalized == "negative"
+
+
+def test_dates_ahead_and_on_the_day(analyse):
+    text = ("US Treasury Secretary Scott Bessent announced Monday that a tariff truce on Chinese imports was extended "
+            "through November. The negotiations are scheduled to continue over four days until Wednesday.")
+    cs = _claims(analyse, text, "2025-09-15")  # a Monday
+    assert cs["Monday"].normalized == "2025-09-15"
+    assert cs["November"].normalized == "2025-11"
+    assert cs["Wednesday"].normalized == "2025-09-17"

@@ -98,7 +98,12 @@ def _sentence(ent) -> tuple[int, int]:
     return s.start_char, s.end_char
 
 
-def _resolve_date(text: str, published: str | None) -> str | None:
+def _resolve_date(text: str, published: str | None, future: bool = False) -> str | None:
+    """ISO date (or YYYY-MM, YYYY) of a date phrase, relative to the publication date.
+
+    Bare weekdays and months point back in time ("talks that resumed Sunday") unless a word before them points ahead
+    ("through November", "until Wednesday"); the publication's own weekday is that day.
+    """
     try:
         import dateparser
     except ImportError:  # pragma: no cover - dateparser is a dependency
@@ -109,9 +114,6 @@ def _resolve_date(text: str, published: str | None) -> str | None:
             base = datetime.fromisoformat(published.replace("Z", "+00:00")[:19])
         except ValueError:
             base = None
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
     cleaned = re.sub(r"^(?:the|this|last|on|through|until|till|by|since|in)\s+", "", text.strip(), flags=re.I)
     if not re.search(r"\d|day|week|month|year|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|"
                      r"tomorrow", cleaned, re.I):
@@ -119,6 +121,11 @@ def _resolve_date(text: str, published: str | None) -> str | None:
     if re.search(r"\b(?:days?|weeks?|months?|years?)\b", cleaned, re.I) and not re.search(
             r"\b(?:ago|last|next|this)\b", text, re.I):
         return None
+    if base is not None and cleaned.lower().rstrip(".") == base.strftime("%A").lower():
+        return base.date().isoformat()
+    settings = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
     try:
         d = dateparser.parse(cleaned, languages=["en"], settings=settings)
     except Exception:  # noqa: BLE001 - dateparser raises on odd input; the claim stays without a date
@@ -126,8 +133,6 @@ def _resolve_date(text: str, published: str | None) -> str | None:
     if d is None:
         return None
     if re.fullmatch(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", cleaned, re.I):
-        if base is not None and d.month >= base.month and "through" in text.lower() or "until" in text.lower():
-            d = d.replace(year=base.year)
         return d.strftime("%Y-%m")
     if re.fullmatch(r"\d{4}", cleaned):
         return cleaned
@@ -197,7 +202,7 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
                 c = Claim(start, end, ent.text, "duration", value=n, unit=unit, normalized=iso)
             else:
                 c = Claim(start, end, ent.text, "date", value=ent.text,
-                          normalized=_resolve_date(_date_text(ent), published))
+                          normalized=_resolve_date(ent.text, published, _points_ahead(ent)))
         elif label in ("GPE", "LOC", "FAC"):
             c = Claim(start, end, ent.text, "place", value=ent.text)
         if c is not None:
@@ -211,9 +216,19 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
     return out
 
 
-def _date_text(ent: SpacySpan) -> str:
-    """The date words, with "through" or "until" in front kept out of the span but used for the year choice."""
-    return ent.text
+_AHEAD = frozenset("through until till by next before upcoming coming".split())
+
+
+def _points_ahead(ent: SpacySpan) -> bool:
+    """ "through November", "until Wednesday", or a future tense on the verb: the date lies ahead."""
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in _AHEAD:
+        return True
+    if ent[0].lower_ in _AHEAD:
+        return True
+    head = ent.root.head
+    while head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    return any(c.tag_ == "MD" and c.lower_ in ("will", "'ll", "shall") for c in head.children)
 
 
 def _unit(ent: SpacySpan, text: str) -> str | None:
