@@ -8,13 +8,13 @@ scores both with ``../shared/tools/extract_eval.py`` and prints F1 and the media
 time is the whole clean stage on an HTML article (extraction, metadata, text pass), trafilatura's is ``extract()``
 with its defaults; each page is run by both, alternately, in one process, so load affects both alike.
 
-Measured 2026-11-21 (trafilatura 2.3.1, shared 2-core machine under load; times are relative, not absolute):
+Measured 2026-11-21 (trafilatura 2.3.1, shared 2-core machine under load; the ratio is what matters):
 
-    effort  set        newsprism F1   trafilatura F1   ms/page newsprism / trafilatura
-    best    zyte       0.9684         0.9526           95.8 / 39.9   (x2.4)
-    best    wcxb-dev   0.9417         0.9301           93.0 / 40.5   (x2.3)
-    fast    zyte       0.9637         0.9526           34.8 / 26.0   (x1.34)
-    fast    wcxb-dev   0.9383         0.9301           71.7 / 48.0   (x1.49)
+    effort  set        newsprism F1   trafilatura F1   ms/page median newsprism / trafilatura
+    best    zyte       0.9682         0.9526           85.8 / 38.4   (x2.23)
+    best    wcxb-dev   0.9418         0.9301           64.3 / 27.9   (x2.30)
+    fast    zyte       0.9634         0.9526           27.2 / 18.8   (x1.45)
+    fast    wcxb-dev   0.9384         0.9301           59.0 / 40.2   (x1.47)
 
 (Zyte: f1_of_means of 4-word shingles; WCXB: mean per-page bag-of-words F1, 710 pages with gold main_content.)
 """
