@@ -7,9 +7,9 @@ edits, a cut, a new headline or furniture (a third of replicas are copies of rec
 chains are). Wall-clock figures suffer when other work shares the two cores; the per-CPU-second figure does
 not. Each system runs in its own child process so its peak RSS is its own.
 
-Measured 2026-11-21 on the shared 2-core machine (load average about 5):
-  ours, n=100,000: 2,361 articles per CPU-second (1,203/s wall), peak RSS 1,686 MB of which 558 MB is the texts
-  ours, n=5,000:   2,716 per CPU-second; datasketch baseline, n=5,000: 1,035 per CPU-second, 149 MB
+Measured 2026-11-21 on the shared 2-core machine (load average about 4):
+  ours, n=100,000: 2,537 articles per CPU-second (1,829/s wall), peak RSS 1,686 MB of which 558 MB is the texts
+  ours, n=5,000:   2,746 per CPU-second; datasketch baseline, n=5,000: 874 per CPU-second, 149 MB
 """
 from __future__ import annotations
 
