@@ -316,7 +316,9 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
     ent_type = {a.id: a.type for a in (doc._.actors or [])}
     cands: list[_Cand] = []
     for t in doc:
-        acc = _according_to(t)
+        acc = _according_to(t) if t.lower_ == "according" else None
+        if acc is not None and any(qs < t.idx < qe for qs, qe in qspans):
+            continue  # "according to" inside someone's quotation
         if acc is not None:
             (a, b), spk, (ca, cb) = acc
             if b > a:
