@@ -25,6 +25,7 @@ AGENCIES = (r"AP|Associated Press|Reuters|AFP|Agence France-Presse|Bloomberg|Xin
             r"KUNA|QNA|BNA|ONA|IRNA|APA|Trend|Interfax|RIA Novosti|Sputnik|CNS|Tribune News Service|TNS|"
             r"The Conversation|CNN|BBC|Yahoo|MarketWatch|Benzinga|GlobeNewswire|PR Newswire|Business Wire|"
             r"Newswire|Newsfile|ACCESSWIRE|EQS|Zacks")
+_AGENCY = re.compile(AGENCIES)
 # "(MENAFN) ", "WASHINGTON (AP) — ", "LONDON, Sept 15 (Reuters) - ", "Reuters — "
 _CREDIT_PREFIX = re.compile(
     r"^(?P<dateline>(?:[A-Z][A-Z .,'\-]{1,40}|[A-Z][a-z]+(?:[ ,][A-Z][a-z]+){0,3})"
@@ -71,6 +72,10 @@ _HEAD_META = re.compile(
     r"[Bb]y\s+[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3})?|"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:\s*(?:at\s*)?\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?)?)\s*$")
+_SENTENCE_END = re.compile(r"[.!?\"\u201d\u2019')]$")
+_FURNITURE_SENTENCE_END = re.compile(r"[.!?\"\u201d]$")
+_TERMINAL = re.compile(r"[.:;,]$")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+")
 
 
@@ -101,7 +106,8 @@ def _undo(m: re.Match[str]) -> str:
 def fix_mojibake(text: str) -> str:
     """Repair UTF-8 that was decoded as Latin-1 ("doesnÃ¢Â€Â™t", "cafÃ©"): each sequence is re-decoded only when
     its bytes form exactly one valid UTF-8 character, so ordinary accented text is never touched."""
-    if not _MOJIBAKE_SIGN.search(text):
+    # a substring test is ~100x faster than the regex on a whole page and rules out nearly every text
+    if ("\u00c2" not in text and "\u00c3" not in text and "\u00e2" not in text) or not _MOJIBAKE_SIGN.search(text):
         return text
     prev = None
     while prev != text:  # doubly encoded text needs two rounds
@@ -111,8 +117,12 @@ def fix_mojibake(text: str) -> str:
 
 def normalise(text: str) -> str:
     """NFC, no zero-width characters, one space between words, no trailing spaces, at most one blank line."""
-    text = unicodedata.normalize("NFC", fix_mojibake(text).replace("\r\n", "\n").replace("\r", "\n"))
-    text = _ZERO_WIDTH.sub("", text)
+    # zero-width characters go first: removing one can join the two halves of a mojibake sequence
+    # (and composition, which can turn "A" + U+0302 into the "Â" that opens one)
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
+    fixed = fix_mojibake(text)
+    if fixed is not text:
+        text = unicodedata.normalize("NFC", fixed)
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
     out: list[str] = []
     for ln in lines:
@@ -133,7 +143,7 @@ def _short(s: str, n: int = 80) -> str:
 
 def _prose_run(run: list[str]) -> bool:
     """A doubled body is prose (sentences); a menu, a schedule or a list that legitimately repeats is not."""
-    sentences = [p for p in run if len(p) >= 80 and re.search(r"[.!?\"\u201d\u2019')]$", p)]
+    sentences = [p for p in run if len(p) >= 80 and _SENTENCE_END.search(p)]
     return len(sentences) >= 2 and len(sentences) * 2 >= len(run)
 
 
@@ -195,7 +205,7 @@ def _furniture_share(lines: list[str]) -> float:
     fur = 0
     for ln in lines:
         words = len(ln.split())
-        sentence = bool(re.search(r"[.!?\"\u201d]$", ln)) and words > 8
+        sentence = bool(_FURNITURE_SENTENCE_END.search(ln)) and words > 8
         if (words <= 12 or (_LIST_ITEM.match(ln) and words <= 25)) and not sentence:
             fur += 1
     return fur / len(lines)
@@ -260,7 +270,7 @@ def take_credit(pars: list[str], removals: list[Removal]) -> tuple[list[str], st
         if 0 <= idx < len(out) and out[idx] and len(out[idx]) < 160 and _CREDIT_LINE.match(out[idx]):
             line = out[idx]
             if credit is None:
-                m = re.search(AGENCIES, line)
+                m = _AGENCY.search(line)
                 credit = m.group(0) if m else None
             removals.append(Removal(_short(line), "credit line (kept as metadata)"))
             out[idx] = ""
@@ -274,7 +284,7 @@ def title_line(pars: list[str], removals: list[Removal]) -> tuple[list[str], str
     first = pars[0]
     words = len(first.split())
     rest_words = sum(len(p.split()) for p in pars[1:])
-    if 2 <= words <= 25 and len(first) <= 200 and not re.search(r"[.:;,]$", first) and rest_words >= 3 * words \
+    if 2 <= words <= 25 and len(first) <= 200 and not _TERMINAL.search(first) and rest_words >= 3 * words \
             and not _LIST_ITEM.match(first):
         removals.append(Removal(_short(first), "title line (kept as metadata)"))
         return pars[1:], first
@@ -300,5 +310,5 @@ def clean_text(text: str, *, title: str | None = None, from_text_input: bool = F
     pars, credit = take_credit(pars, removals)
     pars = cut_tail(pars, removals)
     out = "\n".join(pars)
-    out = re.sub(r"\n{3,}", "\n\n", out).strip()
+    out = _BLANK_RUNS.sub("\n\n", out).strip()
     return Cleaned(out, removals, credit, found_title)
