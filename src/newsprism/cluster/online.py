@@ -345,6 +345,16 @@ class OnlineClusterer:
         self.copies[doc_id] = 1
         self._changed.add(key)
 
+    def move(self, doc_id: str, key: str) -> None:
+        """Put one of this run's articles into story ``key`` whatever its words say (a copy follows its source)."""
+        doc = self.docs.get(doc_id)
+        own = self.members.get(doc_id)
+        if doc is None or own == key or key not in self.stories:
+            return
+        if own in self.stories:
+            self._detach(doc, self.stories[own])
+        self._attach(doc, self.stories[key])
+
     def _set_member(self, doc_id: str, key: str | None) -> None:
         old = self.members.pop(doc_id, None)
         if old is not None:

@@ -90,12 +90,14 @@ class ClusterStage:
         for a in batch:
             first_of.setdefault(a.id, a)
         by_id: Mapping[str, Article] = first_of
-        originals = [a for a in first_of.values() if not self._copy_source(a, by_id, cl)]
+        # Copies are clustered on their words like any article (they are coverage too, and their names count when
+        # a story is checked for two events), then made to follow their source.
+        originals = list(first_of.values())
         for a in originals:
             feats[a.id] = features_of(a, self.use_light_names)
-        for a in first_of.values():
+        for a in originals:
             if a.id in cl.members:
-                f = feats.get(a.id) or features_of(a, self.use_light_names)
+                f = feats[a.id]
                 if cl.forget(a.id, cl.vectorise(a.id, f)):
                     cl.uncount(f)
         # Count the whole batch before weighing any of it, so the weights do not depend on arrival order.
@@ -105,18 +107,10 @@ class ClusterStage:
         for a in order:
             cl.add(cl.vectorise(a.id, feats[a.id]))
         cl.refine([a.id for a in order])
-
-        # Copies join their source's story (resolved through chains of copies).
-        for a in first_of.values():
-            if a.id in feats:
-                continue
-            key = self._source_story(a, by_id, cl)
-            if key is None:  # the source is unknown after all: cluster it on its own words
-                f = features_of(a, self.use_light_names)
-                cl.count(f)
-                cl.add(cl.vectorise(a.id, f))
-            else:
-                cl.join(a.id, key, day_number(a.published))
+        for a in order:
+            root = self._root(a, by_id, cl)
+            if root != a.id and root in cl.members:
+                cl.move(a.id, cl.members[root])
 
         self._name_fresh(cl, by_id)
         for a in batch:
@@ -134,22 +128,19 @@ class ClusterStage:
         self._live = (state, cl)
 
     @staticmethod
-    def _copy_source(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> bool:
-        src = a.duplicate_of
-        return bool(src) and src != a.id and (src in by_id or src in cl.members)
-
-    @staticmethod
-    def _source_story(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> str | None:
-        seen = {a.id}
-        cur = a.duplicate_of
-        while cur and cur not in seen:
-            seen.add(cur)
-            key = cl.members.get(cur)
-            if key is not None and key in cl.stories:
-                return key
-            nxt = by_id.get(cur)
-            cur = nxt.duplicate_of if nxt is not None else None
-        return None
+    def _root(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> str:
+        """The original at the end of a chain of copies (this batch's or an earlier run's), or ``a`` itself."""
+        cur, seen = a, {a.id}
+        while cur.duplicate_of and cur.duplicate_of not in seen:
+            src = cur.duplicate_of
+            seen.add(src)
+            if src in by_id:
+                cur = by_id[src]
+            elif src in cl.members:
+                return src
+            else:
+                break
+        return cur.id
 
     def _name_fresh(self, cl: OnlineClusterer, by_id: Mapping[str, Article]) -> None:
         """Stories started in this run get an id from the smallest content hash among their members: the same
