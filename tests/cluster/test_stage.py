@@ -186,3 +186,14 @@ def test_same_id_twice_in_a_batch_is_one_article():
     ClusterStage()(corpus)
     assert arts[0].story == arts[3].story
     assert sorted(corpus.stories[arts[0].story].articles) == ["a0", "a1", "a2"]
+
+
+def test_copy_of_an_article_from_an_earlier_run_joins_its_story():
+    first = _arts(QUAKE_A, "a") + _arts(QUAKE_B, "b")
+    corpus = Corpus(first)
+    ClusterStage()(corpus)
+    copy = Article(id="c", text=QUAKE_B[1], duplicate_of="a2", duplicate_kind="syndicated", content_hash="c")
+    corpus2 = Corpus([copy], stories=corpus.stories, prior_articles=lambda: iter(first),
+                     state=json.loads(json.dumps(corpus.state)))
+    ClusterStage()(corpus2)
+    assert copy.story == first[2].story and "c" in corpus2.stories[copy.story].articles
