@@ -66,15 +66,11 @@ class ClusterStage:
         # No usable saved index (first run, or stories stored without it): rebuild it from the stored articles.
         cl = OnlineClusterer(self.params)
         prior = [a for a in corpus.prior_articles() if a.ok and a.story]
-        originals = [a for a in prior if not a.duplicate_of]
-        feats = {a.id: features_of(a, self.use_light_names) for a in originals}
+        feats = {a.id: features_of(a, self.use_light_names) for a in prior}
         for f in feats.values():
             cl.count(f)
-        for a in originals:
-            cl.seed(cl.vectorise(a.id, feats[a.id]), a.story)
         for a in prior:
-            if a.duplicate_of:
-                cl.seed_member(a.id, a.story, day_number(a.published))
+            cl.seed(cl.vectorise(a.id, feats[a.id]), a.story)
         return cl
 
     # ---- the stage -----------------------------------------------------------------------------------------
