@@ -405,6 +405,8 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             cands.append(_Cand(qs, qe, None, near.subj if near else None, None, "orphan"))
         cands.sort(key=lambda c: c.start)
 
+    cands = _drop_nested(cands)
+
     # drop duplicates
     seen: set[tuple[int, int]] = set()
     out: list = []
@@ -422,6 +424,20 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
         if c.subj is not None:
             _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
         out.append((q, c.rule, c.feats) if with_rules else q)
+    return out
+
+
+def _drop_nested(cands: list[_Cand]) -> list[_Cand]:
+    """Drop a quote whose cue and content both lie inside another quote's content: 'he said he planned to adopt
+    ...' reports what he said, not a second attribution of "planned"."""
+    out = []
+    for c in cands:
+        if c.cue is not None and any(
+                o is not c and o.start <= min(c.cue[0], c.start) and max(c.cue[1], c.end) <= o.end and
+                (o.end - o.start) > (c.end - c.start) and not (o.cue and o.cue[0] >= c.cue[0])
+                for o in cands):
+            continue
+        out.append(c)
     return out
 
 
@@ -472,7 +488,7 @@ def _previous_in_paragraph(text: str, cands: list[_Cand], pos: int) -> _Cand | N
 def _gap_is_reporting(text: str, prev: _Cand, pos: int) -> bool:
     """Whether only the reporting clause ("he said.") stands between the previous quote and this one."""
     gap = text[prev.end:pos]
-    return len(gap.split()) <= 12 and prev.cue is not None and prev.end <= prev.cue[0] < pos
+    return len(gap.split()) <= 60 and prev.cue is not None and prev.end <= prev.cue[0] < pos
 
 
 def _kind(text: str, s: int, e: int, qspans: list[tuple[int, int]]) -> str:
