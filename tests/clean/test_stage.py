@@ -90,3 +90,18 @@ def test_seed_000_keeps_its_body(seeds_dir: Path):
     a = CleanStage()(art)
     raw_words = len(art.raw.split())
     assert a.ok and len(a.text.split()) >= raw_words - 20 and a.credit is None
+
+
+def test_candidate_extractions_leave_the_parsed_tree_as_it_was():
+    """The candidates share one parsed tree (trafilatura copies a tree it is handed); none may change it."""
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from newsprism.clean.extract import choose_text
+
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    tree = load_html(html)
+    before = etree.tostring(tree)
+    for effort in ("best", "fast"):
+        assert choose_text(tree, "https://example.org/a", effort)
+        assert etree.tostring(tree) == before
