@@ -182,6 +182,7 @@ def _lemma(t: Token) -> str:
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "oprd", "attr")
 _CONTENT_PREPS = frozenset("for about on of against to with over into at".split())
+_OBJ_COMPLEMENT_PREPS = frozenset("as for with".split())
 _CLIMB = ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp")
 
 
@@ -273,6 +274,14 @@ def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], st
         toks = [x.i for x in obj.subtree]
         deps = ["prep_" + prep.lower_]
     rule = "+".join(sorted(set(deps)))
+    if deps[0] in ("dobj", "prep_to", "prep_at"):
+        # "pointed to the GOP as the key obstacle", "mocked Rubio for not having won": the verb's own prepositional
+        # phrase right after its object completes what was said
+        end = max(toks) + 1
+        for c in sorted(t.children, key=lambda x: x.i):
+            if c.dep_ == "prep" and c.i == end and c.lower_ in _OBJ_COMPLEMENT_PREPS:
+                toks.extend(x.i for x in c.subtree)
+                end = max(toks) + 1
     allowed = lexicon.get(lemma, {}).get("rules")
     if allowed is not None and rule not in allowed.split(","):
         return None
