@@ -36,7 +36,7 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     from newsprism.ingest import read_inputs
 
     options = options or Options()
-    ingested = list(read_inputs(list(inputs), allow_private=allow_private))
+    ingested = _once(read_inputs(list(inputs), allow_private=allow_private))
     for a in ingested:
         a.verbatim = options.verbatim
     stored = store.get_articles_by_hash(a.content_hash for a in ingested if a.content_hash)
@@ -68,6 +68,18 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     if out_dir is not None:
         result.outputs = write_outputs(Path(out_dir), result, store)
     return result
+
+
+def _once(articles: Iterable[Article]) -> list[Article]:
+    """The same input named twice (same id, same content) is one article."""
+    seen: set[str] = set()
+    out = []
+    for a in articles:
+        if a.content_hash and a.content_hash in seen:
+            continue
+        seen.add(a.content_hash)
+        out.append(a)
+    return out
 
 
 def write_outputs(out_dir: Path, result: JobResult, store: Store) -> list[Path]:

@@ -15,9 +15,9 @@ def default_stages(options: Options | None = None) -> list[Stage]:
     from newsprism.clean.stage import CleanStage
     from newsprism.cluster.stage import ClusterStage, TimelineStage
     from newsprism.compare.stage import CompareStage
-    from newsprism.dedup.stage import DedupStage
+    from newsprism.dedup.stage import DedupStage, StorySyndicationStage
     from newsprism.nlp.stage import NlpStage
 
     options = options or Options()
-    return [CleanStage(verbatim=options.verbatim), DedupStage(), NlpStage(), ClusterStage(), CompareStage(),
-            TimelineStage()]
+    return [CleanStage(verbatim=options.verbatim), DedupStage(), NlpStage(), ClusterStage(), StorySyndicationStage(),
+            CompareStage(), TimelineStage()]

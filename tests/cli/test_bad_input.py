@@ -59,3 +59,12 @@ def test_unwritable_database_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["run", str(blocker), "--db", str(blocker / "sub" / "np.db"), "--out",
                               str(tmp_path / "o")])
     assert res.exit_code == 2 and "cannot open database" in res.output
+
+
+def test_the_same_file_named_twice_is_one_article(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    res = _run("run", good, good, tmp_path, "--db", tmp_path / "np.db", "--out", tmp_path / "out", "--json")
+    assert res.exit_code == 0
+    arts = [json.loads(line) for line in (tmp_path / "out" / "articles.jsonl").open()]
+    assert [a["id"] for a in arts] == ["good"] and arts[0]["duplicate_of"] is None

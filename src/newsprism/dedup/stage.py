@@ -72,3 +72,29 @@ def assign(prior: list[Article], current: list[Article], params: Params | None =
             a.duplicate_of = members[origin].id
             a.duplicate_kind = kind or best_edge.get(i, "near")
     return edges
+
+
+class StorySyndicationStage:
+    """Fills ``story.syndication`` with the groups of copies among each touched story's articles (origin first)."""
+
+    name = "syndication"
+    scope = "corpus"
+    requires = frozenset({"stories", "syndication"})
+    assigns = frozenset({"story_syndication"})
+
+    def __call__(self, corpus: Corpus) -> None:
+        from newsprism.dedup.groups import syndication_groups
+
+        members: dict[str, list[Article]] = {a.story: [] for a in corpus.articles if a.ok and a.story}
+        for a in corpus.articles:
+            if a.ok and a.story in members:
+                members[a.story].append(a)
+        batch_ids = {a.id for a in corpus.articles}
+        # Earlier runs' members are read only when a touched story has some.
+        if any(len(arts) < len(corpus.stories[s].articles) for s, arts in members.items() if s in corpus.stories):
+            for a in corpus.prior_articles():
+                if a.ok and a.story in members and a.id not in batch_ids:
+                    members[a.story].append(a)
+        for sid, arts in members.items():
+            if sid in corpus.stories:
+                corpus.stories[sid].syndication = syndication_groups(arts)
