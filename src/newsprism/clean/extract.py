@@ -101,7 +101,9 @@ def prose_chars(tree) -> int:
     if _PAGE_TEXT is None:
         from lxml.etree import XPath
 
-        _PAGE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+        # the length test first: it is cheap and leaves few nodes for the ancestor test
+        _PAGE_TEXT = XPath(f"//body//text()[string-length(.) >= {PROSE_SEGMENT}]"
+                           "[not(ancestor::script or ancestor::style or ancestor::noscript)]")
     total = 0
     for t in _PAGE_TEXT(tree):
         n = len(t.strip())
