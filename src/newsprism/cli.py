@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newsprism import __version__
 
@@ -151,7 +152,8 @@ def stories(db: DbOpt = DEFAULT_DB,
         return
     table = Table("story", "articles", "outlets", "last published", "title")
     for s in rows:
-        table.add_row(s.id, str(len(s.articles)), ", ".join(s.outlets), s.last_published or "", s.title or "")
+        table.add_row(*(Text(x) for x in (s.id, str(len(s.articles)), ", ".join(s.outlets), s.last_published or "",
+                                          s.title or "")))
     out.print(table)
 
 
@@ -234,14 +236,7 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all appear
         rows = store.search(query, limit)
     finally:
         store.close()
-    if as_json:
-        for r in rows:
-            print(json.dumps(r, ensure_ascii=False))
-        return
-    table = Table("article", "story", "title", "snippet")
-    for r in rows:
-        table.add_row(r["id"], r["story"] or "", r["title"] or "", r["snippet"] or "")
-    out.print(table)
+    _print_rows(rows, as_json, {"article": "id", "story": "story", "title": "title", "snippet": "snippet"})
 
 
 @app.command()
@@ -252,13 +247,18 @@ def errors(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         rows = list(store.iter_errors())
     finally:
         store.close()
+    _print_rows(rows, as_json, {"source": "source", "article": "article_id", "error": "message"})
+
+
+def _print_rows(rows: list[dict], as_json: bool, columns: dict[str, str]) -> None:
+    """JSON lines for scripts, else a table of ``columns`` (header -> key)."""
     if as_json:
         for r in rows:
             print(json.dumps(r, ensure_ascii=False))
         return
-    table = Table("source", "article", "error")
+    table = Table(*columns)
     for r in rows:
-        table.add_row(r["source"], r["article_id"] or "", r["message"])
+        table.add_row(*(Text(str(r[k] or "")) for k in columns.values()))  # stored text is never markup
     out.print(table)
 
 
