@@ -171,17 +171,26 @@ def rules(split: str) -> None:
         print(f"{k:<28} {h / n:.2f} {h:>5}/{n}")
 
 
-def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 8) -> None:
-    """Write src/newsprism/nlp/cues.txt from the per-(lemma, shape) match rates that `rules` stored."""
+def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 8, merge: bool = False) -> None:
+    """Write src/newsprism/nlp/cues.txt from the per-(lemma, shape) match rates that `rules` stored.
+
+    With ``merge``, the shipped list is kept and only shapes that pass are added (a second pass after a rule change).
+    """
     r = json.loads((CACHE / f"{split}.rules.json").read_text())
     lem: dict[str, set[str]] = {}
+    out = ROOT / "src" / "newsprism" / "nlp" / "cues.txt"
+    if merge:
+        from newsprism.nlp.quotes import cue_lexicon
+
+        lem = {k: set(v.get("rules", "").split(",")) - {""} for k, v in cue_lexicon().items()}
+        old_head = [l for l in out.read_text().splitlines() if l.startswith("#")]
     for k, (h, n) in r.items():
         if ":" in k:
             lemma, rule = k.split(":", 1)
             if rule and n >= n_rule and h / n >= threshold:
                 lem.setdefault(lemma, set()).add(rule)
     for k, (h, n) in r.items():
-        if ":" in k or k in ("orphan", "according") or k in lem or n < n_lemma or h / n < threshold:
+        if merge or ":" in k or k in ("orphan", "according") or k in lem or n < n_lemma or h / n < threshold:
             continue
         # evidence for the lemma only: allow its shapes too rare to judge alone, and the good ones
         rs = {kk.split(":", 1)[1] for kk, (hh, nn) in r.items()
@@ -189,7 +198,7 @@ def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 
         if rs:
             lem[k] = rs
     # lemmatiser slips ("hopes" -> "hop") and tokens that are not verbs
-    bad = {"hop", "single", "scar", "tick", "title", "side"}
+    bad = {"hop", "single", "scar", "tick", "title", "side"} | ({"be", "have", "do", "get"} if merge else set())
     lem = {k: v for k, v in lem.items() if k.isalpha() and k not in bad}
     head = (
         "# Reporting cues: a verb lemma, then rules= the content shapes it may take (dependency labels of the verb's\n"
@@ -198,7 +207,10 @@ def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 
         f"# Chosen on PolNeAR {split} (benchmarks/nlp_tune.py rules/lexicon): every verb was tried as a cue, and a lemma\n"
         f"# and shape are kept when at least {threshold:.0%} of the quotes they produce match an annotated attribution\n"
         f"# ({n_rule}+ uses; {n_lemma}+ for a lemma).\n")
-    out = ROOT / "src" / "newsprism" / "nlp" / "cues.txt"
+    if merge:
+        head = "\n".join(old_head) + "\n" + (
+            f"# Merged pass on PolNeAR {split} (nlp_tune.py lexicon {split} {threshold} --merge): shapes reaching {threshold:.0%}\n"
+            f"# ({n_rule}+ uses) once nested reports are dropped were added; none removed.\n")
     out.write_text(head + "".join(f"{k} rules={','.join(sorted(v))}\n" for k, v in sorted(lem.items())))
     print(f"wrote {out}: {len(lem)} lemmas")
 
@@ -286,7 +298,8 @@ if __name__ == "__main__":
     elif cmd == "errors":
         errors(split, int(sys.argv[sys.argv.index("--n") + 1]) if "--n" in sys.argv else 30)
     elif cmd == "lexicon":
-        lexicon(split, float(sys.argv[3]) if len(sys.argv) > 3 else 0.5)
+        lexicon(split, float(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3][0].isdigit() else 0.5,
+                merge="--merge" in sys.argv)
     elif cmd == "train":
         train(split)
     elif cmd == "rules":
