@@ -151,12 +151,14 @@ def _run(tree, url: str | None, **kw) -> str:
     return (doc.text or "") if doc is not None else ""
 
 
-def choose_text(tree, url: str | None, effort: str = "best") -> str:
-    """The main text of a parsed page: one balanced extraction (``fast``) or the candidate choice above."""
+def choose_text(tree, url: str | None, effort: str = "best", prose: int | None = None) -> str:
+    """The main text of a parsed page: one balanced extraction (``fast``) or the candidate choice above. ``prose``:
+    the page's prose measure, if taken before the tree was stripped."""
     if effort == "fast":
         return _run(tree, url)
     precise = _run(tree, url, favor_precision=True, fast=True)
-    if len(precise) >= PRECISION_MIN_CHARS and len(precise) >= PRECISION_TRUST * prose_chars(tree):
+    if len(precise) >= PRECISION_MIN_CHARS and len(precise) >= PRECISION_TRUST * (
+            prose_chars(tree) if prose is None else prose):
         return precise
     text = _run(tree, url)
     if len(text) < SHORT_CHARS:
@@ -169,20 +171,29 @@ def choose_text(tree, url: str | None, effort: str = "best") -> str:
 
 
 _SCRIPTS = None
+# Elements trafilatura's tree cleaning always deletes with their content (settings.MANUALLY_CLEANED), that hold no
+# article text. Not figure (a figure holding a table becomes a div), form (kept when it wraps the content), head
+# (JSON-LD tells forum threads) nor the stripped-but-kept tags; and not nav, aside or button either: on some pages
+# (1-2% of WCXB dev) the whole text sits in one of them, and trafilatura's fallbacks, which see the uncleaned page,
+# find it there.
+_NEVER_TEXT = ("footer", "iframe", "noscript", "select", "input", "textarea", "picture", "video", "audio", "canvas",
+               "object", "embed")
 
 
 def strip_scripts(tree) -> None:
-    """Remove scripts (JSON-LD kept), styles and inline SVG from a parsed page, keeping the text that follows them.
+    """Remove what never holds article text from a parsed page, keeping the text that follows each element:
+    scripts (JSON-LD kept), styles, inline SVG and the ``_NEVER_TEXT`` elements.
 
     trafilatura discards them in each extraction, but only after copying the whole tree and running its XPath
-    prunes over it, once per candidate; removed once here, every candidate works on a smaller tree (about 10%
-    faster, the same text on every Zyte and WCXB dev page). JSON-LD stays: trafilatura reads the body of a page
-    from it when the markup has none, and tells forum threads by it."""
+    prunes over it, once per candidate (and its readability fallback scores them); removed once here, every
+    candidate works on a smaller tree. JSON-LD stays: trafilatura reads the body of a page from it when the markup
+    has none, and tells forum threads by it. The prose measure of the precision trust test is taken after this."""
     global _SCRIPTS
     if _SCRIPTS is None:
         from lxml.etree import XPath
 
-        _SCRIPTS = XPath("//script[not(contains(@type, 'ld+json'))]|//style|//svg")
+        _SCRIPTS = XPath("//script[not(contains(@type, 'ld+json'))]|//style|//svg|" + "|".join(
+            f"//{tag}" for tag in _NEVER_TEXT))
     for el in _SCRIPTS(tree):
         parent = el.getparent()
         if parent is None:
@@ -204,8 +215,9 @@ def _extract(html: str, url: str | None, with_metadata: bool, effort: str = "bes
         return Extracted("", language=html_language(html))
     # metadata first, on the page as parsed: htmldate finds some publication dates in scripts' data
     meta = page_metadata(tree, url) if with_metadata else None
+    prose = prose_chars(tree) if effort == "best" else None
     strip_scripts(tree)
-    text = choose_text(tree, url, effort)
+    text = choose_text(tree, url, effort, prose)
     ex = Extracted(text)
     if meta is not None:
         ex.title = meta.title or None
