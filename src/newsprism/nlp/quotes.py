@@ -394,10 +394,13 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             while c.start < c.end and text[c.start] in " \t\u00a0,;:":
                 c.start += 1
 
+    cands.extend(_colon_lines(doc, cands, midx, ent_type))
+
     # quotations nobody claimed
     claimed = [(c.start, c.end) for c in cands]
     orphans = [(qs, qe) for qs, qe in qspans
-               if not any(s <= qs and qe <= e for s, e in claimed) and len(text[qs:qe].split()) >= MIN_STANDALONE_WORDS]
+               if not any(s <= qs and qe <= e for s, e in claimed) and len(text[qs:qe].split()) >= MIN_STANDALONE_WORDS
+               and not _is_title(text[qs:qe])]
     cands.sort(key=lambda c: c.start)
     for qs, qe in orphans:
         prev = _previous_in_paragraph(text, cands, qs)
@@ -434,6 +437,57 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
             _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
         out.append((q, c.rule, c.feats) if with_rules else q)
     return out
+
+
+_COLON_LINE = re.compile(r"[^\S\n]*([^:\n]{2,60}?):[^\S\n]+(\S[^\n]*)")
+_COLON_SOURCES = frozenset("poll polls survey report study q a".split())
+
+
+def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
+    """A line that opens with a speaker and a colon, as headlines and interviews do ("Trump: 'We are going to win
+    so much.'", "Q: You suffered from depression ..."): the rest of the line is what the speaker said."""
+    text = doc.text
+    out = []
+    for m in _COLON_LINE.finditer(text):
+        if m.start() and text[m.start() - 1] != "\n":
+            continue
+        p0, p1 = m.span(1)
+        c0, c1 = m.span(2)
+        if len(text[p0:p1].split()) > 6 or any(ch in text[p0:p1] for ch in "\"“”"):
+            continue
+        while c1 > c0 and text[c1 - 1] in " \t\u00a0.":
+            c1 -= 1
+        if len(text[c0:c1].split()) < 3 or any(c.start <= c0 < c.end or c0 <= c.start < c1 for c in cands):
+            continue
+        span = doc.char_span(p0, p1, alignment_mode="expand")
+        if span is None or any(x.pos_ in ("VERB", "AUX") for x in span):
+            continue
+        spk = None
+        for x in span:
+            hit = midx.get(x.i)
+            if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.ent_type_ in ("PERSON", "ORG") \
+                    or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
+                spk = x if spk is None or x.ent_type_ or x.i in midx else spk
+                if x.i in midx or x.ent_type_:
+                    break
+        if spk is None:
+            continue
+        out.append(_Cand(c0, c1, (p1, p1 + 1), spk, None, "colon"))
+    return out
+
+
+_MINOR_WORDS = frozenset("a an the of and or but in on at to for with by from as vs not no is".split())
+
+
+def _is_title(quoted: str) -> bool:
+    """A quoted name of a work or a slogan ("The Late Show With Stephen Colbert,", "A Choice, Not an Echo"):
+    its words are capitalised and it ends without a sentence's punctuation."""
+    words = [w.strip("\"'“”‘’«»,.:;!?()") for w in quoted.split()]
+    words = [w for w in words if w and w[0].isalpha()]
+    if not words or quoted.rstrip("\"'”’» ").endswith((".", "!", "?")):
+        return False
+    caps = sum(1 for w in words if w[0].isupper() or w.lower() in _MINOR_WORDS)
+    return caps == len(words) and sum(1 for w in words if w[0].isupper()) >= 2
 
 
 def _drop_nested(cands: list[_Cand]) -> list[_Cand]:
