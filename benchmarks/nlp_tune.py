@@ -183,7 +183,7 @@ def lexicon(split: str, threshold: float = 0.5, n_rule: int = 5, n_lemma: int = 
         from newsprism.nlp.quotes import cue_lexicon
 
         lem = {k: set(v.get("rules", "").split(",")) - {""} for k, v in cue_lexicon().items()}
-        old_head = [l for l in out.read_text().splitlines() if l.startswith("#")]
+        old_head = [l for l in out.read_text().splitlines() if l.startswith("#") and not l.startswith(("# Merged", "# (5+ uses) once"))]
     for k, (h, n) in r.items():
         if ":" in k:
             lemma, rule = k.split(":", 1)

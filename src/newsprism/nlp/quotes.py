@@ -282,8 +282,10 @@ def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], st
             if c.dep_ == "prep" and c.i == end and c.lower_ in _OBJ_COMPLEMENT_PREPS:
                 toks.extend(x.i for x in c.subtree)
                 end = max(toks) + 1
+                if c.lower_ == "as" and deps == ["dobj"]:
+                    rule = "dobj+as"  # "described him as ...", "sees Christie as ...": a shape of its own
     allowed = lexicon.get(lemma, {}).get("rules")
-    if allowed is not None and rule not in allowed.split(","):
+    if allowed is not None and rule not in allowed.split(",") and not (rule == "dobj+as" and "dobj" in allowed.split(",")):
         return None
     return (min(toks), max(toks) + 1), rule
 
