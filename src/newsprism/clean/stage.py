@@ -20,7 +20,7 @@ class CleanStage:
         if effort not in EFFORTS:
             raise ValueError(f"effort must be one of {EFFORTS}, not {effort!r}")
         self.verbatim = verbatim
-        self.effort = effort  # "best": choose among candidate extractions; "fast": one extraction
+        self.effort = effort  # "best": choose among candidate extractions; "fast": no recall candidate
 
     def __call__(self, article: Article) -> Article:
         raw = article.raw or ""
