@@ -269,10 +269,20 @@ def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], st
         prep = next((c for c in t.children if c.dep_ == "prep" and c.i == t.i + 1 + sum(
             1 for x in t.children if x.dep_ == "prt" and x.i > t.i) and c.lower_ in _CONTENT_PREPS), None)
         obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
-        if obj is None:
-            return None
-        toks = [x.i for x in obj.subtree]
-        deps = ["prep_" + prep.lower_]
+        if obj is not None:
+            toks = [x.i for x in obj.subtree]
+            deps = ["prep_" + prep.lower_]
+        else:
+            # the passive: "Rubio is seen as the candidate with ...", "The meeting was first reported by Politico"
+            subj = next((c for c in t.children if c.dep_ == "nsubjpass" and c.i < t.i), None)
+            if subj is None or subj.lower_ in PRONOUNS or subj.lower_ in ("who", "that", "which"):
+                return None
+            toks = [x.i for x in subj.subtree]
+            deps = ["nsubjpass"]
+            as_ = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > t.i), None)
+            if as_ is not None:
+                toks.extend(range(max(toks) + 1, max(x.i for x in as_.subtree) + 1))
+                deps = ["nsubjpass+as"]
     rule = "+".join(sorted(set(deps)))
     if deps[0] in ("dobj", "prep_to", "prep_at"):
         # "pointed to the GOP as the key obstacle", "mocked Rubio for not having won": the verb's own prepositional
