@@ -8,13 +8,16 @@ scores both with ``../shared/tools/extract_eval.py`` and prints F1 and the media
 time is the whole clean stage on an HTML article (extraction, metadata, text pass), trafilatura's is ``extract()``
 with its defaults; each page is run by both, alternately, in one process, so load affects both alike.
 
-Measured 2026-11-21 (trafilatura 2.3.1, shared 2-core machine under load; the ratio is what matters):
+Measured 2026-11-22 (trafilatura 2.3.1, shared 2-core machine under load; the ratio is what matters, and it moves
+by about +-0.1 from run to run, so three runs are given for best):
 
     effort  set        newsprism F1   trafilatura F1   ms/page median newsprism / trafilatura
-    best    zyte       0.9682         0.9526           85.8 / 38.4   (x2.23)
-    best    wcxb-dev   0.9418         0.9301           64.3 / 27.9   (x2.30)
-    fast    zyte       0.9634         0.9526           27.2 / 18.8   (x1.45)
-    fast    wcxb-dev   0.9384         0.9301           59.0 / 40.2   (x1.47)
+    best    zyte       0.9681         0.9526           19.7 / 16.0 (x1.23), 23.7 / 22.2 (x1.07), 19.0 / 17.5 (x1.09)
+    best    wcxb-dev   0.9425         0.9301           34.9 / 29.5 (x1.18), 29.0 / 23.7 (x1.22), 30.4 / 24.8 (x1.23)
+    fast    zyte       0.9681         0.9526           24.8 / 23.6 (x1.05)
+    fast    wcxb-dev   0.9379         0.9301           34.5 / 28.4 (x1.21)
+
+Before the precision-first choice (2026-11-21): best 0.9682 / 0.9418 at x2.2-2.3, fast 0.9634 / 0.9384 at x1.45.
 
 (Zyte: f1_of_means of 4-word shingles; WCXB: mean per-page bag-of-words F1, 710 pages with gold main_content.)
 """
