@@ -182,7 +182,7 @@ def _lemma(t: Token) -> str:
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "oprd", "attr")
 _CONTENT_PREPS = frozenset("for about on of against to with over into at".split())
-_OBJ_COMPLEMENT_PREPS = frozenset("as for with".split())
+_OBJ_COMPLEMENT_PREPS = frozenset("as for with of".split())
 _CLIMB = ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp")
 
 
@@ -292,11 +292,14 @@ def _content_from_children(t: Token, lexicon: dict) -> tuple[tuple[int, int], st
             if c.dep_ == "prep" and c.i == end and c.lower_ in _OBJ_COMPLEMENT_PREPS:
                 toks.extend(x.i for x in c.subtree)
                 end = max(toks) + 1
-                if c.lower_ == "as" and deps == ["dobj"]:
-                    rule = "dobj+as"  # "described him as ...", "sees Christie as ...": a shape of its own
+                if c.lower_ in ("as", "of") and deps == ["dobj"]:
+                    rule = "dobj+" + c.lower_  # "described him as ...", "accused Clinton of ...": shapes of their own
     allowed = lexicon.get(lemma, {}).get("rules")
-    if allowed is not None and rule not in allowed.split(",") and not (rule == "dobj+as" and "dobj" in allowed.split(",")):
-        return None
+    if allowed is not None:
+        ok = set(allowed.split(","))
+        # the object-and-phrase shapes also pass where the plain object (or "accuse ... of") does
+        if rule not in ok and not (rule == "dobj+as" and "dobj" in ok or rule == "dobj+of" and ok & {"dobj", "prep_of"}):
+            return None
     return (min(toks), max(toks) + 1), rule
 
 
