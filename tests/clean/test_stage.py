@@ -9,7 +9,7 @@ from newsprism.ingest import read_inputs
 from newsprism.model import Article
 from newsprism.pipeline import check_order
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"  # shared with tests/ingest
 
 
 def test_stage_contract_and_pickling():

@@ -99,4 +99,4 @@ def fetcher() -> Iterator[Fetcher]:
 
 @pytest.fixture(scope="session")
 def article_html() -> str:
-    return (Path(__file__).parent / "fixtures" / "article.html").read_text(encoding="utf-8")
+    return (Path(__file__).parents[1] / "fixtures" / "article.html").read_text(encoding="utf-8")
