@@ -7,8 +7,8 @@ import pytest
 
 SAMPLE = 15  # the first 15 dev articles
 # Measured figures on this sample, minus a small margin; raise them when the rules improve.
-FLOOR_F1_03 = 0.70
-FLOOR_SPEAKER = 0.82
+FLOOR_F1_03 = 0.77
+FLOOR_SPEAKER = 0.84
 
 
 @pytest.mark.shared
