@@ -95,3 +95,33 @@ def test_real_polnear_sentences(analyse, shared_dir):
                 found += 1
                 break
     assert found >= len(golds) - 1
+
+
+def test_report_inside_a_report_is_one_quote(analyse):
+    """PolNeAR marks 'Aides said Trump planned to ...' once: "planned" sits inside what the aides said."""
+    qs = analyse("Aides said Trump planned to adopt a more presidential tone at the rally.")._.quotes
+    assert [q.cue.text for q in qs] == ["said"]
+    assert qs[0].text == "Trump planned to adopt a more presidential tone at the rally"
+
+
+def test_headline_speaker_colon(analyse):
+    text = ("Trump: 'We are going to win so much.'\n\n"
+            "Donald Trump was magnanimous in declaring victory Tuesday night.")
+    q = next(q for q in analyse(text)._.quotes if q.cue and q.cue.text == ":")
+    assert q.text == "'We are going to win so much.'" and q.speaker.text == "Trump"
+
+
+def test_quoted_titles_are_not_quotes(analyse):
+    text = ("Sanders is scheduled to appear on \"The View\" and \"The Late Show With Stephen Colbert,\" among other "
+            "media appearances.")
+    assert analyse(text)._.quotes == []
+
+
+def test_object_with_its_as_or_of_phrase(analyse):
+    text = ("In an interview with \"Fox and Friends,\" Donald Trump pointed to China as the regional enforcer, "
+            "remarking that the U.S. should make things harder on Beijing.\n"
+            "Although Assange was not charged, he has accused Clinton of pushing to indict him.")
+    by_cue = {q.cue.text: q for q in analyse(text)._.quotes if q.cue}
+    assert by_cue["pointed"].text == "China as the regional enforcer"
+    assert by_cue["pointed"].speaker_name == "Donald Trump"
+    assert by_cue["accused"].text == "Clinton of pushing to indict him"

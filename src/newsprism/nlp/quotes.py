@@ -463,6 +463,8 @@ def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
     so much.'", "Q: You suffered from depression ..."): the rest of the line is what the speaker said."""
     text = doc.text
     out = []
+    # surnames of the people the article names ("Trump: ..." above "Donald Trump was ...")
+    surnames = {a.name.split()[-1] for a in (doc._.actors or []) if a.type == "PERSON" and a.name}
     for m in _COLON_LINE.finditer(text):
         if m.start() and text[m.start() - 1] != "\n":
             continue
@@ -481,7 +483,7 @@ def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
         for x in span:
             hit = midx.get(x.i)
             if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.ent_type_ in ("PERSON", "ORG") \
-                    or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
+                    or x.text in surnames or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
                 spk = x if spk is None or x.ent_type_ or x.i in midx else spk
                 if x.i in midx or x.ent_type_:
                     break
