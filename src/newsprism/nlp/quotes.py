@@ -7,9 +7,15 @@ How it works, on one parsed document:
 2. Every cue (a reporting verb from ``cues.txt``, or "according to") yields a quote: the content is the verb's
    clausal complement or object, or the rest of the sentence for "according to", widened to cover any quotation it
    cuts into; the speaker is the verb's subject (climbing through "..., saying", "and added", "who said").
-3. A quotation no cue claimed goes to the cue beside it in its paragraph, or continues the previous speaker
-   (`"A," he said. "B."` is one quote, as annotators mark it).
-4. Speakers resolve to actors: pronouns to the last person named outside quotation marks, surnames and "the
+   Shapes: the verb's object keeps its own as/for/with/of phrase ("pointed to the GOP as the key obstacle",
+   "accused Clinton of ..."); "described him as ..." (dobj+as) and the passive ("is seen as ...") are shapes of
+   their own in ``cues.txt``.
+3. A line that opens with a speaker and a colon (headlines, Q/A) is that speaker's quote.
+4. A quotation no cue claimed goes to the cue beside it in its paragraph, or continues the previous speaker
+   (`"A," he said. "B."` is one quote, as annotators mark it); quoted titles ("The Late Show With ...") are not quotes.
+5. A report whose cue and content lie inside another quote's content ("Aides said Trump planned to ...") is part of
+   that quote, not a second one.
+6. Speakers resolve to actors: pronouns to the last person named outside quotation marks, surnames and "the
    ministry" through the actors component.
 """
 from __future__ import annotations
