@@ -5,6 +5,9 @@ usage: python benchmarks/nlp_tune.py parse train|dev      # caches DocBin under 
        python benchmarks/nlp_tune.py score train|dev [--theta 0.3]
        python benchmarks/nlp_tune.py errors train [--n 30]  # misses and false alarms, printed with context
        python benchmarks/nlp_tune.py cues train            # how often each verb lemma heads a gold cue
+       python benchmarks/nlp_tune.py rules train           # match rate of every (verb lemma, content shape)
+       python benchmarks/nlp_tune.py lexicon train [0.5] [--merge]  # write cues.txt (--merge: only add shapes)
+       python benchmarks/nlp_tune.py train train           # fit the optional cue model (cue_model.json)
 """
 from __future__ import annotations
 
