@@ -33,8 +33,10 @@ postgres:
 test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
+# Quality and speed figures (need ../shared); dedup_data.py is a helper and nlp_tune.py a tuning tool, not benchmarks.
+BENCHES := extraction quotes cluster_quality cluster_growth dedup_quality dedup_speed compare_precision compare_speed
 bench: $(STAMP)
-	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	for b in $(BENCHES); do echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean:
 	rm -rf out $(VENV) .pytest_cache
