@@ -47,8 +47,9 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     stories = {s.id: s for s in store.iter_stories()}
     if batch_hashes:
         # Re-processed articles leave the stories they were in; clustering places them again.
+        batch_ids = {a.id for a in batch}
         for s in stories.values():
-            s.articles = [i for i in s.articles if i not in {a.id for a in batch}]
+            s.articles = [i for i in s.articles if i not in batch_ids]
         stories = {k: s for k, s in stories.items() if s.articles}
     corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
                     state=store.get_state())
