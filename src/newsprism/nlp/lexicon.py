@@ -1,5 +1,7 @@
-"""Small word lists the rules share: titles, countries and their adjectives, organisation head nouns."""
+"""Small word lists the rules share: titles, pronouns, organisation head nouns, months; countries come from the gazetteer."""
 from __future__ import annotations
+
+from newsprism.knowledge import countries as _countries
 
 # Words that, written before a capitalised name, make it a person's name ("Vice-Premier He", "Sen. Warren").
 TITLE_WORDS = frozenset("""
@@ -23,76 +25,6 @@ PRONOUNS = frozenset("he she him her his hers they them their it its we us our i
 PERSON_PRONOUNS = frozenset("he she him her".split())
 PLURAL_PRONOUNS = frozenset("they them".split())
 
-# Country names, short forms, capitals used as metonyms and nationality words, mapped to one name.
-_COUNTRIES = {
-    "US": "us u.s. u.s usa u.s.a. america american americans washington united-states",
-    "UK": "uk u.k. britain british great-britain united-kingdom london",
-    "China": "china chinese beijing prc",
-    "Russia": "russia russian russians moscow kremlin",
-    "Japan": "japan japanese tokyo",
-    "India": "india indian",
-    "France": "france french paris",
-    "Germany": "germany german berlin",
-    "Spain": "spain spanish madrid",
-    "Italy": "italy italian rome",
-    "Canada": "canada canadian ottawa",
-    "Mexico": "mexico mexican",
-    "Brazil": "brazil brazilian",
-    "Iran": "iran iranian tehran",
-    "Iraq": "iraq iraqi baghdad",
-    "Israel": "israel israeli",
-    "Syria": "syria syrian damascus",
-    "Ukraine": "ukraine ukrainian kyiv kiev",
-    "Turkey": "turkey turkish ankara",
-    "Saudi Arabia": "saudi saudis saudi-arabia riyadh",
-    "North Korea": "north-korea pyongyang",
-    "South Korea": "south-korea seoul",
-    "Taiwan": "taiwan taiwanese taipei",
-    "Australia": "australia australian canberra",
-    "European Union": "eu e.u. european-union brussels",
-    "Palestine": "palestine palestinian palestinians",
-    "Egypt": "egypt egyptian cairo",
-    "Pakistan": "pakistan pakistani",
-    "Afghanistan": "afghanistan afghan",
-    "Cuba": "cuba cuban havana",
-    "Venezuela": "venezuela venezuelan",
-    "Nigeria": "nigeria nigerian",
-    "South Africa": "south-africa",
-    "Kenya": "kenya kenyan",
-    "Greece": "greece greek athens",
-    "Poland": "poland polish warsaw",
-    "Netherlands": "netherlands dutch",
-    "Sweden": "sweden swedish",
-    "Norway": "norway norwegian",
-    "Switzerland": "switzerland swiss",
-    "Ireland": "ireland irish dublin",
-    "Vietnam": "vietnam vietnamese hanoi",
-    "Indonesia": "indonesia indonesian",
-    "Philippines": "philippines filipino",
-    "Singapore": "singapore singaporean",
-    "Malaysia": "malaysia malaysian",
-    "Thailand": "thailand thai",
-    "Argentina": "argentina argentine",
-    "Colombia": "colombia colombian",
-    "Chile": "chile chilean",
-    "Peru": "peru peruvian",
-    "Belgium": "belgium belgian",
-    "Austria": "austria austrian vienna",
-    "Hungary": "hungary hungarian",
-    "Qatar": "qatar qatari doha",
-    "Lebanon": "lebanon lebanese beirut",
-    "Jordan": "jordanian amman",
-    "Libya": "libya libyan",
-    "Yemen": "yemen yemeni",
-    "Ethiopia": "ethiopia ethiopian",
-    "New Zealand": "new-zealand",
-}
-COUNTRY_OF: dict[str, str] = {}
-for _canon, _words in _COUNTRIES.items():
-    for _w in _words.split():
-        COUNTRY_OF[_w.replace("-", " ")] = _canon
-    COUNTRY_OF[_canon.lower()] = _canon
-
 # Lower-case head nouns by which a text refers back to an organisation it named before ("the ministry warned").
 ORG_HEADS = frozenset("""
 ministry department agency commission committee company firm bank government administration office council court
@@ -106,9 +38,6 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".
 
 
 def country_of(text: str) -> str | None:
-    """The canonical country for a name, short form or nationality word, else None."""
-    t = text.strip().lower().replace("’", "'")
-    if t.endswith("'s"):
-        t = t[:-2]
-    t = t.removeprefix("the ").strip()
-    return COUNTRY_OF.get(t)
+    """The canonical country for a name, short form, nationality word or capital (the gazetteer in
+    ``newsprism.knowledge.countries``), or the international body a name denotes; else None."""
+    return _countries.country_of(text) or _countries.capital_of(text) or _countries.body_of(text)
