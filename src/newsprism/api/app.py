@@ -5,12 +5,13 @@ configured, writing is switched off rather than left open.
 """
 from __future__ import annotations
 
+import base64
 import hmac
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from newsprism import __version__
@@ -34,9 +35,28 @@ class IngestRequest(BaseModel):
     articles: list[IngestArticle] = Field(min_length=1, max_length=MAX_INGEST_ARTICLES)
 
 
+def _encode_cursor(offset: int) -> str:
+    # An opaque token today holding the offset, so clients never build it themselves and it can change later.
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "o" or not value.isdigit():
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(422, "invalid cursor") from exc
+
+
 def create_app(store: Store, token: str | None = None) -> FastAPI:
-    app = FastAPI(title="newsprism", version=__version__)
+    # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
+    app = FastAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
+    from newsprism.web.security import SecurityHeaders
+    app.add_middleware(SecurityHeaders)
 
     def require_token(authorization: str | None = Header(default=None)) -> None:
         if not token:
@@ -45,14 +65,24 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "a valid bearer token is required")
 
-    @app.get("/api/stories")
-    def list_stories(limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
-        rows = []
-        for s in store.iter_stories():
-            rows.append(story_summary(s))
-            if len(rows) >= limit:
-                break
-        return rows
+    @app.get("/api/stories", summary="Stories, largest first; paged by offset/limit or the cursor in the Link "
+                                     "header")
+    def list_stories(response: Response, limit: int = Query(50, ge=1, le=1000),
+                     offset: int = Query(0, ge=0, le=10_000_000),
+                     cursor: str | None = Query(None, max_length=40, description="the `next` cursor of a previous "
+                                                "page (its Link header)"),
+                     outlet: str | None = None, q: str | None = Query(None, max_length=500),
+                     since: str | None = None, until: str | None = None,
+                     sort: str = "size") -> list[dict[str, Any]]:
+        if cursor:
+            offset = _decode_cursor(cursor)
+        page = store.story_summaries(offset=offset, limit=limit, outlet=outlet, words=q, since=since, until=until,
+                                     sort=sort)
+        response.headers["X-Total-Count"] = str(page["total"])
+        if offset + limit < page["total"]:
+            response.headers["Link"] = f'<?cursor={_encode_cursor(offset + limit)}&limit={limit}>; rel="next"'
+        return [{k: r[k] for k in ("story", "title", "articles", "outlets", "first_published", "last_published")}
+                | {"counts": r["counts"]} for r in page["rows"]]
 
     @app.get("/api/stories/{story_id}")
     def get_story(story_id: str) -> dict[str, Any]:

@@ -1,0 +1,161 @@
+"""Every page: security headers, a JSON twin that returns the payload the page renders, paging that works, and a
+summary-first story page whose evidence links reach the highlighted passage."""
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsprism.api import create_app
+from newsprism.store import open_store
+
+# Three outlets on one event, written for this test: they agree on the place, differ on the toll.
+TEXTS = {
+    "Northern Ledger": "Floods hit the river town of Varn on Tuesday. Officials said 12 people died in the floods. "
+                       "\"We need boats, not promises,\" the mayor Ada Lind said on Tuesday.",
+    "Coastal Post": "Floods hit the river town of Varn on Tuesday. Officials said 15 people died in the floods. "
+                    "The regional governor Omar Sethi said the dam held.",
+    "Valley Times": "Floods hit the river town of Varn on Tuesday. Officials said 12 people died in the floods. "
+                    "Farmers lost most of the harvest, according to the cooperative.",
+}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("pages") / "np.db")
+    with TestClient(create_app(store, token="t")) as c:
+        arts = [{"id": f"v{i}", "text": t, "outlet": o, "title": f"Floods in Varn ({o})",
+                 "published": f"2025-03-0{4 + i}"} for i, (o, t) in enumerate(TEXTS.items())]
+        arts += [{"id": f"w{i}", "text": f"A chess festival number {i} opened in Oslo with {i + 3} grandmasters.",
+                  "outlet": "Board Weekly", "title": f"Chess festival {i}"} for i in range(3)]
+        assert c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"}).status_code \
+            == 200
+        yield c
+    store.close()
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.twin, self.ids, self.srcs = [], None, set(), []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if tag == "a" and d.get("href"):
+            self.links.append(d["href"])
+        if tag == "link" and d.get("rel") == "alternate" and d.get("type") == "application/json":
+            self.twin = d.get("href")
+        if "id" in d:
+            self.ids.add(d["id"])
+        for k in ("src", "href"):
+            if tag != "a" and d.get(k):
+                self.srcs.append(d[k])
+
+
+def _parse(html):
+    p = _Page()
+    p.feed(html)
+    return p
+
+
+def _story_id(client):
+    rows = client.get("/api/stories").json()
+    return next(r["story"] for r in rows if len(r["outlets"]) == 3)
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/api/stories", "/docs", "/nope", "/assets/app.css"):
+        h = client.get(path).headers
+        assert "default-src 'none'" in h["content-security-policy"] and "script-src" not in \
+            h["content-security-policy"]
+        assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
+
+
+def test_docs_load_nothing_from_outside(client):
+    r = client.get("/docs")
+    assert r.status_code == 200 and "/api/stories" in r.text
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", r.text)
+    assert client.get("/redoc").status_code == 404 and client.get("/openapi.json").status_code == 200
+
+
+def test_story_list_pages_with_offset_limit_and_cursor(client):
+    everything = client.get("/api/stories").json()
+    assert len(everything) >= 2
+    first = client.get("/api/stories", params={"limit": 1})
+    assert len(first.json()) == 1 and first.headers["x-total-count"] == str(len(everything))
+    second = client.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert second == everything[1:2]
+    nxt = re.search(r"<\?cursor=([^&>]+)", first.headers["link"]).group(1)
+    assert client.get("/api/stories", params={"limit": 1, "cursor": nxt}).json() == second
+    assert client.get("/api/stories", params={"cursor": "!!"}).status_code == 422
+    only = client.get("/api/stories", params={"outlet": "Board Weekly"}).json()
+    assert only and all("Board Weekly" in r["outlets"] for r in only)
+
+
+def test_every_page_names_a_json_twin_that_returns_its_payload(client):
+    sid = _story_id(client)
+    for path in ("/", f"/stories/{quote(sid)}", f"/stories/{quote(sid)}/facts", f"/stories/{quote(sid)}/quotes",
+                 "/articles/v0", "/outlets", "/outlets/Coastal%20Post", "/actors", "/search?q=floods", "/docs"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        p = _parse(page.text)
+        assert p.twin and p.twin.startswith("/api/"), path
+        twin = client.get(p.twin)
+        assert twin.status_code == 200 and twin.headers["content-type"].startswith("application/json"), path
+        assert not [s for s in p.srcs if re.match(r"(https?:)?//", s)], path
+
+
+def test_story_page_puts_the_summary_first_and_links_evidence_to_the_sentence(client):
+    sid = _story_id(client)
+    html = client.get(f"/stories/{quote(sid)}").text
+    payload = client.get(f"/api/pages/stories/{quote(sid)}").json()
+    # summary sections come before the details
+    order = [html.index(f'id="{k}"') for k in ("coverage", "consensus", "contested", "exclusives", "voice-share",
+                                                "timeline")]
+    assert order == sorted(order)
+    assert "<svg" in html and "Articles per day" in html
+    contested = payload["contested"]
+    assert contested, "12 vs 15 dead is a contested value"
+    values = {v["value"]: v for v in contested[0]["values"]}
+    assert len(values) >= 2 and all(v["count"] == len(v["outlets"]) >= 1 for v in values.values())
+    ev = next(v for v in values.values() if "Coastal Post" in v["outlets"])["evidence"][0]
+    assert ev["outlet"] == "Coastal Post" and ev["href"].replace("&", "&amp;") in html
+    target = client.get(ev["href"].split("#")[0])
+    anchor = ev["href"].split("#")[1]
+    p = _parse(target.text)
+    assert anchor in p.ids
+    marked = "".join(re.findall(r'<mark class="[^"]*\bhl\b[^"]*">([^<]*)</mark>',
+                                target.text.split('id="text"', 1)[1]))
+    assert marked == ev["text"] and "15" in marked
+    assert payload["consensus"] and payload["consensus"][0]["outlets_count"] >= 2
+
+
+def test_list_pages_do_not_read_full_story_records(client, monkeypatch):
+    store = client.app.state.store
+    monkeypatch.setattr(type(store), "iter_stories", lambda self: (_ for _ in ()).throw(AssertionError("full read")))
+    monkeypatch.setattr(type(store), "get_story", lambda self, i: (_ for _ in ()).throw(AssertionError("full read")))
+    assert client.get("/").status_code == 200
+    assert client.get("/api/stories").status_code == 200
+    assert client.get("/search", params={"q": "floods"}).status_code == 200
+
+
+def test_search_facets_filter_and_page(client):
+    everything = client.get("/api/pages/search", params={"q": "floods"}).json()
+    assert everything["total"] == 3
+    outlets = {f["value"]: f["count"] for f in everything["facets"]["outlet"]}
+    assert outlets == {"Northern Ledger": 1, "Coastal Post": 1, "Valley Times": 1}
+    one = client.get("/api/pages/search", params={"q": "floods", "outlet": "Coastal Post"}).json()
+    assert [h["id"] for h in one["hits"]] == ["v1"] and "#ev-" in one["hits"][0]["href"]
+    paged = client.get("/api/pages/search", params={"q": "floods", "limit": 2, "offset": 2}).json()
+    assert len(paged["hits"]) == 1 and paged["prev_offset"] == 0
+
+
+def test_outlet_and_actor_pages(client):
+    o = client.get("/api/pages/outlets/Northern%20Ledger").json()
+    assert o["total"] == 1 and o["stories"][0]["articles"] == 3
+    assert client.get("/outlets/Nobody").status_code == 404
+    actors = client.get("/api/pages/actors").json()["rows"]
+    if actors:  # names depend on the NER model; the page must answer for each listed
+        assert client.get("/actors/" + quote(actors[0]["name"], safe="")).status_code == 200
+    assert client.get("/actors/Nobody%20Atall").status_code == 404
