@@ -268,7 +268,11 @@ def actor_page(store: Store, name: str) -> dict[str, Any] | None:
     keeps an actor table (issue #11) this function is the one place to switch to it."""
     variants, titles, sides, types = set(), {}, defaultdict(int), set()
     quotes, stories = [], []
-    for s in store.iter_stories():
+    surname = (_norm(name).split() or [""])[-1]
+    for sid in (store.stories_containing(surname) if surname else []):
+        s = store.get_story(sid)
+        if s is None:
+            continue
         hit = False
         for a in s.actors or []:
             if _same_actor(a.get("name") or "", name):
@@ -308,8 +312,8 @@ def actor_page(store: Store, name: str) -> dict[str, Any] | None:
 
 def actors_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:
     seen: dict[str, dict] = {}
-    for s in store.iter_stories():
-        for a in s.actors or []:
+    for _, actors in store.story_actors():
+        for a in actors or []:
             if a.get("type") != "PERSON" or not a.get("name"):
                 continue
             r = seen.setdefault(a["name"], {"name": a["name"], "title": a.get("title"),

@@ -42,6 +42,12 @@ class Store(Protocol):
     def article_meta(self, story: str | None = None, ids: list[str] | None = None) -> dict[str, dict]:
         """Article id -> its metadata columns (outlet, title, published, url, story), without the records."""
 
+    def story_actors(self) -> list[tuple[str, list[dict]]]:
+        """(story id, the story's actors) for every story, without the full records."""
+
+    def stories_containing(self, text: str) -> list[str]:
+        """Ids of stories whose record mentions ``text`` (case-insensitive): a prefilter for one-actor pages."""
+
     def search_hits(self, query: str, *, offset: int = 0, limit: int = 20, outlet: str | None = None,
                     story: str | None = None) -> dict[str, Any]:
         """A page of full-text hits with facet counts by outlet and story: ``{"total", "hits", "facets", …}``."""

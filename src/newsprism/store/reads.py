@@ -153,3 +153,20 @@ def article_meta(engine: sa.Engine, story: str | None = None, ids: list[str] | N
             for r in conn.execute(sa.text(q), params):
                 out[r.id] = dict(r._mapping)
     return out
+
+
+def story_actors(engine: sa.Engine) -> list[tuple[str, list[dict]]]:
+    """(story id, its actors) for every story, pulled out by the database's JSON functions."""
+    x = "json_extract(record, '$.actors')" if engine.dialect.name == "sqlite" else "(CAST(record AS jsonb) -> 'actors')"
+    with engine.connect() as conn:
+        return [(r[0], _json(r[1], [])) for r in conn.execute(sa.text(f"SELECT id, {x} FROM stories ORDER BY id"))]
+
+
+def stories_containing(engine: sa.Engine, text: str) -> list[str]:
+    """Ids of stories whose stored record holds ``text`` anywhere (case-insensitive): a cheap prefilter for pages
+    about one actor, so only the records that can match are parsed."""
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(sa.text(
+            "SELECT id FROM stories WHERE lower(record) LIKE :p ESCAPE '\\' ORDER BY n_articles DESC, id"),
+            {"p": pattern})]

@@ -217,6 +217,14 @@ class SqlStore:
         from newsprism.store.reads import article_meta
         return article_meta(self.engine, story, ids)
 
+    def story_actors(self) -> list[tuple[str, list[dict]]]:
+        from newsprism.store.reads import story_actors
+        return story_actors(self.engine)
+
+    def stories_containing(self, text: str) -> list[str]:
+        from newsprism.store.reads import stories_containing
+        return stories_containing(self.engine, text)
+
     def search_hits(self, query: str, **filters: Any) -> dict[str, Any]:
         from newsprism.store.reads import search_hits
         return search_hits(self.engine, query, **filters)
