@@ -146,7 +146,11 @@ def test_search_facets_filter_and_page(client):
     outlets = {f["value"]: f["count"] for f in everything["facets"]["outlet"]}
     assert outlets == {"Northern Ledger": 1, "Coastal Post": 1, "Valley Times": 1}
     one = client.get("/api/pages/search", params={"q": "floods", "outlet": "Coastal Post"}).json()
-    assert [h["id"] for h in one["hits"]] == ["v1"] and "#ev-" in one["hits"][0]["href"]
+    assert [h["id"] for h in one["hits"]] == ["v1"] and one["hits"][0]["href"].endswith("#hit")
+    article = client.get(one["hits"][0]["href"].split("#")[0])
+    assert 'id="hit"' in article.text
+    hit = client.get("/api/pages" + one["hits"][0]["href"].split("#")[0]).json()["highlight"]
+    assert hit["text"] == TEXTS["Coastal Post"].split(". ")[0] + "."  # the sentence holding "floods"
     paged = client.get("/api/pages/search", params={"q": "floods", "limit": 2, "offset": 2}).json()
     assert len(paged["hits"]) == 1 and paged["prev_offset"] == 0
 

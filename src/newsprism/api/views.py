@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from newsprism.report.summary import build_summary, contested_values, fact_coverage
 from newsprism.report.view import segments
@@ -138,7 +138,8 @@ LEGEND = [
 ]
 
 
-def article_page(store: Store, article_id: str, hl: str | None = None) -> dict[str, Any] | None:
+def article_page(store: Store, article_id: str, hl: str | None = None, q: str | None = None
+                 ) -> dict[str, Any] | None:
     a = store.get_article(article_id)
     if a is None:
         return None
@@ -156,8 +157,8 @@ def article_page(store: Store, article_id: str, hl: str | None = None) -> dict[s
     for ent in a.entities:
         for s, e in ent.mentions:
             add(s, e, "entity", anchor=False)
-    for q in a.quotes:
-        add(q.start, q.end, "quote")
+    for qt in a.quotes:
+        add(qt.start, qt.end, "quote")
     for c in a.claims:
         add(c.start, c.end, "claim")
     story = store.get_story(a.story) if a.story else None
@@ -173,12 +174,19 @@ def article_page(store: Store, article_id: str, hl: str | None = None) -> dict[s
                 for ev in sp.get("evidence", []):
                     if ev.get("article") == a.id:
                         add(ev.get("start"), ev.get("end"), "evidence")
+    if q and not hl:
+        # From a search hit: the first sentence that holds one of the searched words, as a whole word.
+        found = [m.start() for w in q.split() if (m := re.search(rf"\b{re.escape(w)}", a.text, re.I))]
+        if found:
+            s, e = _sentence_around(a.text, min(found))
+            hl = f"{s}-{e}"
     highlight = None
     m = re.fullmatch(r"(\d+)-(\d+)", hl or "")
     if m and int(m.group(1)) <= int(m.group(2)) <= n:
         highlight = {"start": int(m.group(1)), "end": int(m.group(2)),
                      "text": a.text[int(m.group(1)):int(m.group(2))]}
         add(highlight["start"], highlight["end"], "hl")
+        spans.append((highlight["start"], highlight["end"], "hit", "hl"))
     segs = [{"text": g["text"], "anchors": [x for x in g["anchors"] if x], "classes": g["classes"]}
             for g in segments(a.text, spans)]
     return {"id": a.id, "title": a.title or a.id, "outlet": a.outlet, "published": a.published,
@@ -327,18 +335,9 @@ def actors_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:
 def search_page(store: Store, q: str | None, *, outlet: str | None = None, story: str | None = None,
                 offset: int = 0, limit: int = 20) -> dict[str, Any]:
     res = store.search_hits(q or "", offset=offset, limit=limit, outlet=outlet or None, story=story or None)
-    hits = []
-    words = [w.lower() for w in (q or "").split()]
-    for h in res["hits"]:
-        a = store.get_article(h["id"]) if words else None
-        href = article_href(h["id"])
-        if a is not None:
-            low = a.text.lower()
-            pos = min((p for p in (low.find(w) for w in words) if p >= 0), default=-1)
-            if pos >= 0:
-                s, e = _sentence_around(a.text, pos)
-                href = article_href(h["id"], s, e)
-        hits.append({**h, "href": href})
+    # A hit opens its article at the first sentence holding a searched word (the article page finds it), so the
+    # search itself never loads article texts.
+    hits = [{**h, "href": article_href(h["id"]) + "?" + urlencode({"q": q}) + "#hit"} for h in res["hits"]]
     return {"q": q, "filters": {"outlet": outlet, "story": story}, **_page(res["total"], res["offset"], res["limit"]),
             "hits": hits, "facets": res["facets"]}
 

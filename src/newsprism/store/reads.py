@@ -44,18 +44,17 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
     if dialect == "sqlite":
         outlets_x = "json_extract(record, '$.outlets')"
         counts_x = "json_extract(record, '$.comparison.counts')"
-        outlet_w = "EXISTS (SELECT 1 FROM json_each(stories.record, '$.outlets') WHERE json_each.value = :outlet)"
         words_w = ("id IN (SELECT a.story FROM articles_fts JOIN articles a ON a.content_hash = "
                    "articles_fts.content_hash WHERE articles_fts MATCH :words)")
     else:
         outlets_x = "(CAST(record AS jsonb) -> 'outlets')"
         counts_x = "(CAST(record AS jsonb) -> 'comparison' -> 'counts')"
-        outlet_w = "(CAST(record AS jsonb) -> 'outlets') ? :outlet"
         words_w = ("id IN (SELECT story FROM articles WHERE to_tsvector('english', coalesce(title, '') || ' ' || "
                    "coalesce(text, '')) @@ plainto_tsquery('english', :words))")
     where, params = [], {"offset": max(0, offset), "limit": max(1, limit)}
     if outlet:
-        where.append(outlet_w)
+        # The articles' outlet column, not the stories' JSON: no story record is parsed to filter.
+        where.append("id IN (SELECT story FROM articles WHERE outlet = :outlet AND story IS NOT NULL)")
         params["outlet"] = outlet
     if words and words.split():
         where.append(words_w)
@@ -70,12 +69,18 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
     order = STORY_SORTS.get(sort, STORY_SORTS["size"])
     with engine.connect() as conn:
         total = int(conn.execute(sa.text(f"SELECT count(*) FROM stories{cond}"), params).scalar() or 0)
-        rows = conn.execute(sa.text(
-            f"SELECT id, title, n_articles, first_published, last_published, {outlets_x} AS outlets, "
-            f"{counts_x} AS counts FROM stories{cond} ORDER BY {order} LIMIT :limit OFFSET :offset"), params)
+        # Page on plain columns first; the JSON fields are pulled out of the page's records only.
+        ids = [r[0] for r in conn.execute(sa.text(
+            f"SELECT id FROM stories{cond} ORDER BY {order} LIMIT :limit OFFSET :offset"), params)]
+        rows = {}
+        if ids:
+            stmt = sa.text(f"SELECT id, title, n_articles, first_published, last_published, {outlets_x} AS outlets, "
+                           f"{counts_x} AS counts FROM stories WHERE id IN :ids"
+                           ).bindparams(sa.bindparam("ids", expanding=True))
+            rows = {r.id: r for r in conn.execute(stmt, {"ids": ids})}
         out = [{"story": r.id, "title": r.title, "articles": r.n_articles, "outlets": _json(r.outlets, []),
                 "first_published": r.first_published, "last_published": r.last_published,
-                "counts": _json(r.counts, {})} for r in rows]
+                "counts": _json(r.counts, {})} for r in (rows[i] for i in ids if i in rows)]
     return {"total": total, "offset": params["offset"], "limit": params["limit"], "rows": out}
 
 
@@ -112,15 +117,16 @@ def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 
         filt += " AND a.story = :story"
         params["story"] = story
     with engine.connect() as conn:
-        total = int(conn.execute(sa.text(f"SELECT count(*) {base}{filt}"), params).scalar() or 0)
         hits = [dict(r._mapping) for r in conn.execute(sa.text(
             f"SELECT a.id, a.title, a.story, a.outlet, a.published, {snippet} AS snippet {base}{filt} "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset"), params)]
         # Facets count over every match of the query under the other filter, as faceted search does.
-        f_out = conn.execute(sa.text(
+        by_outlet = [(r.value, r.n) for r in conn.execute(sa.text(
             f"SELECT a.outlet AS value, count(*) AS n {base}{' AND a.story = :story' if story else ''} "
-            "GROUP BY a.outlet ORDER BY n DESC, value LIMIT :flimit"), params)
-        outlets = [{"value": r.value, "count": r.n} for r in f_out]
+            "GROUP BY a.outlet ORDER BY n DESC, value"), params)]
+        outlets = [{"value": v, "count": n} for v, n in by_outlet[:facet_limit]]
+        # The outlet facet already counted every match; with an outlet chosen, the total is its count.
+        total = sum(n for v, n in by_outlet if not outlet or v == outlet)
         f_story = conn.execute(sa.text(
             f"SELECT a.story AS value, count(*) AS n {base}{' AND a.outlet = :outlet' if outlet else ''} "
             "AND a.story IS NOT NULL GROUP BY a.story ORDER BY n DESC, value LIMIT :flimit"), params)

@@ -116,13 +116,16 @@ def mount_pages(app: FastAPI, store: Store) -> None:
 
     # -- an article
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article(request: Request, article_id: str, hl: str | None = Query(None, max_length=40)):
+    def article(request: Request, article_id: str, hl: str | None = Query(None, max_length=40),
+                q: str | None = Query(None, max_length=500)):
         return _render("web_article.html.j2", request, _twin(request),
-                       p=_found(views.article_page(store, article_id, hl), "article"))
+                       p=_found(views.article_page(store, article_id, hl, q), "article"))
 
-    @api.get("/articles/{article_id}", summary="An article page's payload: text segments with highlights")
-    def article_twin(article_id: str, hl: str | None = Query(None, max_length=40)):
-        return _found(views.article_page(store, article_id, hl), "article")
+    @api.get("/articles/{article_id}", summary="An article page's payload: text segments with highlights; hl=START-END "
+                                               "or q=WORDS (the first sentence holding them) picks the passage")
+    def article_twin(article_id: str, hl: str | None = Query(None, max_length=40),
+                     q: str | None = Query(None, max_length=500)):
+        return _found(views.article_page(store, article_id, hl, q), "article")
 
     # -- outlets and actors
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
