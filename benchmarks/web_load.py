@@ -139,6 +139,11 @@ async def load(base: str, clients: int, seconds: float, n_stories: int, per_stor
             "p95_ms_by_kind": {k: pct(v, 0.95) for k, v in sorted(by_kind.items())}}
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
@@ -167,8 +172,13 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        cpu0 = _cpu_seconds(srv.pid)
         res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story))
-        res |= {"articles": args.articles, "clients": args.clients}
+        # Server CPU per request: the figure that does not depend on what else the machine runs.
+        res |= {"articles": args.articles, "clients": args.clients,
+                "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
+                                                   1),
+                "load_average": os.getloadavg()[0]}
         print(json.dumps(res, indent=1))
     finally:
         srv.terminate()
