@@ -200,14 +200,45 @@ def report(story: Annotated[str, typer.Argument(help="A story id, as `newsprism 
 
 
 @app.command()
-def export(jsonl: Annotated[Path, typer.Option("--jsonl", help="File to write, one article record a line.")],
+def export(jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="File to write, one full article record a "
+                                                                       "line.")] = None,
            db: DbOpt = DEFAULT_DB,
-           stories_file: Annotated[Optional[Path], typer.Option("--stories", help="Also write the stories here.")]
-           = None) -> None:
-    """Export every stored article (and optionally every story) as JSON lines."""
+           stories_file: Annotated[Optional[Path], typer.Option("--stories", help="Also write the full story "
+                                                                                 "records here.")] = None,
+           table: Annotated[Optional[str], typer.Option("--table", help="A flat table instead: articles, quotes, "
+                                                                       "facts or stories.")] = None,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="For --table: jsonl, csv or parquet.")] = "csv",
+           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="For --table: the file to write "
+                                                                                 "(csv and jsonl: standard output "
+                                                                                 "without it).")] = None) -> None:
+    """Export the store: full article (and story) records as JSON lines, or one flat table (articles, quotes,
+    facts, stories) as JSON lines, CSV or Parquet."""
+    from newsprism.report import exports
+
+    if table is None and jsonl is None:
+        err.print("give --jsonl FILE, or --table NAME [--format jsonl|csv|parquet] [--output FILE]",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    if table is not None and (table not in exports.TABLES or fmt not in exports.FORMATS):
+        err.print(f"--table is one of {', '.join(exports.TABLES)}; --format one of {', '.join(exports.FORMATS)}",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    if table is not None and fmt == "parquet" and output is None:
+        err.print("Parquet is binary: give --output FILE", markup=False, highlight=False)
+        raise typer.Exit(2)
     store = _store(db)
     n = 0
     try:
+        if table is not None:
+            if output is None:
+                n = exports.write(exports.rows(store, table), table, fmt, sys.stdout)
+            else:
+                with open(output, "wb" if fmt == "parquet" else "w", **({} if fmt == "parquet" else
+                                                                          {"encoding": "utf-8", "newline": ""})) as fh:
+                    n = exports.write(exports.rows(store, table), table, fmt, fh)
+            err.print(f"{n} {table} rows written to {output or 'standard output'}", markup=False, highlight=False,
+                      soft_wrap=True)
+            return
         with open(jsonl, "w", encoding="utf-8") as fh:
             for a in store.iter_articles():
                 fh.write(json.dumps(a.to_record(), ensure_ascii=False) + "\n")

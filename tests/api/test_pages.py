@@ -197,3 +197,21 @@ def test_outlet_and_actor_pages(client):
     if actors:  # names depend on the NER model; the page must answer for each listed
         assert client.get("/actors/" + quote(actors[0]["name"], safe="")).status_code == 200
     assert client.get("/actors/Nobody%20Atall").status_code == 404
+
+
+def test_exports_stream_from_the_api(client):
+    import csv
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    r = client.get("/api/export/quotes.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and {"article", "speaker_name", "text"} <= set(rows[0])
+    lines = client.get("/api/export/stories.jsonl").text.splitlines()
+    assert len(lines) == len(client.get("/api/stories").json()) and json.loads(lines[0])["story"]
+    pq_rows = pq.read_table(io.BytesIO(client.get("/api/export/articles.parquet").content)).to_pylist()
+    assert len(pq_rows) == 6 and {"id", "outlet", "text"} <= set(pq_rows[0])
+    assert client.get("/api/export/secrets.csv").status_code == 404

@@ -154,3 +154,38 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert re.search(rf"`newsprism {name}\b", readme), f"README does not document `newsprism {name}`"
     head = readme.split("## ", 1)[0]
     assert "make demo" in head and "make test" in head
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_flat_tables(demo, tmp_path, fmt):
+    import csv
+
+    db = demo["db"]
+    n_quotes = sum(len(a["quotes"]) for a in demo["articles"])
+    for table, expected in (("articles", 2), ("quotes", n_quotes), ("stories", 1)):
+        path = tmp_path / f"{table}.{fmt}"
+        res = invoke("export", "--table", table, "--format", fmt, "--output", path, "--db", db)
+        assert res.exit_code == 0, res.output
+        if fmt == "jsonl":
+            got = [json.loads(line) for line in path.read_text().splitlines()]
+        elif fmt == "csv":
+            got = list(csv.DictReader(path.open(newline="")))
+        else:
+            import pyarrow.parquet as pq
+            got = pq.read_table(path).to_pylist()
+        assert len(got) == expected, table
+    facts = tmp_path / f"facts.{fmt}"
+    assert invoke("export", "--table", "facts", "-f", fmt, "-o", facts, "--db", db).exit_code == 0
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in facts.read_text().splitlines()]
+        texts = {a["id"]: a["text"] for a in demo["articles"]}
+        assert rows and all(texts[r["article"]][r["start"]:r["end"]] == r["evidence"] for r in rows)
+        assert {r["status"] for r in rows} >= {"agreed", "differs", "single-source"}
+
+
+def test_export_needs_a_target(demo):
+    assert runner.invoke(app, ["export", "--db", str(demo["db"])]).exit_code == 2
+    assert runner.invoke(app, ["export", "--table", "nope", "--db", str(demo["db"])]).exit_code == 2
+    assert runner.invoke(app, ["export", "--table", "quotes", "-f", "parquet", "--db", str(demo["db"])]).exit_code == 2
+    out = invoke("export", "--table", "stories", "--db", demo["db"]).output
+    assert any(line.startswith("story,title,articles,outlets") for line in out.splitlines())

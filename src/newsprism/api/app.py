@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,24 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
     @app.get("/api/search")
     def search(q: str = Query(..., min_length=1, max_length=500), limit: int = Query(20, ge=1, le=200)):
         return store.search(q, limit)
+
+    @app.get("/api/export/{table}.{fmt}", summary="A flat table (articles, quotes, facts, stories) as jsonl, csv "
+                                                   "or parquet")
+    def export_table(table: str, fmt: str):
+        from fastapi.responses import StreamingResponse
+
+        from newsprism.report import exports
+
+        if table not in exports.TABLES or fmt not in exports.FORMATS:
+            raise HTTPException(404, f"tables: {', '.join(exports.TABLES)}; formats: {', '.join(exports.FORMATS)}")
+        name = f"newsprism-{table}.{fmt}"
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "parquet":
+            buf = io.BytesIO()
+            exports.write(exports.rows(store, table), table, fmt, buf)
+            return Response(buf.getvalue(), media_type="application/vnd.apache.parquet", headers=disposition)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+        return StreamingResponse(exports.text_chunks(store, table, fmt), media_type=media, headers=disposition)
 
     @app.post("/api/ingest", dependencies=[Depends(require_token)])
     def ingest(req: IngestRequest) -> dict[str, Any]:
