@@ -348,15 +348,25 @@ def serve(db: DbOpt = DEFAULT_DB,
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
           token: Annotated[Optional[str], typer.Option(envvar="NEWSPRISM_TOKEN",
                                                        help="Bearer token that POST /api/ingest requires; without "
-                                                            "one, writing is off.")] = None) -> None:
-    """Serve the JSON API (/api/...) and the web pages (/, /stories/ID) over the database."""
+                                                            "one, writing is off.")] = None,
+          outlets: Annotated[Optional[Path], typer.Option(envvar="NEWSPRISM_OUTLETS",
+                                                          help="Outlet registry (CSV: outlet,country,type,side,"
+                                                               "labels) giving outlets' sides.")] = None) -> None:
+    """Serve the JSON API (/api/...) and the web pages (/, /stories/ID, /articles/ID, /outlets, /actors, /search)
+    over the database."""
     import uvicorn
 
     from newsprism.api import create_app
+    from newsprism.report.registry import load_registry
 
+    try:
+        registry = load_registry(outlets)
+    except (OSError, ValueError) as exc:
+        err.print(f"cannot read the outlet registry: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
     store = _store(db)
     try:
-        uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, token=token, registry=registry), host=host, port=port, log_level="warning")
     finally:
         store.close()
 

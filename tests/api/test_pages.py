@@ -215,3 +215,31 @@ def test_exports_stream_from_the_api(client):
     pq_rows = pq.read_table(io.BytesIO(client.get("/api/export/articles.parquet").content)).to_pylist()
     assert len(pq_rows) == 6 and {"id", "outlet", "text"} <= set(pq_rows[0])
     assert client.get("/api/export/secrets.csv").status_code == 404
+
+
+def test_the_outlet_registry_gives_sides_and_blindspots(client, tmp_path):
+    from newsprism.report.registry import load_registry
+
+    csv_file = tmp_path / "outlets.csv"
+    csv_file.write_text("outlet,country,type,side,labels\n"
+                        "northern ledger,NL,commercial,north,regional;daily\n"  # names match whatever the case
+                        "Coastal Post,CP,public,south,\n"
+                        "Board Weekly,BW,commercial,games,\n", encoding="utf-8")
+    reg = load_registry(csv_file)
+    assert reg.side("Northern Ledger") == "north" and reg.get("Coastal Post")["type"] == "public"
+    with TestClient(create_app(client.app.state.store, registry=reg)) as c:
+        sid = _story_id(c)
+        summary = c.get(f"/api/pages/stories/{quote(sid)}").json()
+        sides = {g["side"]: g["outlets"] for g in summary["coverage"]["by_side"]}
+        assert sides["north"] == ["Northern Ledger"] and sides["south"] == ["Coastal Post"]
+        assert summary["blindspot"]["missing"] == ["games"]
+        rows = {r["story"]: r for r in c.get("/api/pages/index").json()["rows"]}
+        chess = next(r for r in rows.values() if "Board Weekly" in r["outlets"])
+        assert chess["blindspot"] == {"covered": ["games"], "missing": ["north", "south"]}
+        assert "no coverage from north, south" in c.get("/").text
+        o = c.get("/api/pages/outlets/Northern%20Ledger").json()
+        assert o["registry"]["labels"] == ["regional", "daily"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,side\nX,y\n")
+    with pytest.raises(ValueError):
+        load_registry(bad)

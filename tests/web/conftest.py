@@ -78,15 +78,20 @@ def web_store(tmp_path_factory, example_corpus):
 
 
 @pytest.fixture(scope="session")
-def server(web_store):
+def server(web_store, tmp_path_factory):
     import uvicorn
 
     from newsprism.api import create_app
+    from newsprism.report.registry import load_registry
+
+    reg = tmp_path_factory.mktemp("registry") / "outlets.csv"
+    reg.write_text("outlet,country,type,side,labels\n" + "".join(f"{o},,commercial,{side},\n" for o, side in OUTLETS)
+                   + "China Daily,CN,state media,,\n", encoding="utf-8")
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(web_store, token="t"), host="127.0.0.1", port=port,
+    srv = uvicorn.Server(uvicorn.Config(create_app(web_store, token="t", registry=load_registry(reg)), host="127.0.0.1", port=port,
                                         log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()

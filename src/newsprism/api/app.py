@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from newsprism import __version__
 from newsprism.api.payloads import article_summary, story_detail, story_summary
+from newsprism.report.registry import Registry
 from newsprism.store import Store
 
 MAX_INGEST_ARTICLES = 1000
@@ -52,7 +53,8 @@ def _decode_cursor(cursor: str) -> int:
         raise HTTPException(422, "invalid cursor") from exc
 
 
-def create_app(store: Store, token: str | None = None) -> FastAPI:
+def create_app(store: Store, token: str | None = None, registry: Registry | None = None) -> FastAPI:
+    """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides."""
     # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
     app = FastAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
@@ -137,5 +139,5 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
                 "failed": len(result.failed)}
 
     from newsprism.web import mount_pages
-    mount_pages(app, store)
+    mount_pages(app, store, registry)
     return app

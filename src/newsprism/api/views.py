@@ -11,7 +11,8 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from newsprism.report.summary import build_summary, contested_values, fact_coverage
+from newsprism.report.registry import Registry, blindspot
+from newsprism.report.summary import build_summary, fact_coverage
 from newsprism.report.view import segments
 from newsprism.store import Store
 
@@ -50,19 +51,23 @@ def _page(total: int, offset: int, limit: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------------ stories
 def stories_index(store: Store, *, q: str | None = None, outlet: str | None = None, since: str | None = None,
-                  until: str | None = None, sort: str = "size", offset: int = 0, limit: int = 50) -> dict[str, Any]:
+                  until: str | None = None, sort: str = "size", offset: int = 0, limit: int = 50,
+                  registry: Registry | None = None) -> dict[str, Any]:
     res = store.story_summaries(offset=offset, limit=limit, outlet=outlet or None, words=q or None,
                                 since=since or None, until=until or None, sort=sort)
+    for r in res["rows"]:
+        r["blindspot"] = blindspot(r["outlets"], registry) if registry else None
     return {"filters": {"q": q, "outlet": outlet, "since": since, "until": until, "sort": sort},
             **_page(res["total"], res["offset"], res["limit"]), "rows": res["rows"]}
 
 
-def story_page(store: Store, story_id: str) -> dict[str, Any] | None:
+def story_page(store: Store, story_id: str, registry: Registry | None = None) -> dict[str, Any] | None:
     s = store.get_story(story_id)
     if s is None:
         return None
     meta = store.article_meta(ids=list(s.articles))
-    summary = build_summary(s, meta, evidence_href)
+    summary = build_summary(s, meta, evidence_href, registry=registry)
+    summary["blindspot"] = blindspot(s.outlets, registry) if registry else None
     titles = {aid: (m.get("title") or aid) for aid, m in meta.items()}
     fact_text = {f.get("id"): f.get("text", "") for f in (s.comparison or {}).get("facts", [])}
     timeline = [{"date": t.date, "articles": [{"id": a, "title": titles.get(a, a)} for a in t.articles],
@@ -204,7 +209,7 @@ def article_page(store: Store, article_id: str, hl: str | None = None, q: str | 
 
 
 # ------------------------------------------------------------------------------------------------------ outlets
-def outlets_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:
+def outlets_index(store: Store, *, limit: int = 2000, registry: Registry | None = None) -> dict[str, Any]:
     counts: dict[str, dict] = {}
     for m in store.article_meta().values():
         o = m.get("outlet") or ""
@@ -214,12 +219,15 @@ def outlets_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:
         c["articles"] += 1
         if m.get("story"):
             c["stories"].add(m["story"])
-    rows = sorted(({"outlet": c["outlet"], "articles": c["articles"], "stories": len(c["stories"])}
+    rows = sorted(({"outlet": c["outlet"], "articles": c["articles"], "stories": len(c["stories"]),
+                    **{k: (registry.get(c["outlet"]) or {}).get(k) if registry else None
+                       for k in ("country", "type", "side")}}
                    for c in counts.values()), key=lambda r: (-r["stories"], -r["articles"], r["outlet"]))
     return {"total": len(rows), "rows": rows[:limit]}
 
 
-def outlet_page(store: Store, outlet: str, *, offset: int = 0, limit: int = 20) -> dict[str, Any] | None:
+def outlet_page(store: Store, outlet: str, *, offset: int = 0, limit: int = 20,
+                registry: Registry | None = None) -> dict[str, Any] | None:
     page = store.story_summaries(outlet=outlet, offset=offset, limit=limit)
     if page["total"] == 0 and not any(m.get("outlet") == outlet for m in store.article_meta().values()):
         return None
@@ -248,7 +256,8 @@ def outlet_page(store: Store, outlet: str, *, offset: int = 0, limit: int = 20) 
     for v in voices.values():
         share[v["affiliation"] or "unknown"] += v["quotes"]
     total_q = sum(share.values()) or 1
-    return {"outlet": outlet, **_page(page["total"], page["offset"], page["limit"]), "stories": page["rows"],
+    return {"outlet": outlet, "registry": (registry.get(outlet) if registry else None),
+            **_page(page["total"], page["offset"], page["limit"]), "stories": page["rows"],
             "voices": sorted(voices.values(), key=lambda v: (-v["quotes"], v["speaker_name"]))[:50],
             "voice_share": [{"side": k, "quotes": n, "pct": round(100 * n / total_q)}
                             for k, n in sorted(share.items(), key=lambda kv: -kv[1])],

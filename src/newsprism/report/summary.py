@@ -93,7 +93,7 @@ def outlet_sides(story: Story, registry: Mapping[str, dict] | None = None) -> di
     known = comp.get("outlet_sides") if isinstance(comp.get("outlet_sides"), dict) else {}
     out = {}
     for o in _outlets(story):
-        side = (registry or {}).get(o, {}).get("side") if registry else None
+        side = ((registry.get(o) or {}).get("side")) if registry else None
         out[o] = side or known.get(o)
     return out
 
@@ -122,7 +122,8 @@ def build_summary(story: Story, meta: Mapping[str, dict], href: Href, *, registr
     independent = comp.get("independent_outlets")
     coverage = {
         "outlets": [{"outlet": o, "articles": per_outlet.get(o, 0) or len(compared.get(o, [])),
-                     "side": sides.get(o)} for o in outlets],
+                     "side": sides.get(o), "type": ((registry.get(o) or {}).get("type") if registry else None)}
+                    for o in outlets],
         "by_side": [{"side": s, "outlets": os_, "count": len(os_)} for s, os_ in
                     sorted(by_side.items(), key=lambda kv: (kv[0] == "side unknown", -len(kv[1]), kv[0]))],
         "independent_outlets": independent if isinstance(independent, int) else len(compared) or len(outlets),

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsprism.api import views
+from newsprism.report.registry import Registry
 from newsprism.store import Store
 
 HELPERS = {"story_href": views.story_href, "article_href": views.article_href, "outlet_href": views.outlet_href,
@@ -57,7 +58,7 @@ def _found(payload: Any, what: str) -> Any:
     return payload
 
 
-def mount_pages(app: FastAPI, store: Store) -> None:
+def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) -> None:
     app.add_api_route("/assets/app.css", lambda: Response(_css(), media_type="text/css"),
                       include_in_schema=False)
     api = APIRouter(prefix="/api/pages", tags=["page twins"])
@@ -69,7 +70,7 @@ def mount_pages(app: FastAPI, store: Store) -> None:
               since: str | None = None, until: str | None = None, sort: str = "size", offset: int = Off,
               limit: int = Query(50, ge=1, le=500)):
         p = views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
-                                limit=limit)
+                                limit=limit, registry=registry)
         return _render("web_index.html.j2", request, _twin(request), p=p)
 
     @api.get("/index", summary="The story list page's payload")
@@ -77,17 +78,17 @@ def mount_pages(app: FastAPI, store: Store) -> None:
                    until: str | None = None, sort: str = "size", offset: int = Off,
                    limit: int = Query(50, ge=1, le=500)):
         return views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
-                                   limit=limit)
+                                   limit=limit, registry=registry)
 
     # -- a story, its fact matrix and its quotes
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(request: Request, story_id: str):
-        return _render("web_story.html.j2", request, _twin(request), s=_found(views.story_page(store, story_id),
+        return _render("web_story.html.j2", request, _twin(request), s=_found(views.story_page(store, story_id, registry),
                                                                                "story"))
 
     @api.get("/stories/{story_id}", summary="A story page's payload: the summary-first view")
     def story_twin(story_id: str):
-        return _found(views.story_page(store, story_id), "story")
+        return _found(views.story_page(store, story_id, registry), "story")
 
     @app.get("/stories/{story_id}/facts", response_class=HTMLResponse, include_in_schema=False)
     def facts(request: Request, story_id: str, outlet: list[str] = Query([]), status: str | None = None,
@@ -130,20 +131,20 @@ def mount_pages(app: FastAPI, store: Store) -> None:
     # -- outlets and actors
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     def outlets(request: Request):
-        return _render("web_outlets.html.j2", request, _twin(request), p=views.outlets_index(store))
+        return _render("web_outlets.html.j2", request, _twin(request), p=views.outlets_index(store, registry=registry))
 
     @api.get("/outlets", summary="Every outlet with its story and article counts")
     def outlets_twin():
-        return views.outlets_index(store)
+        return views.outlets_index(store, registry=registry)
 
     @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
     def outlet(request: Request, name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
         return _render("web_outlet.html.j2", request, _twin(request),
-                       p=_found(views.outlet_page(store, name, offset=offset, limit=limit), "outlet"))
+                       p=_found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet"))
 
     @api.get("/outlets/{name}", summary="An outlet: stories it covers, voices it carries, its exclusives")
     def outlet_twin(name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
-        return _found(views.outlet_page(store, name, offset=offset, limit=limit), "outlet")
+        return _found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet")
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors(request: Request):
