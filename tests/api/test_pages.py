@@ -243,3 +243,23 @@ def test_the_outlet_registry_gives_sides_and_blindspots(client, tmp_path):
     bad.write_text("name,side\nX,y\n")
     with pytest.raises(ValueError):
         load_registry(bad)
+
+
+def test_cached_pages_change_as_soon_as_the_database_does(tmp_path):
+    store = open_store(tmp_path / "np.db")
+    with TestClient(create_app(store, token="t")) as c:
+        assert c.get("/api/stories").json() == []
+        first = c.get("/")
+        assert first.status_code == 200 and c.get("/").text == first.text  # the second answer is the cached one
+        assert "default-src 'none'" in c.get("/").headers["content-security-policy"]
+        c.post("/api/ingest", json={"articles": [{"id": "x1", "text": TEXTS["Coastal Post"], "outlet": "Coastal Post",
+                                                  "title": "Floods reach Varn"}]},
+               headers={"Authorization": "Bearer t"})
+        assert len(c.get("/api/stories").json()) == 1
+        assert "Floods reach Varn" in c.get("/").text
+        # a write from another connection (another process, say) is seen too
+        other = open_store(tmp_path / "np.db")
+        other.replace_stories([])
+        other.close()
+        assert c.get("/api/stories").json() == []
+    store.close()

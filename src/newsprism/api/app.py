@@ -58,7 +58,9 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
     # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
     app = FastAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
+    from newsprism.web.cache import ResponseCache
     from newsprism.web.security import SecurityHeaders
+    app.add_middleware(ResponseCache, url=store.url)  # exact: keyed on the database's change counter
     app.add_middleware(SecurityHeaders)
 
     def require_token(authorization: str | None = Header(default=None)) -> None:
