@@ -185,6 +185,11 @@ def test_search_facets_filter_and_page(client):
     assert 'id="hit"' in article.text
     hit = client.get("/api/pages" + one["hits"][0]["href"].split("#")[0]).json()["highlight"]
     assert hit["text"] == TEXTS["Coastal Post"].split(". ")[0] + "."  # the sentence holding "floods"
+    months = {f["value"]: f["count"] for f in everything["facets"]["month"]}
+    assert months == {"2025-03": 3}
+    assert client.get("/api/pages/search", params={"q": "floods", "month": "2025-04"}).json()["total"] == 0
+    both = client.get("/api/pages/search", params={"q": "floods", "month": "2025-03", "outlet": "Valley Times"}).json()
+    assert both["total"] == 1 and len(both["facets"]["outlet"]) == 3  # a facet lists its other values too
     paged = client.get("/api/pages/search", params={"q": "floods", "limit": 2, "offset": 2}).json()
     assert len(paged["hits"]) == 1 and paged["prev_offset"] == 0
 

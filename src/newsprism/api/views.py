@@ -342,12 +342,13 @@ def actors_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------------- search
 def search_page(store: Store, q: str | None, *, outlet: str | None = None, story: str | None = None,
-                offset: int = 0, limit: int = 20) -> dict[str, Any]:
-    res = store.search_hits(q or "", offset=offset, limit=limit, outlet=outlet or None, story=story or None)
+                month: str | None = None, offset: int = 0, limit: int = 20) -> dict[str, Any]:
+    res = store.search_hits(q or "", offset=offset, limit=limit, outlet=outlet or None, story=story or None,
+                            month=month or None)
     # A hit opens its article at the first sentence holding a searched word (the article page finds it), so the
     # search itself never loads article texts.
     hits = [{**h, "href": article_href(h["id"]) + "?" + urlencode({"q": q}) + "#hit"} for h in res["hits"]]
-    return {"q": q, "filters": {"outlet": outlet, "story": story}, **_page(res["total"], res["offset"], res["limit"]),
+    return {"q": q, "filters": {"outlet": outlet, "story": story, "month": month}, **_page(res["total"], res["offset"], res["limit"]),
             "hits": hits, "facets": res["facets"]}
 
 

@@ -49,7 +49,7 @@ class Store(Protocol):
         """Ids of stories whose record mentions ``text`` (case-insensitive): a prefilter for one-actor pages."""
 
     def search_hits(self, query: str, *, offset: int = 0, limit: int = 20, outlet: str | None = None,
-                    story: str | None = None) -> dict[str, Any]:
-        """A page of full-text hits with facet counts by outlet and story: ``{"total", "hits", "facets", …}``."""
+                    story: str | None = None, month: str | None = None) -> dict[str, Any]:
+        """A page of full-text hits with facet counts by outlet, story and month: ``{"total", "hits", "facets"}``."""
     def schema_version(self) -> int: ...
     def close(self) -> None: ...

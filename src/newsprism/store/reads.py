@@ -85,18 +85,22 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
 
 
 def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 20, outlet: str | None = None,
-                story: str | None = None, facet_limit: int = 30) -> dict[str, Any]:
-    """One page of full-text hits with facet counts by outlet and story over all matches.
+                story: str | None = None, month: str | None = None, facet_limit: int = 30) -> dict[str, Any]:
+    """One page of full-text hits with facet counts by outlet, story and month over all matches.
 
     ``{"total", "offset", "limit", "hits": [{id, title, story, outlet, published, snippet}],
-       "facets": {"outlet": [{"value", "count"}], "story": [{"value", "title", "count"}]}}``
+       "facets": {"outlet": [{"value", "count"}], "story": [{"value", "title", "count"}],
+                  "month": [{"value": "YYYY-MM", "count"}]}}``
+    Each facet counts the matches under the other filters (choosing an outlet still lists every outlet).
     """
     words = [w for w in (query or "").split() if w.strip()]
-    empty = {"total": 0, "offset": offset, "limit": limit, "hits": [], "facets": {"outlet": [], "story": []}}
+    empty = {"total": 0, "offset": offset, "limit": limit, "hits": [],
+             "facets": {"outlet": [], "story": [], "month": []}}
     if not words:
         return empty
     dialect = engine.dialect.name
-    params: dict[str, Any] = {"offset": max(0, offset), "limit": max(1, limit), "flimit": facet_limit}
+    params: dict[str, Any] = {"offset": max(0, offset), "limit": max(1, limit), "flimit": facet_limit,
+                              "outlet": outlet, "story": story, "month": month}
     if dialect == "sqlite":
         base = ("FROM articles_fts JOIN articles a ON a.content_hash = articles_fts.content_hash "
                 "WHERE articles_fts MATCH :q")
@@ -109,28 +113,29 @@ def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 
         params["q"] = query
         snippet = "left(a.text, 160)"
         order = "a.published DESC, a.id"
-    filt = ""
-    if outlet:
-        filt += " AND a.outlet = :outlet"
-        params["outlet"] = outlet
-    if story:
-        filt += " AND a.story = :story"
-        params["story"] = story
+    month_x = "substr(a.published, 1, 7)"
+    conds = {"outlet": "a.outlet = :outlet", "story": "a.story = :story", "month": f"{month_x} = :month"}
+    chosen = {k for k in conds if params.get(k)}
+
+    def where(*leave_out: str) -> str:
+        return "".join(f" AND {conds[k]}" for k in sorted(chosen) if k not in leave_out)
+
     with engine.connect() as conn:
         hits = [dict(r._mapping) for r in conn.execute(sa.text(
-            f"SELECT a.id, a.title, a.story, a.outlet, a.published, {snippet} AS snippet {base}{filt} "
+            f"SELECT a.id, a.title, a.story, a.outlet, a.published, {snippet} AS snippet {base}{where()} "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset"), params)]
-        # Facets count over every match of the query under the other filter, as faceted search does.
         by_outlet = [(r.value, r.n) for r in conn.execute(sa.text(
-            f"SELECT a.outlet AS value, count(*) AS n {base}{' AND a.story = :story' if story else ''} "
+            f"SELECT a.outlet AS value, count(*) AS n {base}{where('outlet')} "
             "GROUP BY a.outlet ORDER BY n DESC, value"), params)]
         outlets = [{"value": v, "count": n} for v, n in by_outlet[:facet_limit]]
-        # The outlet facet already counted every match; with an outlet chosen, the total is its count.
+        # The outlet facet counted every match under the other filters; the total is its chosen part.
         total = sum(n for v, n in by_outlet if not outlet or v == outlet)
-        f_story = conn.execute(sa.text(
-            f"SELECT a.story AS value, count(*) AS n {base}{' AND a.outlet = :outlet' if outlet else ''} "
-            "AND a.story IS NOT NULL GROUP BY a.story ORDER BY n DESC, value LIMIT :flimit"), params)
-        stories = [{"value": r.value, "count": r.n} for r in f_story]
+        stories = [{"value": r.value, "count": r.n} for r in conn.execute(sa.text(
+            f"SELECT a.story AS value, count(*) AS n {base}{where('story')} "
+            "AND a.story IS NOT NULL GROUP BY a.story ORDER BY n DESC, value LIMIT :flimit"), params)]
+        months = [{"value": r.value, "count": r.n} for r in conn.execute(sa.text(
+            f"SELECT {month_x} AS value, count(*) AS n {base}{where('month')} "
+            f"AND a.published IS NOT NULL GROUP BY {month_x} ORDER BY value DESC LIMIT :flimit"), params)]
         if stories:
             ids = [s["value"] for s in stories]
             titles = dict(conn.execute(sa.select(sa.column("id"), sa.column("title"))
@@ -138,7 +143,7 @@ def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 
             for s in stories:
                 s["title"] = titles.get(s["value"])
     return {"total": total, "offset": params["offset"], "limit": params["limit"], "hits": hits,
-            "facets": {"outlet": outlets, "story": stories}}
+            "facets": {"outlet": outlets, "story": stories, "month": months}}
 
 
 def article_meta(engine: sa.Engine, story: str | None = None, ids: list[str] | None = None) -> dict[str, dict]:

@@ -166,14 +166,16 @@ def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) ->
     # -- search
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(request: Request, q: str | None = Query(None, max_length=500), outlet: str | None = None,
-               story: str | None = None, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
-        p = views.search_page(store, q, outlet=outlet, story=story, offset=offset, limit=limit)
+               story: str | None = None, month: str | None = Query(None, max_length=7), offset: int = Off,
+               limit: int = Query(20, ge=1, le=200)):
+        p = views.search_page(store, q, outlet=outlet, story=story, month=month, offset=offset, limit=limit)
         return _render("web_search.html.j2", request, _twin(request), p=p)
 
     @api.get("/search", summary="Search page payload: hits (linking to the sentence) and facets, paged")
     def search_twin(q: str | None = Query(None, max_length=500), outlet: str | None = None,
-                    story: str | None = None, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
-        return views.search_page(store, q, outlet=outlet, story=story, offset=offset, limit=limit)
+                    story: str | None = None, month: str | None = Query(None, max_length=7), offset: int = Off,
+                    limit: int = Query(20, ge=1, le=200)):
+        return views.search_page(store, q, outlet=outlet, story=story, month=month, offset=offset, limit=limit)
 
     # -- the API's own documentation, served from here (no CDN)
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
