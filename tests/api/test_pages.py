@@ -242,6 +242,10 @@ def test_the_outlet_registry_gives_sides_and_blindspots(client, tmp_path):
         chess = next(r for r in rows.values() if "Board Weekly" in r["outlets"])
         assert chess["blindspot"] == {"covered": ["games"], "missing": ["north", "south"]}
         assert "no coverage from north, south" in c.get("/").text
+        games = c.get("/api/pages/index", params={"side": "games"}).json()
+        assert [r["story"] for r in games["rows"]] == [chess["story"]] and games["sides"] == ["games", "north",
+                                                                                                "south"]
+        assert c.get("/api/pages/index", params={"side": "nobody"}).json()["total"] == 0
         o = c.get("/api/pages/outlets/Northern%20Ledger").json()
         assert o["registry"]["labels"] == ["regional", "daily"]
     bad = tmp_path / "bad.csv"

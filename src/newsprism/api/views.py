@@ -52,12 +52,14 @@ def _page(total: int, offset: int, limit: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------------ stories
 def stories_index(store: Store, *, q: str | None = None, outlet: str | None = None, since: str | None = None,
                   until: str | None = None, sort: str = "size", offset: int = 0, limit: int = 50,
-                  registry: Registry | None = None) -> dict[str, Any]:
+                  side: str | None = None, registry: Registry | None = None) -> dict[str, Any]:
+    side_outlets = [o for o in (registry or {}) if registry.side(o) == side] if side else None
     res = store.story_summaries(offset=offset, limit=limit, outlet=outlet or None, words=q or None,
-                                since=since or None, until=until or None, sort=sort)
+                                since=since or None, until=until or None, sort=sort, outlets_any=side_outlets)
     for r in res["rows"]:
         r["blindspot"] = blindspot(r["outlets"], registry) if registry else None
-    return {"filters": {"q": q, "outlet": outlet, "since": since, "until": until, "sort": sort},
+    return {"filters": {"q": q, "outlet": outlet, "since": since, "until": until, "sort": sort, "side": side},
+            "sides": registry.sides() if registry else [],
             **_page(res["total"], res["offset"], res["limit"]), "rows": res["rows"]}
 
 

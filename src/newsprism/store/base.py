@@ -35,7 +35,7 @@ class Store(Protocol):
 
     def story_summaries(self, *, offset: int = 0, limit: int = 50, outlet: str | None = None,
                         words: str | None = None, since: str | None = None, until: str | None = None,
-                        sort: str = "size") -> dict[str, Any]:
+                        sort: str = "size", outlets_any: list[str] | None = None) -> dict[str, Any]:
         """A page of story summaries (id, title, counts, outlets, dates) read without the full story records:
         ``{"total", "offset", "limit", "rows"}``."""
 

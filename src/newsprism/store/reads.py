@@ -38,8 +38,9 @@ def _fts_match(words: list[str]) -> str:
 
 def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outlet: str | None = None,
                     words: str | None = None, since: str | None = None, until: str | None = None,
-                    sort: str = "size") -> dict[str, Any]:
-    """One page of stories: ``{"total", "offset", "limit", "rows": [summary, ...]}``."""
+                    sort: str = "size", outlets_any: list[str] | None = None) -> dict[str, Any]:
+    """One page of stories: ``{"total", "offset", "limit", "rows": [summary, ...]}``. ``outlet`` keeps stories
+    with an article from that outlet; ``outlets_any`` those with one from any of these (names in any case)."""
     dialect = engine.dialect.name
     if dialect == "sqlite":
         outlets_x = "json_extract(record, '$.outlets')"
@@ -56,6 +57,9 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
         # The articles' outlet column, not the stories' JSON: no story record is parsed to filter.
         where.append("id IN (SELECT story FROM articles WHERE outlet = :outlet AND story IS NOT NULL)")
         params["outlet"] = outlet
+    if outlets_any is not None:
+        where.append("id IN (SELECT story FROM articles WHERE lower(outlet) IN :outlets_any AND story IS NOT NULL)")
+        params["outlets_any"] = [o.lower() for o in outlets_any] or [""]
     if words and words.split():
         where.append(words_w)
         params["words"] = _fts_match(words.split()) if dialect == "sqlite" else words
@@ -68,10 +72,13 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
     cond = (" WHERE " + " AND ".join(where)) if where else ""
     order = STORY_SORTS.get(sort, STORY_SORTS["size"])
     with engine.connect() as conn:
-        total = int(conn.execute(sa.text(f"SELECT count(*) FROM stories{cond}"), params).scalar() or 0)
+        expand = [sa.bindparam("outlets_any", expanding=True)] if outlets_any is not None else []
+        total = int(conn.execute(sa.text(f"SELECT count(*) FROM stories{cond}").bindparams(*expand),
+                                 params).scalar() or 0)
         # Page on plain columns first; the JSON fields are pulled out of the page's records only.
         ids = [r[0] for r in conn.execute(sa.text(
-            f"SELECT id FROM stories{cond} ORDER BY {order} LIMIT :limit OFFSET :offset"), params)]
+            f"SELECT id FROM stories{cond} ORDER BY {order} LIMIT :limit OFFSET :offset").bindparams(*expand),
+            params)]
         rows = {}
         if ids:
             stmt = sa.text(f"SELECT id, title, n_articles, first_published, last_published, {outlets_x} AS outlets, "

@@ -67,18 +67,18 @@ def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) ->
     # -- the story list
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, q: str | None = Query(None, max_length=500), outlet: str | None = None,
-              since: str | None = None, until: str | None = None, sort: str = "size", offset: int = Off,
-              limit: int = Query(50, ge=1, le=500)):
+              since: str | None = None, until: str | None = None, sort: str = "size", side: str | None = None,
+              offset: int = Off, limit: int = Query(50, ge=1, le=500)):
         p = views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
-                                limit=limit, registry=registry)
+                                limit=limit, side=side or None, registry=registry)
         return _render("web_index.html.j2", request, _twin(request), p=p)
 
     @api.get("/index", summary="The story list page's payload")
     def index_twin(q: str | None = Query(None, max_length=500), outlet: str | None = None, since: str | None = None,
-                   until: str | None = None, sort: str = "size", offset: int = Off,
+                   until: str | None = None, sort: str = "size", side: str | None = None, offset: int = Off,
                    limit: int = Query(50, ge=1, le=500)):
         return views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
-                                   limit=limit, registry=registry)
+                                   limit=limit, side=side or None, registry=registry)
 
     # -- a story, its fact matrix and its quotes
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
