@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-# Colour-blind-safe palette (Okabe–Ito), darkened where needed so white gaps and black labels stay readable.
-PALETTE = ["#0b6aa2", "#c25e00", "#007a5a", "#b0307a", "#6a4c93", "#8a6d00", "#444444", "#00829b"]
+# Okabe–Ito hues darkened so white letters on them keep a contrast of at least 4.5:1.
+PALETTE = ["#0b6aa2", "#a84f00", "#007a5a", "#b0307a", "#6a4c93", "#7a6000", "#444444", "#00738a"]
 # Fill patterns paired with the colours, so sides differ by more than colour.
 PATTERNS = ["solid", "hatch", "dots", "cross", "solid", "hatch", "dots", "cross"]
 
@@ -68,3 +68,24 @@ def stacked_shares(items: list[tuple[str, dict[str, float]]], sides: list[str], 
                      "text": ", ".join(f"{g['side']} {g['pct']}%" for g in segs)})
     return {"rows": rows, "width": width, "height": 8 + len(items) * (row_h + 6), "row_h": row_h,
             "label_w": label_w, "legend": [{"side": s, **styles[s]} for s in sides]}
+
+
+def value_matrix(rows: list[tuple[str, dict[str, int]]], outlets: list[str], cell: int = 18) -> dict[str, Any]:
+    """Contested facts × outlets: each cell holds the index of the value the outlet reports (letters A, B, …, so
+    the value reads without colour), empty where the outlet is silent."""
+    label_w, head_h = 230, 110
+    cells = []
+    for r, (label, picks) in enumerate(rows):
+        for c, o in enumerate(outlets):
+            k = picks.get(o)
+            if k is None:
+                continue
+            cells.append({"x": label_w + c * cell, "y": head_h + r * cell, "letter": chr(ord("A") + k % 26),
+                          "color": PALETTE[k % len(PALETTE)], "outlet": o, "fact": label,
+                          "tx": label_w + c * cell + cell / 2, "ty": head_h + r * cell + cell - 5})
+    return {"cells": cells, "cell": cell, "label_w": label_w, "head_h": head_h,
+            "width": label_w + max(1, len(outlets)) * cell + 70,  # room for the slanted outlet names "height": head_h + max(1, len(rows)) * cell + 4,
+            "rows": [{"label": label if len(label) <= 34 else label[:33] + "…", "y": head_h + r * cell + cell - 5}
+                     for r, (label, _) in enumerate(rows)],
+            "columns": [{"outlet": o, "x": label_w + c * cell + cell / 2 + 4, "y": head_h - 4}
+                        for c, o in enumerate(outlets)]}

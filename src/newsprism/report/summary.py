@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from newsprism.model import Story
-from newsprism.report.charts import coverage_over_time, stacked_shares
+from newsprism.report.charts import coverage_over_time, stacked_shares, value_matrix
 
 Href = Callable[[dict], str]  # evidence {"article","start","end"} -> link to its passage
 CLAIM_KINDS = ("number", "money", "percent", "duration", "date", "place")
@@ -150,6 +150,18 @@ def build_summary(story: Story, meta: Mapping[str, dict], href: Href, *, registr
                           "slot": f.get("slot"), "outlets_count": fact_coverage(f),
                           "values": contested_values(f, href)})
 
+    # who reports which value: contested facts × the outlets that carry one of their values
+    mrows, carriers = [], []
+    for c in contested:
+        picks = {}
+        for k, v in enumerate(c["values"]):
+            for o in v["outlets"]:
+                picks.setdefault(o, k)
+                if o not in carriers:
+                    carriers.append(o)
+        mrows.append((c["text"], picks))
+    matrix = value_matrix(mrows, sorted(carriers)) if mrows else None
+
     # -- exclusives: single-source facts per outlet, best first
     excl: dict[str, list[tuple]] = defaultdict(list)
     for i, f in enumerate(facts):
@@ -191,7 +203,8 @@ def build_summary(story: Story, meta: Mapping[str, dict], href: Href, *, registr
         "story": story.id, "title": story.title or story.id, "articles": len(story.articles),
         "first_published": story.first_published, "last_published": story.last_published,
         "counts": counts, "coverage": coverage, "consensus": consensus, "consensus_total": len(agreed),
-        "contested": contested, "contested_total": len(differs), "exclusives": exclusives,
+        "contested": contested, "contested_total": len(differs), "contested_matrix": matrix,
+        "exclusives": exclusives,
         "voice_chart": chart, "voices": voices,
         "actors": [{"name": a.get("name"), "type": a.get("type"), "title": a.get("title"),
                     "affiliation": a.get("affiliation")} for a in (story.actors or [])[:20] if a.get("name")],
