@@ -272,3 +272,25 @@ def test_cached_pages_change_as_soon_as_the_database_does(tmp_path):
         other.close()
         assert c.get("/api/stories").json() == []
     store.close()
+
+
+def test_hostile_names_stay_text_on_every_page(tmp_path):
+    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    store = open_store(tmp_path / "np.db")
+    with TestClient(create_app(store, token="t")) as c:
+        arts = [{"id": f"h{i}", "outlet": f"{evil} {o}", "title": f"{evil} floods", "published": "2025-03-04",
+                 "text": t.replace("Ada Lind", "Ada <b>Lind</b>")} for i, (o, t) in enumerate(TEXTS.items())]
+        c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"})
+        sid = c.get("/api/stories").json()[0]["story"]
+        paths = ["/", f"/stories/{quote(sid)}", f"/stories/{quote(sid)}/facts", f"/stories/{quote(sid)}/quotes",
+                 "/articles/h0", "/outlets", "/outlets/" + quote(arts[0]["outlet"], safe=""), "/actors",
+                 "/search?q=floods"]
+        for path in paths:
+            r = c.get(path)
+            assert r.status_code == 200, path
+            low = r.text.lower()
+            assert "<script" not in low and "<img" not in low and "onerror=" not in low.replace("onerror=alert", ""), \
+                path
+            assert "<b>lind" not in low, path
+        assert "&lt;script&gt;" in c.get(f"/stories/{quote(sid)}").text
+    store.close()

@@ -44,12 +44,17 @@ def _relative(request: Request, **changes: Any) -> str:
     """This page's path and query with some parameters replaced (None drops one)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     items += [(k, str(v)) for k, v in changes.items() if v is not None]
-    return request.url.path + ("?" + urlencode(items) if items else "")
+    return _raw_path(request) + ("?" + urlencode(items) if items else "")
+
+
+def _raw_path(request: Request) -> str:
+    # The path as sent (still percent-encoded), so names holding '/', '?' or '#' survive the round trip.
+    return (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
 
 
 def _twin(request: Request) -> str:
-    return "/api/pages" + (request.url.path if request.url.path != "/" else "/index") + \
-        ("?" + request.url.query if request.url.query else "")
+    raw = _raw_path(request)
+    return "/api/pages" + (raw if raw != "/" else "/index") + ("?" + request.url.query if request.url.query else "")
 
 
 def _found(payload: Any, what: str) -> Any:
@@ -116,13 +121,13 @@ def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) ->
                                          outlet=outlet or None, offset=offset, limit=limit), "story")
 
     # -- an article
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, article_id: str, hl: str | None = Query(None, max_length=40),
                 q: str | None = Query(None, max_length=500)):
         return _render("web_article.html.j2", request, _twin(request),
                        p=_found(views.article_page(store, article_id, hl, q), "article"))
 
-    @api.get("/articles/{article_id}", summary="An article page's payload: text segments with highlights; hl=START-END "
+    @api.get("/articles/{article_id:path}", summary="An article page's payload: text segments with highlights; hl=START-END "
                                                "or q=WORDS (the first sentence holding them) picks the passage")
     def article_twin(article_id: str, hl: str | None = Query(None, max_length=40),
                      q: str | None = Query(None, max_length=500)):
@@ -137,12 +142,12 @@ def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) ->
     def outlets_twin():
         return views.outlets_index(store, registry=registry)
 
-    @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def outlet(request: Request, name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
         return _render("web_outlet.html.j2", request, _twin(request),
                        p=_found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet"))
 
-    @api.get("/outlets/{name}", summary="An outlet: stories it covers, voices it carries, its exclusives")
+    @api.get("/outlets/{name:path}", summary="An outlet: stories it covers, voices it carries, its exclusives")
     def outlet_twin(name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
         return _found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet")
 
@@ -154,12 +159,12 @@ def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) ->
     def actors_twin():
         return views.actors_index(store)
 
-    @app.get("/actors/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/actors/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def actor(request: Request, name: str):
         return _render("web_actor.html.j2", request, _twin(request), p=_found(views.actor_page(store, name),
                                                                                "actor"))
 
-    @api.get("/actors/{name}", summary="An actor: variants, titles, side, quotes across stories")
+    @api.get("/actors/{name:path}", summary="An actor: variants, titles, side, quotes across stories")
     def actor_twin(name: str):
         return _found(views.actor_page(store, name), "actor")
 
