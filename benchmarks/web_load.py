@@ -140,8 +140,23 @@ async def load(base: str, clients: int, seconds: float, n_stories: int, per_stor
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of a process and its children still running (uvicorn's workers), in seconds."""
+    total = 0.0
+    for p in [pid] + _children(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return kids + [g for k in kids for g in _children(k)]
 
 
 def main() -> None:
@@ -150,6 +165,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
+    ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
     args = ap.parse_args()
     per_story = 20
     if not args.db.exists():
@@ -162,7 +178,7 @@ def main() -> None:
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     srv = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(args.db), "--port",
-                            str(port)], env=env)
+                            str(port), "--workers", str(args.workers)], env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         import httpx
@@ -173,9 +189,11 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         cpu0 = _cpu_seconds(srv.pid)
+        own0 = time.process_time()
         res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story))
         # Server CPU per request: the figure that does not depend on what else the machine runs.
-        res |= {"articles": args.articles, "clients": args.clients,
+        res |= {"articles": args.articles, "clients": args.clients, "workers": args.workers,
+                "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),
                 "load_average": os.getloadavg()[0]}

@@ -351,9 +351,13 @@ def serve(db: DbOpt = DEFAULT_DB,
                                                             "one, writing is off.")] = None,
           outlets: Annotated[Optional[Path], typer.Option(envvar="NEWSPRISM_OUTLETS",
                                                           help="Outlet registry (CSV: outlet,country,type,side,"
-                                                               "labels) giving outlets' sides.")] = None) -> None:
+                                                               "labels) giving outlets' sides.")] = None,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (readers never wait on "
+                                                                   "each other).")] = 1) -> None:
     """Serve the JSON API (/api/...) and the web pages (/, /stories/ID, /articles/ID, /outlets, /actors, /search)
     over the database."""
+    import os
+
     import uvicorn
 
     from newsprism.api import create_app
@@ -365,6 +369,14 @@ def serve(db: DbOpt = DEFAULT_DB,
         err.print(f"cannot read the outlet registry: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     store = _store(db)
+    if workers > 1:
+        # Each process opens its own store: uvicorn imports the factory by name and reads the settings from here.
+        store.close()
+        os.environ.update({"NEWSPRISM_DB": db, "NEWSPRISM_TOKEN": token or "",
+                           "NEWSPRISM_OUTLETS": str(outlets or "")})
+        uvicorn.run("newsprism.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
     try:
         uvicorn.run(create_app(store, token=token, registry=registry), host=host, port=port, log_level="warning")
     finally:

@@ -294,3 +294,20 @@ def test_hostile_names_stay_text_on_every_page(tmp_path):
             assert "<b>lind" not in low, path
         assert "&lt;script&gt;" in c.get(f"/stories/{quote(sid)}").text
     store.close()
+
+
+def test_worker_processes_build_the_app_from_the_environment(tmp_path, monkeypatch):
+    from newsprism.api.app import app_from_env
+
+    (tmp_path / "o.csv").write_text("outlet,side\nCoastal Post,south\nValley Times,north\n")
+    monkeypatch.setenv("NEWSPRISM_DB", str(tmp_path / "np.db"))
+    monkeypatch.setenv("NEWSPRISM_TOKEN", "k")
+    monkeypatch.setenv("NEWSPRISM_OUTLETS", str(tmp_path / "o.csv"))
+    with TestClient(app_from_env()) as c:
+        assert c.post("/api/ingest", json={"articles": [{"id": "a", "text": TEXTS["Coastal Post"],
+                                                         "outlet": "Coastal Post"}]}).status_code == 401
+        assert c.post("/api/ingest", json={"articles": [{"id": "a", "text": TEXTS["Coastal Post"],
+                                                         "outlet": "Coastal Post"}]},
+                      headers={"Authorization": "Bearer k"}).status_code == 200
+        assert c.get("/api/pages/index").json()["sides"] == ["north", "south"]
+        c.app.state.store.close()

@@ -143,3 +143,16 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
     from newsprism.web import mount_pages
     mount_pages(app, store, registry)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for one of several server processes (``newsprism serve --workers N``), configured from
+    NEWSPRISM_DB, NEWSPRISM_TOKEN and NEWSPRISM_OUTLETS."""
+    import os
+
+    from newsprism.report.registry import load_registry
+    from newsprism.store import open_store
+
+    return create_app(open_store(os.environ.get("NEWSPRISM_DB", "newsprism.db")),
+                      token=os.environ.get("NEWSPRISM_TOKEN") or None,
+                      registry=load_registry(os.environ.get("NEWSPRISM_OUTLETS") or None))
