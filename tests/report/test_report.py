@@ -139,3 +139,18 @@ def test_summary_puts_contested_values_with_who_carries_them():
     f = next(f for f in s.comparison["facts"] if f["status"] == "agreed")
     f["independent_outlets"] = 7
     assert build_summary(s, meta, lambda ev: "#")["consensus"][0]["outlets_count"] == 7
+
+
+def test_an_outlet_made_only_of_copies_points_to_its_source():
+    from newsprism.model import Story
+    from newsprism.report.summary import build_summary
+
+    s = Story("s", "t", ["a", "b"], ["Origin", "Copier"],
+              comparison={"outlets": {"Origin": ["a"]}, "voice_share": {"Origin": {"north": 1.0}},
+                          "syndicated": [{"article": "b", "outlet": "Copier", "copy_of": "a",
+                                          "source_outlet": "Origin", "kind": "near"}]})
+    v = build_summary(s, {"a": {"outlet": "Origin"}, "b": {"outlet": "Copier"}}, lambda ev: "#")
+    rows = {r["outlet"]: r for r in v["voices"]}
+    assert rows["Copier"]["copy_of"] == ["Origin"] and rows["Origin"]["copy_of"] == []
+    assert rows["Origin"]["share"] == "north 100%"
+    assert v["coverage"]["independent_outlets"] == 1 and v["coverage"]["syndicated_copies"] == 1

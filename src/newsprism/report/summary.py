@@ -187,10 +187,16 @@ def build_summary(story: Story, meta: Mapping[str, dict], href: Href, *, registr
                 side_names[s] += v
     side_order = [s for s, _ in side_names.most_common()]
     chart = stacked_shares([(o, share[o]) for o in outlets if share.get(o)], side_order)
+    # An outlet whose every article is a copy counts under its source: say so rather than show it empty.
+    copy_of: dict[str, set] = defaultdict(set)
+    for c in comp.get("syndicated", []):
+        if isinstance(c, dict) and c.get("outlet") and c.get("source_outlet"):
+            copy_of[c["outlet"]].add(c["source_outlet"])
     voices = []
     for o in outlets:
         speakers = (comp.get("voices") or {}).get(o) or []
         voices.append({"outlet": o, "share": chart_row(chart, o),
+                       "copy_of": sorted(copy_of[o]) if o in copy_of and o not in compared else [],
                        "unattributed": (comp.get("unattributed_quotes") or {}).get(o, 0),
                        "top": [{"speaker_name": s.get("speaker_name"), "affiliation": s.get("affiliation"),
                                 "title": s.get("title"), "quotes": s.get("quotes", 0),
