@@ -20,7 +20,9 @@ out = Console()
 err = Console(stderr=True)
 
 DbOpt = Annotated[str, typer.Option("--db", help="Database: a SQLite file, or a postgresql:// URL.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Stream JSON lines, one record a line.")]
+MAX_WIDTH = 80  # tables and summaries fit an 80-column terminal; longer cells end in …
 DEFAULT_DB = "newsprism.db"
 
 
@@ -124,7 +126,7 @@ def _print_run_summary(result, out_dir: Path) -> None:
     members = {a.id: a for a in result.articles}
     multi = [s for s in result.stories if len(s.outlets) > 1]
     for s in sorted(multi, key=lambda s: -len(s.articles))[:3]:
-        out.print(render_story(s, members, "text"), markup=False, highlight=False, soft_wrap=True)
+        out.print(fit_lines(render_story(s, members, "text")), markup=False, highlight=False, soft_wrap=True)
         out.print()
     ok = len(result.articles) - len(result.failed)
     out.print(f"{len(result.articles)} articles ({result.new} processed, {ok} ok, {len(result.failed)} failed) "
@@ -134,27 +136,20 @@ def _print_run_summary(result, out_dir: Path) -> None:
 @app.command()
 def stories(db: DbOpt = DEFAULT_DB,
             limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
-            as_json: JsonOpt = False) -> None:
+            as_json: JsonOpt = False, as_jsonl: JsonlOpt = False) -> None:
     """List stored stories, largest and most recent first."""
     store = _store(db)
     try:
-        rows = []
-        for s in store.iter_stories():
-            rows.append(s)
-            if len(rows) >= limit:
-                break
+        page = store.story_summaries(limit=limit)  # summary columns only, never the full story records
     finally:
         store.close()
-    if as_json:
-        for s in rows:
-            print(json.dumps({"story": s.id, "title": s.title, "articles": len(s.articles), "outlets": s.outlets,
-                              "first_published": s.first_published, "last_published": s.last_published}))
+    rows = [{k: r[k] for k in ("story", "title", "articles", "outlets", "first_published", "last_published")}
+            for r in page["rows"]]
+    if _emit_json(rows, as_json, as_jsonl):
         return
-    table = Table("story", "articles", "outlets", "last published", "title")
-    for s in rows:
-        table.add_row(*(Text(x) for x in (s.id, str(len(s.articles)), ", ".join(s.outlets), s.last_published or "",
-                                          s.title or "")))
-    out.print(table)
+    _print_table(rows, {"story": ("story", 14), "articles": ("articles", 8), "outlets": ("outlets", 7),
+                        "last published": ("last_published", 10), "title": ("title", None)},
+                 fmt={"outlets": lambda v: str(len(v or []))})
 
 
 def _load_story(db: str, story_id: str):
@@ -181,7 +176,7 @@ def show(story: Annotated[str, typer.Argument(help="A story id, as `newsprism st
     if as_json:
         print(render_story(st, members, "json"))
     else:
-        out.print(render_story(st, members, "text"), markup=False, highlight=False, soft_wrap=True)
+        out.print(fit_lines(render_story(st, members, "text")), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -205,14 +200,45 @@ def report(story: Annotated[str, typer.Argument(help="A story id, as `newsprism 
 
 
 @app.command()
-def export(jsonl: Annotated[Path, typer.Option("--jsonl", help="File to write, one article record a line.")],
+def export(jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="File to write, one full article record a "
+                                                                       "line.")] = None,
            db: DbOpt = DEFAULT_DB,
-           stories_file: Annotated[Optional[Path], typer.Option("--stories", help="Also write the stories here.")]
-           = None) -> None:
-    """Export every stored article (and optionally every story) as JSON lines."""
+           stories_file: Annotated[Optional[Path], typer.Option("--stories", help="Also write the full story "
+                                                                                 "records here.")] = None,
+           table: Annotated[Optional[str], typer.Option("--table", help="A flat table instead: articles, quotes, "
+                                                                       "facts or stories.")] = None,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="For --table: jsonl, csv or parquet.")] = "csv",
+           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="For --table: the file to write "
+                                                                                 "(csv and jsonl: standard output "
+                                                                                 "without it).")] = None) -> None:
+    """Export the store: full article (and story) records as JSON lines, or one flat table (articles, quotes,
+    facts, stories) as JSON lines, CSV or Parquet."""
+    from newsprism.report import exports
+
+    if table is None and jsonl is None:
+        err.print("give --jsonl FILE, or --table NAME [--format jsonl|csv|parquet] [--output FILE]",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    if table is not None and (table not in exports.TABLES or fmt not in exports.FORMATS):
+        err.print(f"--table is one of {', '.join(exports.TABLES)}; --format one of {', '.join(exports.FORMATS)}",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    if table is not None and fmt == "parquet" and output is None:
+        err.print("Parquet is binary: give --output FILE", markup=False, highlight=False)
+        raise typer.Exit(2)
     store = _store(db)
     n = 0
     try:
+        if table is not None:
+            if output is None:
+                n = exports.write(exports.rows(store, table), table, fmt, sys.stdout)
+            else:
+                with open(output, "wb" if fmt == "parquet" else "w", **({} if fmt == "parquet" else
+                                                                          {"encoding": "utf-8", "newline": ""})) as fh:
+                    n = exports.write(exports.rows(store, table), table, fmt, fh)
+            err.print(f"{n} {table} rows written to {output or 'standard output'}", markup=False, highlight=False,
+                      soft_wrap=True)
+            return
         with open(jsonl, "w", encoding="utf-8") as fh:
             for a in store.iter_articles():
                 fh.write(json.dumps(a.to_record(), ensure_ascii=False) + "\n")
@@ -229,37 +255,91 @@ def export(jsonl: Annotated[Path, typer.Option("--jsonl", help="File to write, o
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="Words that must all appear.")], db: DbOpt = DEFAULT_DB,
            limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
-           as_json: JsonOpt = False) -> None:
+           as_json: JsonOpt = False, as_jsonl: JsonlOpt = False) -> None:
     """Full-text search over stored titles and texts."""
     store = _store(db)
     try:
         rows = store.search(query, limit)
     finally:
         store.close()
-    _print_rows(rows, as_json, {"article": "id", "story": "story", "title": "title", "snippet": "snippet"})
+    if not _emit_json(rows, as_json, as_jsonl):
+        _print_table(rows, {"article": ("id", 20), "story": ("story", 14), "title": ("title", 20),
+                            "snippet": ("snippet", None)})
 
 
 @app.command()
-def errors(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+def errors(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_jsonl: JsonlOpt = False) -> None:
     """List the errors recorded for inputs that could not be read or processed."""
     store = _store(db)
     try:
         rows = list(store.iter_errors())
     finally:
         store.close()
-    _print_rows(rows, as_json, {"source": "source", "article": "article_id", "error": "message"})
+    if not _emit_json(rows, as_json, as_jsonl):
+        _print_table(rows, {"source": ("source", 24), "article": ("article_id", 14), "error": ("message", None)})
 
 
-def _print_rows(rows: list[dict], as_json: bool, columns: dict[str, str]) -> None:
-    """JSON lines for scripts, else a table of ``columns`` (header -> key)."""
+def _emit_json(rows: list[dict], as_json: bool, as_jsonl: bool) -> bool:
+    """``--json``: one document (a list, ``[]`` when empty); ``--jsonl``: one record a line. True if printed."""
+    if as_json and as_jsonl:
+        err.print("choose one of --json and --jsonl", markup=False, highlight=False)
+        raise typer.Exit(2)
     if as_json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+    elif as_jsonl:
         for r in rows:
-            print(json.dumps(r, ensure_ascii=False))
-        return
-    table = Table(*columns)
+            print(json.dumps(r, ensure_ascii=False, default=str))
+    return as_json or as_jsonl
+
+
+def _width() -> int:
+    return min(out.width or MAX_WIDTH, MAX_WIDTH)
+
+
+def _print_table(rows: list[dict], columns: dict[str, tuple[str, int | None]], fmt: dict | None = None) -> None:
+    """A table of ``columns`` (header -> (key, max width or None for the flexible one)) that fits the terminal
+    (at most 80 columns): one line per row, long cells cut with …."""
+    fmt = fmt or {}
+    data = []
     for r in rows:
-        table.add_row(*(Text(str(r[k] or "")) for k in columns.values()))  # stored text is never markup
-    out.print(table)
+        cells = []
+        for head, (key, _) in columns.items():
+            v = fmt[head](r.get(key)) if head in fmt else r.get(key)
+            cells.append(" ".join(str(v if v is not None else "").split()))
+        data.append(cells)
+    # Fixed columns take what their longest cell needs (up to their cap); the flexible one gets the rest.
+    total = _width()
+    gaps = len(columns) - 1
+    widths = []
+    for i, (head, (_, cap)) in enumerate(columns.items()):
+        need = max([len(head)] + [len(c[i]) for c in data])
+        widths.append(min(need, max(cap, len(head))) if cap else None)
+    rest = max(8, total - gaps - sum(w for w in widths if w))
+    widths = [w if w else rest for w in widths]
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", padding=(0, 1, 0, 0),
+                  collapse_padding=True)
+    for (head, _), w in zip(columns.items(), widths):
+        table.add_column(head, no_wrap=True, overflow="ellipsis", width=w)
+    for cells in data:
+        table.add_row(*(Text(c) for c in cells))  # stored text is never markup
+    Console(width=total, file=out.file, force_terminal=out.is_terminal, color_system=out.color_system) \
+        .print(table)
+
+
+def fit_lines(text: str, width: int | None = None) -> str:
+    """Wrap each line of a plain-text summary to the terminal (at most 80 columns), keeping its indent."""
+    import textwrap
+
+    width = width or _width()
+    lines = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        lines.extend(textwrap.wrap(line.strip(), width, initial_indent=indent, subsequent_indent=indent + "  ",
+                                   break_long_words=True, break_on_hyphens=False) or [""])
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
 
 
 @app.command()
@@ -268,15 +348,37 @@ def serve(db: DbOpt = DEFAULT_DB,
           port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
           token: Annotated[Optional[str], typer.Option(envvar="NEWSPRISM_TOKEN",
                                                        help="Bearer token that POST /api/ingest requires; without "
-                                                            "one, writing is off.")] = None) -> None:
-    """Serve the JSON API (/api/...) and the web pages (/, /stories/ID) over the database."""
+                                                            "one, writing is off.")] = None,
+          outlets: Annotated[Optional[Path], typer.Option(envvar="NEWSPRISM_OUTLETS",
+                                                          help="Outlet registry (CSV: outlet,country,type,side,"
+                                                               "labels) giving outlets' sides.")] = None,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (readers never wait on "
+                                                                   "each other).")] = 1) -> None:
+    """Serve the JSON API (/api/...) and the web pages (/, /stories/ID, /articles/ID, /outlets, /actors, /search)
+    over the database."""
+    import os
+
     import uvicorn
 
     from newsprism.api import create_app
+    from newsprism.report.registry import load_registry
 
-    store = _store(db)
     try:
-        uvicorn.run(create_app(store, token=token), host=host, port=port, log_level="warning")
+        registry = load_registry(outlets)
+    except (OSError, ValueError) as exc:
+        err.print(f"cannot read the outlet registry: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    store = _store(db)
+    if workers > 1:
+        # Each process opens its own store: uvicorn imports the factory by name and reads the settings from here.
+        store.close()
+        os.environ.update({"NEWSPRISM_DB": db, "NEWSPRISM_TOKEN": token or "",
+                           "NEWSPRISM_OUTLETS": str(outlets or "")})
+        uvicorn.run("newsprism.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    try:
+        uvicorn.run(create_app(store, token=token, registry=registry), host=host, port=port, log_level="warning")
     finally:
         store.close()
 

@@ -111,3 +111,46 @@ def test_a_story_without_comparison_still_renders():
     for fmt in ("text", "md", "html", "json"):
         assert render_story(s, arts, fmt)
     assert "&lt;b&gt;world" in render_story(s, arts, "html")
+
+
+def test_chart_colours_keep_white_letters_readable():
+    from newsprism.report.charts import PALETTE
+
+    def lum(h):
+        v = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        v = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in v]
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+
+    assert all(1.05 / (lum(c) + 0.05) >= 4.5 for c in PALETTE)
+
+
+def test_summary_puts_contested_values_with_who_carries_them():
+    from newsprism.report.summary import build_summary
+
+    s, arts = _hostile()
+    meta = {aid: {"outlet": a.outlet, "published": "2025-01-02"} for aid, a in arts.items()}
+    v = build_summary(s, meta, lambda ev: f"/a/{ev['article']}#{ev['start']}")
+    (c,) = v["contested"]
+    assert len(c["values"]) == 2 and sorted(o for x in c["values"] for o in x["outlets"]) == sorted(s.outlets)
+    assert all(e["href"].startswith("/a/") for x in c["values"] for e in x["evidence"])
+    assert {cell["letter"] for cell in v["contested_matrix"]["cells"]} == {"A", "B"}
+    assert v["coverage"]["chart"]["rows"] == [{"date": "2025-01-02", "count": 2}]
+    # a fact's own independent-outlet count wins over counting its outlets (fields other stages add later)
+    f = next(f for f in s.comparison["facts"] if f["status"] == "agreed")
+    f["independent_outlets"] = 7
+    assert build_summary(s, meta, lambda ev: "#")["consensus"][0]["outlets_count"] == 7
+
+
+def test_an_outlet_made_only_of_copies_points_to_its_source():
+    from newsprism.model import Story
+    from newsprism.report.summary import build_summary
+
+    s = Story("s", "t", ["a", "b"], ["Origin", "Copier"],
+              comparison={"outlets": {"Origin": ["a"]}, "voice_share": {"Origin": {"north": 1.0}},
+                          "syndicated": [{"article": "b", "outlet": "Copier", "copy_of": "a",
+                                          "source_outlet": "Origin", "kind": "near"}]})
+    v = build_summary(s, {"a": {"outlet": "Origin"}, "b": {"outlet": "Copier"}}, lambda ev: "#")
+    rows = {r["outlet"]: r for r in v["voices"]}
+    assert rows["Copier"]["copy_of"] == ["Origin"] and rows["Origin"]["copy_of"] == []
+    assert rows["Origin"]["share"] == "north 100%"
+    assert v["coverage"]["independent_outlets"] == 1 and v["coverage"]["syndicated_copies"] == 1

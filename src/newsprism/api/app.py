@@ -5,16 +5,19 @@ configured, writing is switched off rather than left open.
 """
 from __future__ import annotations
 
+import base64
 import hmac
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from newsprism import __version__
 from newsprism.api.payloads import article_summary, story_detail, story_summary
+from newsprism.report.registry import Registry
 from newsprism.store import Store
 
 MAX_INGEST_ARTICLES = 1000
@@ -34,9 +37,31 @@ class IngestRequest(BaseModel):
     articles: list[IngestArticle] = Field(min_length=1, max_length=MAX_INGEST_ARTICLES)
 
 
-def create_app(store: Store, token: str | None = None) -> FastAPI:
-    app = FastAPI(title="newsprism", version=__version__)
+def _encode_cursor(offset: int) -> str:
+    # An opaque token today holding the offset, so clients never build it themselves and it can change later.
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "o" or not value.isdigit():
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(422, "invalid cursor") from exc
+
+
+def create_app(store: Store, token: str | None = None, registry: Registry | None = None) -> FastAPI:
+    """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides."""
+    # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
+    app = FastAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
+    from newsprism.web.cache import ResponseCache
+    from newsprism.web.security import SecurityHeaders
+    app.add_middleware(ResponseCache, url=store.url)  # exact: keyed on the database's change counter
+    app.add_middleware(SecurityHeaders)
 
     def require_token(authorization: str | None = Header(default=None)) -> None:
         if not token:
@@ -45,14 +70,24 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "a valid bearer token is required")
 
-    @app.get("/api/stories")
-    def list_stories(limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
-        rows = []
-        for s in store.iter_stories():
-            rows.append(story_summary(s))
-            if len(rows) >= limit:
-                break
-        return rows
+    @app.get("/api/stories", summary="Stories, largest first; paged by offset/limit or the cursor in the Link "
+                                     "header")
+    def list_stories(response: Response, limit: int = Query(50, ge=1, le=1000),
+                     offset: int = Query(0, ge=0, le=10_000_000),
+                     cursor: str | None = Query(None, max_length=40, description="the `next` cursor of a previous "
+                                                "page (its Link header)"),
+                     outlet: str | None = None, q: str | None = Query(None, max_length=500),
+                     since: str | None = None, until: str | None = None,
+                     sort: str = "size") -> list[dict[str, Any]]:
+        if cursor:
+            offset = _decode_cursor(cursor)
+        page = store.story_summaries(offset=offset, limit=limit, outlet=outlet, words=q, since=since, until=until,
+                                     sort=sort)
+        response.headers["X-Total-Count"] = str(page["total"])
+        if offset + limit < page["total"]:
+            response.headers["Link"] = f'<?cursor={_encode_cursor(offset + limit)}&limit={limit}>; rel="next"'
+        return [{k: r[k] for k in ("story", "title", "articles", "outlets", "first_published", "last_published")}
+                | {"counts": r["counts"]} for r in page["rows"]]
 
     @app.get("/api/stories/{story_id}")
     def get_story(story_id: str) -> dict[str, Any]:
@@ -72,6 +107,24 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
     def search(q: str = Query(..., min_length=1, max_length=500), limit: int = Query(20, ge=1, le=200)):
         return store.search(q, limit)
 
+    @app.get("/api/export/{table}.{fmt}", summary="A flat table (articles, quotes, facts, stories) as jsonl, csv "
+                                                   "or parquet")
+    def export_table(table: str, fmt: str):
+        from fastapi.responses import StreamingResponse
+
+        from newsprism.report import exports
+
+        if table not in exports.TABLES or fmt not in exports.FORMATS:
+            raise HTTPException(404, f"tables: {', '.join(exports.TABLES)}; formats: {', '.join(exports.FORMATS)}")
+        name = f"newsprism-{table}.{fmt}"
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "parquet":
+            buf = io.BytesIO()
+            exports.write(exports.rows(store, table), table, fmt, buf)
+            return Response(buf.getvalue(), media_type="application/vnd.apache.parquet", headers=disposition)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+        return StreamingResponse(exports.text_chunks(store, table, fmt), media_type=media, headers=disposition)
+
     @app.post("/api/ingest", dependencies=[Depends(require_token)])
     def ingest(req: IngestRequest) -> dict[str, Any]:
         from newsprism.jobs import run_job
@@ -88,5 +141,18 @@ def create_app(store: Store, token: str | None = None) -> FastAPI:
                 "failed": len(result.failed)}
 
     from newsprism.web import mount_pages
-    mount_pages(app, store)
+    mount_pages(app, store, registry)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for one of several server processes (``newsprism serve --workers N``), configured from
+    NEWSPRISM_DB, NEWSPRISM_TOKEN and NEWSPRISM_OUTLETS."""
+    import os
+
+    from newsprism.report.registry import load_registry
+    from newsprism.store import open_store
+
+    return create_app(open_store(os.environ.get("NEWSPRISM_DB", "newsprism.db")),
+                      token=os.environ.get("NEWSPRISM_TOKEN") or None,
+                      registry=load_registry(os.environ.get("NEWSPRISM_OUTLETS") or None))

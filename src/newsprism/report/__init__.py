@@ -12,7 +12,8 @@ from pathlib import Path
 
 from newsprism.model import Article, Story
 
-from .view import STATUS_LABEL, build, page_name
+from .summary import build_summary
+from .view import STATUS_LABEL, Anchors, _valid, build, page_name
 
 __all__ = ["render_story", "render_index", "write_site", "page_name"]
 FORMATS = ("text", "md", "html", "json")
@@ -34,12 +35,28 @@ def render_story(story: Story, articles: Mapping[str, Article], fmt: str) -> str
                                 for aid in story.articles if (a := articles.get(aid)) is not None]
         return json.dumps(rec, ensure_ascii=False, indent=2)
     if fmt == "html":
-        return _env().get_template("story.html.j2").render(v=build(story, articles))
+        v = build(story, articles)
+        return _env().get_template("story.html.j2").render(v=v, s=static_summary(story, articles))
     if fmt == "md":
         return _markdown(build(story, articles))
     if fmt == "text":
         return _text(build(story, articles))
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def static_summary(story: Story, articles: Mapping[str, Article]) -> dict:
+    """The summary view for a self-contained page: evidence links point at the texts further down the page."""
+    members = [aid for aid in story.articles if aid in articles]
+    anchors = Anchors(members)
+
+    def href(ev: dict) -> str:
+        if _valid(ev, articles) and ev["article"] in anchors.index:
+            return "#" + anchors.span(ev["article"], ev["start"], ev["end"])
+        return "#" + anchors.article(ev["article"]) if ev.get("article") in anchors.index else "#texts"
+
+    meta = {aid: {"outlet": a.outlet, "title": a.title, "published": a.published} for aid, a in articles.items()
+            if aid in anchors.index}
+    return build_summary(story, meta, href)
 
 
 def _index_rows(stories: Iterable[Story], articles: Mapping[str, Article]) -> list[dict]:

@@ -32,5 +32,24 @@ class Store(Protocol):
     def put_state(self, state: dict[str, Any]) -> None: ...
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]: ...
+
+    def story_summaries(self, *, offset: int = 0, limit: int = 50, outlet: str | None = None,
+                        words: str | None = None, since: str | None = None, until: str | None = None,
+                        sort: str = "size", outlets_any: list[str] | None = None) -> dict[str, Any]:
+        """A page of story summaries (id, title, counts, outlets, dates) read without the full story records:
+        ``{"total", "offset", "limit", "rows"}``."""
+
+    def article_meta(self, story: str | None = None, ids: list[str] | None = None) -> dict[str, dict]:
+        """Article id -> its metadata columns (outlet, title, published, url, story), without the records."""
+
+    def story_actors(self) -> list[tuple[str, list[dict]]]:
+        """(story id, the story's actors) for every story, without the full records."""
+
+    def stories_containing(self, text: str) -> list[str]:
+        """Ids of stories whose record mentions ``text`` (case-insensitive): a prefilter for one-actor pages."""
+
+    def search_hits(self, query: str, *, offset: int = 0, limit: int = 20, outlet: str | None = None,
+                    story: str | None = None, month: str | None = None) -> dict[str, Any]:
+        """A page of full-text hits with facet counts by outlet, story and month: ``{"total", "hits", "facets"}``."""
     def schema_version(self) -> int: ...
     def close(self) -> None: ...

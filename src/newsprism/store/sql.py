@@ -208,6 +208,27 @@ class SqlStore:
                     "@@ plainto_tsquery('english', :q) LIMIT :n"), {"q": query, "n": limit})
             return [dict(r._mapping) for r in rows]
 
+    # -- paged summary reads for list pages (see reads.py) -----------------------------------------------------
+    def story_summaries(self, **filters: Any) -> dict[str, Any]:
+        from newsprism.store.reads import story_summaries
+        return story_summaries(self.engine, **filters)
+
+    def article_meta(self, story: str | None = None, ids: list[str] | None = None) -> dict[str, dict]:
+        from newsprism.store.reads import article_meta
+        return article_meta(self.engine, story, ids)
+
+    def story_actors(self) -> list[tuple[str, list[dict]]]:
+        from newsprism.store.reads import story_actors
+        return story_actors(self.engine)
+
+    def stories_containing(self, text: str) -> list[str]:
+        from newsprism.store.reads import stories_containing
+        return stories_containing(self.engine, text)
+
+    def search_hits(self, query: str, **filters: Any) -> dict[str, Any]:
+        from newsprism.store.reads import search_hits
+        return search_hits(self.engine, query, **filters)
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return current_version(conn)

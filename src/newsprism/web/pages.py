@@ -1,54 +1,204 @@
-"""HTML pages over the API payloads: the story list (``/``) and a story (``/stories/{id}``).
+"""Server-rendered pages. Each page renders one payload of ``newsprism.api.views`` and names its JSON twin
+(``/api/pages/<same path>``) in ``<link rel="alternate" type="application/json">``; the twin returns that payload.
 
-The story page is the report's HTML renderer, so the static report and the server show the same thing. All text is
-escaped by Jinja2's autoescape: article text is never rendered as HTML.
+All text is escaped by Jinja2's autoescape and charts are SVG drawn by templates from numbers, so article text is
+never rendered as HTML. No script, no asset from outside the server (see ``security.py``).
 """
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, select_autoescape
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
 
-from newsprism.api.payloads import story_summary
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from newsprism.api import views
+from newsprism.report.registry import Registry
 from newsprism.store import Store
 
-_env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-_INDEX = _env.from_string("""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>newsprism — stories</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:15px/1.45 system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{padding:.35rem .5rem;border-bottom:1px solid #ddd;text-align:left}
-form{margin:1rem 0}input{padding:.3rem;width:20rem}</style></head>
-<body><h1>Stories</h1>
-<form action="/" method="get"><input name="q" value="{{ q or '' }}" placeholder="search titles and texts">
-<button>Search</button></form>
-{% if hits is not none %}<h2>Articles matching “{{ q }}”</h2><ul id="hits">
-{% for h in hits %}<li>{% if h.story %}<a href="/stories/{{ h.story | urlencode }}">{{ h.title or h.id }}</a>
-{% else %}{{ h.title or h.id }}{% endif %} — {{ h.snippet }}</li>{% else %}<li>nothing found</li>{% endfor %}</ul>
-{% endif %}
-<table id="stories"><tr><th>story</th><th>articles</th><th>outlets</th><th>last published</th></tr>
-{% for s in stories %}<tr><td><a href="/stories/{{ s.story | urlencode }}">{{ s.title or s.story }}</a></td>
-<td>{{ s.articles }}</td><td>{{ s.outlets | join(", ") }}</td><td>{{ s.last_published or "" }}</td></tr>
-{% else %}<tr><td colspan="4">No stories yet: run <code>newsprism run</code>.</td></tr>{% endfor %}</table>
-<p><a href="/api/stories">JSON</a></p></body></html>""")
+HELPERS = {"story_href": views.story_href, "article_href": views.article_href, "outlet_href": views.outlet_href,
+           "actor_href": views.actor_href}
 
 
-def mount_pages(app: FastAPI, store: Store) -> None:
-    @app.get("/", response_class=HTMLResponse)
-    def index(q: str | None = Query(None, max_length=500), limit: int = Query(100, ge=1, le=1000)) -> str:
-        stories = []
-        for s in store.iter_stories():
-            stories.append(story_summary(s))
-            if len(stories) >= limit:
-                break
-        hits = store.search(q, 50) if q else None
-        return _INDEX.render(stories=stories, q=q, hits=hits)
+@lru_cache(maxsize=1)
+def _css() -> str:
+    from newsprism.report import _env
+    return _env().get_template("base.css.j2").render()
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse)
-    def story_page(story_id: str) -> str:
-        from newsprism.report import render_story
 
-        s = store.get_story(story_id)
-        if s is None:
-            raise HTTPException(404, f"no story {story_id!r}")
-        return render_story(s, {a.id: a for a in store.iter_articles(story=s.id)}, "html")
+def _render(template: str, request: Request, twin: str, **ctx: Any) -> HTMLResponse:
+    from newsprism.report import _env
+
+    def page_url(offset: int) -> str:
+        return _relative(request, offset=offset)
+
+    def facet_url(key: str, value: str | None) -> str:
+        return _relative(request, **{key: value, "offset": None})
+
+    html = _env().get_template(template).render(twin=twin, page_url=page_url, facet_url=facet_url, **HELPERS, **ctx)
+    return HTMLResponse(html)
+
+
+def _relative(request: Request, **changes: Any) -> str:
+    """This page's path and query with some parameters replaced (None drops one)."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    items += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return _raw_path(request) + ("?" + urlencode(items) if items else "")
+
+
+def _raw_path(request: Request) -> str:
+    # The path as sent (still percent-encoded), so names holding '/', '?' or '#' survive the round trip.
+    return (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+
+
+def _twin(request: Request) -> str:
+    raw = _raw_path(request)
+    return "/api/pages" + (raw if raw != "/" else "/index") + ("?" + request.url.query if request.url.query else "")
+
+
+def _found(payload: Any, what: str) -> Any:
+    if payload is None:
+        raise HTTPException(404, f"no {what}")
+    return payload
+
+
+def mount_pages(app: FastAPI, store: Store, registry: Registry | None = None) -> None:
+    app.add_api_route("/assets/app.css", lambda: Response(_css(), media_type="text/css"),
+                      include_in_schema=False)
+    api = APIRouter(prefix="/api/pages", tags=["page twins"])
+    Off = Query(0, ge=0, le=10_000_000)
+
+    # -- the story list
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request, q: str | None = Query(None, max_length=500), outlet: str | None = None,
+              since: str | None = None, until: str | None = None, sort: str = "size", side: str | None = None,
+              offset: int = Off, limit: int = Query(50, ge=1, le=500)):
+        p = views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
+                                limit=limit, side=side or None, registry=registry)
+        return _render("web_index.html.j2", request, _twin(request), p=p)
+
+    @api.get("/index", summary="The story list page's payload")
+    def index_twin(q: str | None = Query(None, max_length=500), outlet: str | None = None, since: str | None = None,
+                   until: str | None = None, sort: str = "size", side: str | None = None, offset: int = Off,
+                   limit: int = Query(50, ge=1, le=500)):
+        return views.stories_index(store, q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset,
+                                   limit=limit, side=side or None, registry=registry)
+
+    # -- a story, its fact matrix and its quotes
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(request: Request, story_id: str):
+        return _render("web_story.html.j2", request, _twin(request), s=_found(views.story_page(store, story_id, registry),
+                                                                               "story"))
+
+    @api.get("/stories/{story_id}", summary="A story page's payload: the summary-first view")
+    def story_twin(story_id: str):
+        return _found(views.story_page(store, story_id, registry), "story")
+
+    @app.get("/stories/{story_id}/facts", response_class=HTMLResponse, include_in_schema=False)
+    def facts(request: Request, story_id: str, outlet: list[str] = Query([]), status: str | None = None,
+              offset: int = Off, limit: int = Query(50, ge=1, le=500)):
+        p = views.story_facts(store, story_id, outlets=outlet, status=status or None, offset=offset, limit=limit)
+        return _render("web_facts.html.j2", request, _twin(request), p=_found(p, "story"))
+
+    @api.get("/stories/{story_id}/facts", summary="A story's fact matrix for chosen outlets, paged")
+    def facts_twin(story_id: str, outlet: list[str] = Query([]), status: str | None = None, offset: int = Off,
+                   limit: int = Query(50, ge=1, le=500)):
+        return _found(views.story_facts(store, story_id, outlets=outlet, status=status or None, offset=offset,
+                                        limit=limit), "story")
+
+    @app.get("/stories/{story_id}/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes(request: Request, story_id: str, speaker: str | None = None, side: str | None = None,
+               outlet: str | None = None, offset: int = Off, limit: int = Query(50, ge=1, le=500)):
+        p = views.story_quotes(store, story_id, speaker=speaker or None, side=side or None, outlet=outlet or None,
+                               offset=offset, limit=limit)
+        return _render("web_quotes.html.j2", request, _twin(request), p=_found(p, "story"))
+
+    @api.get("/stories/{story_id}/quotes", summary="A story's quotes, filtered by speaker, side, outlet; paged")
+    def quotes_twin(story_id: str, speaker: str | None = None, side: str | None = None, outlet: str | None = None,
+                    offset: int = Off, limit: int = Query(50, ge=1, le=500)):
+        return _found(views.story_quotes(store, story_id, speaker=speaker or None, side=side or None,
+                                         outlet=outlet or None, offset=offset, limit=limit), "story")
+
+    # -- an article
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article(request: Request, article_id: str, hl: str | None = Query(None, max_length=40),
+                q: str | None = Query(None, max_length=500)):
+        return _render("web_article.html.j2", request, _twin(request),
+                       p=_found(views.article_page(store, article_id, hl, q), "article"))
+
+    @api.get("/articles/{article_id:path}", summary="An article page's payload: text segments with highlights; hl=START-END "
+                                               "or q=WORDS (the first sentence holding them) picks the passage")
+    def article_twin(article_id: str, hl: str | None = Query(None, max_length=40),
+                     q: str | None = Query(None, max_length=500)):
+        return _found(views.article_page(store, article_id, hl, q), "article")
+
+    # -- outlets and actors
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets(request: Request):
+        return _render("web_outlets.html.j2", request, _twin(request), p=views.outlets_index(store, registry=registry))
+
+    @api.get("/outlets", summary="Every outlet with its story and article counts")
+    def outlets_twin():
+        return views.outlets_index(store, registry=registry)
+
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet(request: Request, name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
+        return _render("web_outlet.html.j2", request, _twin(request),
+                       p=_found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet"))
+
+    @api.get("/outlets/{name:path}", summary="An outlet: stories it covers, voices it carries, its exclusives")
+    def outlet_twin(name: str, offset: int = Off, limit: int = Query(20, ge=1, le=200)):
+        return _found(views.outlet_page(store, name, offset=offset, limit=limit, registry=registry), "outlet")
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors(request: Request):
+        return _render("web_actors.html.j2", request, _twin(request), p=views.actors_index(store))
+
+    @api.get("/actors", summary="People named in stories")
+    def actors_twin():
+        return views.actors_index(store)
+
+    @app.get("/actors/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def actor(request: Request, name: str):
+        return _render("web_actor.html.j2", request, _twin(request), p=_found(views.actor_page(store, name),
+                                                                               "actor"))
+
+    @api.get("/actors/{name:path}", summary="An actor: variants, titles, side, quotes across stories")
+    def actor_twin(name: str):
+        return _found(views.actor_page(store, name), "actor")
+
+    # -- search
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(request: Request, q: str | None = Query(None, max_length=500), outlet: str | None = None,
+               story: str | None = None, month: str | None = Query(None, max_length=7), offset: int = Off,
+               limit: int = Query(20, ge=1, le=200)):
+        p = views.search_page(store, q, outlet=outlet, story=story, month=month, offset=offset, limit=limit)
+        return _render("web_search.html.j2", request, _twin(request), p=p)
+
+    @api.get("/search", summary="Search page payload: hits (linking to the sentence) and facets, paged")
+    def search_twin(q: str | None = Query(None, max_length=500), outlet: str | None = None,
+                    story: str | None = None, month: str | None = Query(None, max_length=7), offset: int = Off,
+                    limit: int = Query(20, ge=1, le=200)):
+        return views.search_page(store, q, outlet=outlet, story=story, month=month, offset=offset, limit=limit)
+
+    # -- the API's own documentation, served from here (no CDN)
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request):
+        return _render("web_docs.html.j2", request, "/api/pages/docs", p=_docs_payload(app))
+
+    @api.get("/docs", summary="The endpoint list the /docs page shows")
+    def docs_twin():
+        return _docs_payload(app)
+
+    app.include_router(api)
+
+
+def _docs_payload(app: FastAPI) -> dict[str, Any]:
+    spec = app.openapi()
+    rows = []
+    for path, methods in sorted(spec.get("paths", {}).items()):
+        for method, op in methods.items():
+            rows.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                         "params": [p["name"] for p in op.get("parameters", [])]})
+    return {"endpoints": rows}

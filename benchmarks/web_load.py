@@ -1,0 +1,207 @@
+"""Load on the web server: concurrent clients over a 10k-article database, on loopback.
+
+    .venv/bin/python benchmarks/web_load.py [--articles 10000] [--clients 50] [--seconds 30] [--db PATH]
+
+Builds (once, cached at --db) a database of generated stories straight through the Store (the pipeline's own cost
+is measured elsewhere): 20 articles per story from 20 of 60 outlets, each story with a comparison of ~60 facts and
+voices, so story records weigh what real ones do. Then starts ``newsprism serve`` in its own process and runs
+``--clients`` concurrent clients for ``--seconds``, each requesting a mix of pages and API calls (story list,
+paged API, story pages, articles, search, outlets). Prints requests/s, errors and latency percentiles as JSON.
+Not a test: the figures depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = ("council harbour budget river bridge school hospital tariff port rail vote strike court election storm "
+         "drought grain shipping energy water housing").split()
+
+
+def build(db: Path, n_articles: int, per_story: int = 20, n_outlets: int = 60) -> None:
+    from newsprism.model import Article, Story, content_hash
+    from newsprism.store import open_store
+
+    rnd = random.Random(1)
+    outlets = [f"Outlet {i:02d}" for i in range(n_outlets)]
+    store = open_store(db)
+    for si in range(n_articles // per_story):
+        topic = rnd.sample(WORDS, 3)
+        sid = f"s{si:05d}"
+        members = rnd.sample(outlets, per_story)
+        arts = []
+        for j, o in enumerate(members):
+            sents = [f"{o} reported that the {topic[0]} plan number {si} changed {k} times after a {topic[1]} "
+                     f"debate about the {topic[2]}." for k in range(25)]
+            text = " ".join(sents)
+            arts.append(Article(f"{sid}-{j}", source=f"/gen/{sid}-{j}", outlet=o, title=f"{topic[0]} {si} — {o}",
+                                text=text, content_hash=content_hash(text), story=sid,
+                                published=f"2025-{1 + si % 12:02d}-{1 + j % 28:02d}"))
+        facts = []
+        for f in range(60):
+            status = "agreed" if f < 20 else "differs" if f < 26 else "single-source"
+            who = arts[:rnd.randint(2, per_story)] if status != "single-source" else [rnd.choice(arts)]
+            ev = {}
+            for a in who:
+                s = a.text.index(f"changed {f % 25} times")
+                s = a.text.rindex(a.outlet, 0, s)
+                e = a.text.index(".", s) + 1
+                ev[a.outlet] = [{"article": a.id, "start": s, "end": e, "text": a.text[s:e]}]
+            facts.append({"id": f"{sid}-f{f}", "text": f"{topic[0]} fact {f}", "kind": "statement", "status": status,
+                          "outlets": ev})
+        voices = {a.outlet: [{"speaker_name": f"Person {k}", "affiliation": rnd.choice(["east", "west"]),
+                              "quotes": 2, "words": 30, "title": "official", "type": "PERSON",
+                              "evidence": [{"article": a.id, "start": 0, "end": 10, "text": a.text[:10]}]}
+                             for k in range(3)] for a in arts}
+        comp = {"schema": 1, "outlets": {a.outlet: [a.id] for a in arts}, "voices": voices,
+                "voice_share": {a.outlet: {"east": 0.6, "west": 0.4} for a in arts},
+                "unattributed_quotes": {}, "facts": facts,
+                "counts": {k: sum(f["status"] == k for f in facts) for k in ("agreed", "differs", "single-source")},
+                "framing": {}, "syndicated": []}
+        store.upsert_articles(arts)
+        story = Story(sid, f"{topic[0]} {si}", [a.id for a in arts], sorted(members),
+                      min(a.published for a in arts), max(a.published for a in arts),
+                      actors=[{"name": f"Person {k}", "type": "PERSON", "title": "official", "affiliation": "east",
+                               "articles": []} for k in range(3)], comparison=comp)
+        _add_story(store, story)
+    store.close()
+
+
+def _add_story(store, story) -> None:
+    # replace_stories makes the stored set exactly the given one; the benchmark adds one story at a time.
+    import sqlalchemy as sa
+
+    from newsprism.store import schema as t
+
+    with store.engine.begin() as conn:
+        conn.execute(t.stories.insert(), [{"id": story.id, "title": story.title, "n_articles": len(story.articles),
+                                           "first_published": story.first_published,
+                                           "last_published": story.last_published,
+                                           "record": json.dumps(story.to_record(), ensure_ascii=False)}])
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.stories)).scalar()
+
+
+def _urls(rnd: random.Random, n_stories: int, per_story: int) -> str:
+    si = rnd.randrange(n_stories)
+    return rnd.choice([
+        "/", f"/?offset={rnd.randrange(0, n_stories, 50)}", f"/api/stories?offset={rnd.randrange(n_stories)}&limit=20",
+        f"/stories/s{si:05d}", f"/stories/s{si:05d}", f"/api/pages/stories/s{si:05d}",
+        f"/articles/s{si:05d}-{rnd.randrange(per_story)}", f"/search?q={rnd.choice(WORDS)}",
+        f"/api/search?q={rnd.choice(WORDS)}", f"/outlets/Outlet%20{rnd.randrange(60):02d}",
+    ])
+
+
+async def load(base: str, clients: int, seconds: float, n_stories: int, per_story: int) -> dict:
+    import httpx
+
+    lat, errors, by_kind = [], [], {}
+    stop = time.perf_counter() + seconds
+
+    async def client(i: int) -> None:
+        rnd = random.Random(i)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            while time.perf_counter() < stop:
+                url = _urls(rnd, n_stories, per_story)
+                t = time.perf_counter()
+                try:
+                    r = await c.get(url)
+                    ok = r.status_code == 200
+                except httpx.HTTPError as exc:
+                    ok, r = False, exc
+                dt = time.perf_counter() - t
+                lat.append(dt)
+                kind = url.split("?")[0].rsplit("/", 1)[0] or "/"
+                by_kind.setdefault(kind, []).append(dt)
+                if not ok:
+                    errors.append((url, getattr(r, "status_code", repr(r))))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    wall = time.perf_counter() - t0
+    lat.sort()
+
+    def pct(xs, p):
+        xs = sorted(xs)
+        return round(1000 * xs[min(len(xs) - 1, int(p * len(xs)))], 1) if xs else None
+
+    return {"requests": len(lat), "seconds": round(wall, 1), "rps": round(len(lat) / wall, 1),
+            "errors": len(errors), "first_errors": errors[:5], "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95),
+            "p99_ms": pct(lat, 0.99),
+            "p95_ms_by_kind": {k: pct(v, 0.95) for k, v in sorted(by_kind.items())}}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children still running (uvicorn's workers), in seconds."""
+    total = 0.0
+    for p in [pid] + _children(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return kids + [g for k in kids for g in _children(k)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
+    ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
+    args = ap.parse_args()
+    per_story = 20
+    if not args.db.exists():
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        build(args.db, args.articles, per_story)
+        print(f"built {args.db} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    srv = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(args.db), "--port",
+                            str(port), "--workers", str(args.workers)], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        import httpx
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/api/stories?limit=1").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        cpu0 = _cpu_seconds(srv.pid)
+        own0 = time.process_time()
+        res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story))
+        # Server CPU per request: the figure that does not depend on what else the machine runs.
+        res |= {"articles": args.articles, "clients": args.clients, "workers": args.workers,
+                "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
+                "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
+                                                   1),
+                "load_average": os.getloadavg()[0]}
+        print(json.dumps(res, indent=1))
+    finally:
+        srv.terminate()
+        srv.wait(10)
+
+
+if __name__ == "__main__":
+    main()
