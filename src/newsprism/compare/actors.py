@@ -85,3 +85,221 @@ class ActorIndex:
 
     def name(self, i: int) -> str:
         return self._names[i]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Story-level actor resolution: one actor per person or organisation across a story's articles.
+
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from newsprism.knowledge import countries as _gaz  # noqa: E402
+from newsprism.knowledge.actors import ActorBook, independent_role, side_of_org  # noqa: E402
+
+_CONJ = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+_POSSESSOR = re.compile(r"^(.+?)['’]s\s+(.+)$")
+
+
+@dataclass
+class StoryActor:
+    """One person or organisation across a story: the name it is shown under, the forms the texts use, its type
+    by vote, its titles and sides with the evidence for each, and its quotes."""
+
+    name: str
+    type: str | None = None
+    variants: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    titles: dict[str, list[str]] = field(default_factory=dict)  # title -> evidence (article ids)
+    sides: Counter = field(default_factory=Counter)
+    side_evidence: dict[str, list[str]] = field(default_factory=dict)
+    quotes: list[tuple[str, object]] = field(default_factory=list)  # (article id, Quote)
+    side: str | None = None
+    title: str | None = None
+    pinned: bool = False  # set by the user's file: wins over votes
+
+    def vote_side(self, side: str | None, evidence: str, weight: int = 1) -> None:
+        if side:
+            side = _gaz.canonical(side)
+            self.sides[side] += weight
+            self.side_evidence.setdefault(side, []).append(evidence)
+
+    def settle(self) -> None:
+        if self.types:
+            self.type = self.types.most_common(1)[0][0]
+        if not self.pinned:
+            if self.sides:
+                best = max(self.sides.items(), key=lambda kv: (kv[1], kv[0] != "independent"))
+                self.side = best[0]
+            if self.titles:
+                self.title = max(self.titles.items(), key=lambda kv: (len(kv[1]), -len(kv[0])))[0]
+        # the name shown: the most used full form (two words or more for people), longest on ties
+        forms = [(n, c) for n, c in self.variants.items() if self.type != "PERSON" or len(n.split()) >= 2]
+        if forms:
+            self.name = max(forms, key=lambda nc: (nc[1], len(nc[0])))[0]
+
+
+def split_conjoined(name: str) -> list[str]:
+    """ "Bessent, Greer" / "Bessent and Greer" -> two names; a single name comes back alone. Names of bodies with
+    "and" inside ("Ministry of Commerce and Industry") are kept whole: only capitalised one- or two-word parts
+    are split off."""
+    parts = [p.strip() for p in _CONJ.split(name or "") if p and p.strip()]
+    if len(parts) < 2 or any(len(p.split()) > 3 or not p[:1].isupper() for p in parts):
+        return [name]
+    if any(p.lower().split()[0] in ("ministry", "department", "office") for p in parts[1:]):
+        return [name]
+    return parts
+
+
+def _person_words(name: str) -> list[str]:
+    """A person's name words, with titles and organisation words in front dropped ("Treasury Scott Bessent")."""
+    return canonical_key(name).split()
+
+
+def _given_matches(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)) or \
+        fuzz.ratio(a, b) >= 80
+
+
+def same_person(a: list[str], b: list[str]) -> bool:
+    """Surname plus fuzzy given name: "Jamison Greer" ~ "Jamieson Greer", "Ahmad Sharif" ~ "Ahmed Sharif
+    Chaudhry" (the shorter's words match, in order, a run of the longer's), "Trump" ~ "Donald Trump"."""
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1:
+        return short[0] == long_[-1] or (len(long_) == 2 and short[0] == long_[0] and len(short[0]) <= 3)
+    if short[-1] == long_[-1] or fuzz.ratio(short[-1], long_[-1]) >= 90:
+        return _given_matches(short[0], long_[-len(short)]) or _given_matches(short[0], long_[0])
+    for i in range(len(long_) - len(short) + 1):
+        if all(_given_matches(x, y) for x, y in zip(short, long_[i:i + len(short)])):
+            return True
+    return False
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w and w not in ("of", "the", "and", "for", "on"))
+
+
+def same_org(a: str, b: str) -> bool:
+    """The same organisation: equal keys, an acronym of the other's name ("ISPR" ~ "Inter-Services Public
+    Relations"), or names differing by a slip ("Internal Services Public Relations")."""
+    ka, kb = canonical_key(a), canonical_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    wa, wb = ka.replace("-", " ").split(), kb.replace("-", " ").split()
+    for x, y in ((wa, wb), (wb, wa)):
+        if len(x) == 1 and len(y) >= 2 and x[0] == _acronym(y):
+            return True
+    return len(wa) >= 2 and len(wb) >= 2 and fuzz.ratio(ka, kb) >= 88
+
+
+class StoryActors:
+    """Resolves the speakers of a story's quotes into actors, votes their type, title and side over every mention,
+    and writes the result back to each quote (``speaker_name``, ``speaker_title``, ``speaker_affiliation``,
+    ``speaker_type``)."""
+
+    def __init__(self, book: ActorBook | None = None) -> None:
+        self.book = book if book is not None else ActorBook.default()
+        self.actors: list[StoryActor] = []
+
+    def find(self, name: str, type_: str | None) -> StoryActor | None:
+        words = _person_words(name)
+        for a in self.actors:
+            t = a.type or (a.types.most_common(1)[0][0] if a.types else None)
+            if type_ == "PERSON" and t == "PERSON":
+                if any(same_person(words, _person_words(v)) for v in a.variants):
+                    return a
+            elif type_ != "PERSON" and t != "PERSON":
+                if any(same_org(name, v) for v in a.variants):
+                    return a
+        return None
+
+    def add(self, name: str, type_: str | None) -> StoryActor:
+        a = self.find(name, type_)
+        if a is None:
+            a = StoryActor(name=name)
+            self.actors.append(a)
+        a.variants[name] += 1
+        if type_:
+            a.types[type_] += 1
+        return a
+
+    def resolve(self, arts, article_ids) -> list[StoryActor]:
+        mentions = []  # (article id, quote, name, type)
+        for aid in article_ids:
+            art = arts[aid]
+            ents = {e.id: e for e in art.entities}
+            for q in art.quotes:
+                if not q.speaker_name or q.speaker_type in ("anonymous", None) and not q.speaker_entity:
+                    continue
+                ent = ents.get(q.speaker_entity) if q.speaker_entity else None
+                type_ = q.speaker_type or (ent.type if ent else None)
+                if type_ == "anonymous":
+                    continue
+                for part in split_conjoined(q.speaker_name):
+                    name, owner = part, None
+                    m = _POSSESSOR.match(part)
+                    if m and type_ == "PERSON":  # "Al Jazeera's Kamal Hyder": the possessor is an affiliation
+                        owner, name = m.group(1), m.group(2)
+                    mentions.append((aid, q, name, type_, ent, owner))
+        # full names first, so that a surname joins the person it abbreviates
+        order = sorted(range(len(mentions)), key=lambda i: -len(_person_words(mentions[i][2])))
+        placed: dict[int, StoryActor] = {}
+        for i in order:
+            aid, q, name, type_, ent, owner = mentions[i]
+            placed[i] = self.add(name, type_)
+        for i, (aid, q, name, type_, ent, owner) in enumerate(mentions):
+            a = placed[i]
+            a.quotes.append((aid, q))
+            title = q.speaker_title or (ent.title if ent else None)
+            if title:
+                a.titles.setdefault(title, []).append(aid)
+            a.vote_side(q.speaker_affiliation or (ent.affiliation if ent else None) or side_of(title), aid, 2)
+            if owner:
+                a.vote_side(side_of(owner) or side_of_org(owner), aid)
+                a.titles.setdefault(owner, []).append(aid)
+        for a in self.actors:
+            a.settle()
+            self.book.apply(a)
+        self._sides_from_organisations()
+        for a in self.actors:
+            if a.side is None and a.type == "PERSON" and any(independent_role(t) for t in a.titles):
+                a.side = "independent"
+            for aid, q in a.quotes:
+                q.speaker_name, q.speaker_type = a.name, a.type
+                q.speaker_title = a.title or q.speaker_title
+                q.speaker_affiliation = a.side
+        return self.actors
+
+    def _sides_from_organisations(self) -> None:
+        """An organisation's side from its country (in its name, the knowledge base, or a person of the story who
+        speaks for it); a person's side from the organisation in their title ("ISPR Director General")."""
+        for a in self.actors:
+            if a.side is None and a.type != "PERSON":
+                a.side = side_of(a.name) or side_of_org(a.name) or next(
+                    (side_of(v) or side_of_org(v) for v in a.variants if side_of(v) or side_of_org(v)), None)
+        orgs = [a for a in self.actors if a.type != "PERSON" and a.side]
+        for a in self.actors:
+            if a.side is not None or a.type != "PERSON":
+                continue
+            for title in a.titles:
+                words = re.findall(r"[\w'’-]+", title)
+                for o in orgs:
+                    if any(same_org(v, w) for v in o.variants for w in words if len(w) >= 3) or \
+                            any(v in title for v in o.variants if len(v) >= 3):
+                        a.side = o.side
+                        break
+                if a.side:
+                    break
+        # an organisation is on the side of the people who speak for it ("ISPR" <- its director general)
+        for o in self.actors:
+            if o.side is not None or o.type == "PERSON":
+                continue
+            votes = Counter(p.side for p in self.actors if p.type == "PERSON" and p.side and
+                            any(any(v in t for v in o.variants if len(v) >= 3) for t in p.titles))
+            if votes:
+                o.side = votes.most_common(1)[0][0]

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.util import registry
 from spacy.tokens import Doc, Token
 
+from newsprism.knowledge.countries import is_place_name
 from newsprism.model import Entity
 from newsprism.nlp.sentences import sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
@@ -117,11 +118,19 @@ def _name_token(t: Token, after_title: bool) -> bool:
     return t.pos_ in ("PROPN", "NOUN", "ADJ", "X") or t.ent_type_ == "PERSON"
 
 
+def _one_line(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """A name never runs over a line break ("Khawaja Asif\nAround midnight"): the first line's part of a span."""
+    for i in range(s, e):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            return s, (i if "\n" in doc[i].text else i + 1)
+    return s, e
+
+
 def _person_spans(doc: Doc) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PERSON":
-            s, e = ent.start, ent.end
+            s, e = _one_line(doc, ent.start, ent.end)
             while s < e and (_is_title_token(doc[s]) or doc[s].is_punct):
                 s += 1
             while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("'s", "’s")):
@@ -322,17 +331,19 @@ def find_actors(doc: Doc) -> list[Entity]:
     for ent in doc.ents:
         if ent.label_ not in ("ORG", "GPE", "NORP", "LOC") or any(i in taken for i in range(ent.start, ent.end)):
             continue
+        # the small model tags some surnames as organisations or places ("Bessent said", "Lutnick told"): a name
+        # the article gives a person, and no place the gazetteer knows, is that person
+        person = _person_named(actors, ent.text) if not is_place_name(ent.text) else None
+        if person is not None:
+            person.mentions.append((ent.start, ent.end))
+            taken.update(range(ent.start, ent.end))
+            continue
         if ent.label_ == "ORG":
-            person = _person_named(actors, ent.text)
-            if person is not None:
-                person.mentions.append((ent.start, ent.end))
-                taken.update(range(ent.start, ent.end))
-                continue
-            s, e = _org_span(doc, ent.start, ent.end)
+            s, e = _org_span(doc, *_one_line(doc, ent.start, ent.end))
             if s < e and not any(i in taken for i in range(s, e)):
                 add("ORG", s, e)
         else:
-            s, e = ent.start, ent.end
+            s, e = _one_line(doc, ent.start, ent.end)
             while s < e and doc[s].lower_ == "the":
                 s += 1
             while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("'s", "’s")):
@@ -380,7 +391,9 @@ def find_actors(doc: Doc) -> list[Entity]:
                     a.affiliation = side
                     break
         else:
-            a.affiliation = country_of(a.name) or a.name
+            # a place is a side only when the gazetteer knows it as a country, capital or international body:
+            # a city, a region or a mis-tagged surname is no side
+            a.affiliation = country_of(a.name)
 
     out = []
     for n, a in enumerate(actors, 1):
