@@ -96,7 +96,8 @@ from dataclasses import dataclass, field  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from newsprism.knowledge import countries as _gaz  # noqa: E402
-from newsprism.knowledge.actors import ActorBook, independent_role, side_of_org  # noqa: E402
+from newsprism.knowledge.actors import ActorBook, independent_role, is_media, side_of_org  # noqa: E402
+from newsprism.nlp.lexicon import ORG_HEADS  # noqa: E402
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 _POSSESSOR = re.compile(r"^(.+?)['’]s\s+(.+)$")
@@ -118,6 +119,7 @@ class StoryActor:
     side: str | None = None
     title: str | None = None
     pinned: bool = False  # set by the user's file: wins over votes
+    context: Counter = field(default_factory=Counter)  # countries named around its mentions (weak evidence)
 
     def vote_side(self, side: str | None, evidence: str, weight: int = 1) -> None:
         if side:
@@ -138,6 +140,14 @@ class StoryActor:
         forms = [(n, c) for n, c in self.variants.items() if self.type != "PERSON" or len(n.split()) >= 2]
         if forms:
             self.name = max(forms, key=lambda nc: (nc[1], len(nc[0])))[0]
+
+
+def _looks_personal(name: str) -> bool:
+    """Two or three capitalised words with no organisation head noun ("Kamal Hyder", not "Foreign Ministry")."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and \
+        not any(w.lower() in ORG_HEADS or w.lower() in ("ministry", "office", "forces", "force") for w in words) and \
+        not side_of(name) and not side_of_org(name)
 
 
 def split_conjoined(name: str) -> list[str]:
@@ -243,24 +253,41 @@ class StoryActors:
                 for part in split_conjoined(q.speaker_name):
                     name, owner = part, None
                     m = _POSSESSOR.match(part)
-                    if m and type_ == "PERSON":  # "Al Jazeera's Kamal Hyder": the possessor is an affiliation
-                        owner, name = m.group(1), m.group(2)
+                    if m and (type_ == "PERSON" or _looks_personal(m.group(2))):
+                        # "Al Jazeera's Kamal Hyder": a person, and the possessor is their affiliation
+                        owner, name, type_ = m.group(1), m.group(2), "PERSON"
                     mentions.append((aid, q, name, type_, ent, owner))
-        # full names first, so that a surname joins the person it abbreviates
-        order = sorted(range(len(mentions)), key=lambda i: -len(_person_words(mentions[i][2])))
+        # full names first, so that a surname joins the person it abbreviates; untyped names ("Hyder" the parser
+        # did not recognise) only join an actor the story already has
+        order = sorted(range(len(mentions)), key=lambda i: (mentions[i][3] is None,
+                                                            -len(_person_words(mentions[i][2]))))
         placed: dict[int, StoryActor] = {}
         for i in order:
             aid, q, name, type_, ent, owner = mentions[i]
+            if type_ is None:
+                a = self.find(name, "PERSON") or self.find(name, "ORG")
+                if a is not None:
+                    a.variants[name] += 1
+                    placed[i] = a
+                continue
             placed[i] = self.add(name, type_)
         for i, (aid, q, name, type_, ent, owner) in enumerate(mentions):
-            a = placed[i]
+            a = placed.get(i)
+            if a is None:
+                continue
             a.quotes.append((aid, q))
+            spans = list(ent.mentions) if ent is not None else []
+            if q.speaker is not None:
+                spans.append((q.speaker.start, q.speaker.end))
+            for s, e in set(spans):
+                a.context.update(_countries_around(arts[aid].text, s, e))
             title = q.speaker_title or (ent.title if ent else None)
             if title:
                 a.titles.setdefault(title, []).append(aid)
             a.vote_side(q.speaker_affiliation or (ent.affiliation if ent else None) or side_of(title), aid, 2)
             if owner:
-                a.vote_side(side_of(owner) or side_of_org(owner), aid)
+                if not is_media(owner):  # a reporter's outlet is not their side
+                    a.vote_side(side_of(owner) or side_of_org(owner), aid)
                 a.titles.setdefault(owner, []).append(aid)
         for a in self.actors:
             a.settle()
@@ -269,6 +296,12 @@ class StoryActors:
         for a in self.actors:
             if a.side is None and a.type == "PERSON" and any(independent_role(t) for t in a.titles):
                 a.side = "independent"
+            if a.side is None and a.context:
+                # last resort: the one country the sentences naming this actor speak of, when one clearly leads
+                # ("India's briefing was led by Colonel X"); capitals and cities never count (venues)
+                top = a.context.most_common(2)
+                if len(top) == 1 or top[0][1] > top[1][1]:
+                    a.side = top[0][0]
             for aid, q in a.quotes:
                 q.speaker_name, q.speaker_type = a.name, a.type
                 q.speaker_title = a.title or q.speaker_title
@@ -284,11 +317,15 @@ class StoryActors:
                     (side_of(v) or side_of_org(v) for v in a.variants if side_of(v) or side_of_org(v)), None)
         orgs = [a for a in self.actors if a.type != "PERSON" and a.side]
         for a in self.actors:
-            if a.side is not None or a.type != "PERSON":
+            if a.side is not None:
                 continue
-            for title in a.titles:
+            for title in [*a.titles, *a.variants]:  # "ISPR Director General", "DG ISPR"
+                if a.type != "PERSON" and title in a.variants and len(title.split()) < 2:
+                    continue
                 words = re.findall(r"[\w'’-]+", title)
                 for o in orgs:
+                    if o is a:
+                        continue
                     if any(same_org(v, w) for v in o.variants for w in words if len(w) >= 3) or \
                             any(v in title for v in o.variants if len(v) >= 3):
                         a.side = o.side
@@ -303,3 +340,27 @@ class StoryActors:
                             any(any(v in t for v in o.variants if len(v) >= 3) for t in p.titles))
             if votes:
                 o.side = votes.most_common(1)[0][0]
+
+
+_SENT_END = re.compile(r"[.!?\n]")
+_QUOTED = re.compile(r"[\"“«][^\"”»]*[\"”»]")
+_CAP_WORDS = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?")
+
+
+def _countries_around(text: str, s: int, e: int) -> list[str]:
+    """Countries named (by name or demonym, not by capital) in the sentence around [s, e), outside quotation
+    marks and outside the mention itself."""
+    a = max((m.end() for m in _SENT_END.finditer(text, 0, s)), default=0)
+    m = _SENT_END.search(text, e)
+    b = m.start() if m else len(text)
+    sent = text[a:s] + " " + text[e:b]
+    sent = _QUOTED.sub(" ", sent)
+    out = []
+    for w in _CAP_WORDS.findall(sent):
+        parts = w.split()
+        c = _gaz.country_of(w) if len(parts) == 2 else None
+        if c is None:
+            c = next((_gaz.country_of(p) for p in parts if _gaz.country_of(p)), None)
+        if c:
+            out.append(c)
+    return out

@@ -77,12 +77,18 @@ def side_of_org(name: str | None) -> str | None:
     return _gaz.body_of(name) or _media().get(_key(name)) or _media().get(_key(re.sub(r"^the\s+", "", name, flags=re.I)))
 
 
+def is_media(name: str | None) -> bool:
+    """Whether a name is a news agency or broadcaster the knowledge base knows."""
+    return bool(name) and (_key(name) in _media() or _key(re.sub(r"^the\s+", "", name, flags=re.I)) in _media())
+
+
 def independent_role(title: str | None) -> bool:
-    """Whether a title names a role that speaks for no side ("South Asia analyst", "Al Jazeera correspondent")."""
+    """Whether a title names a role that speaks for no side ("South Asia analyst", "Al Jazeera correspondent",
+    or the outlet a reporter works for: "Al Jazeera")."""
     if not title:
         return False
     words = set(re.findall(r"[a-z]+", title.lower()))
-    return bool(words & _INDEPENDENT_ROLES)
+    return bool(words & _INDEPENDENT_ROLES) or is_media(title)
 
 
 @dataclass

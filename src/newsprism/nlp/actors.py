@@ -135,8 +135,8 @@ def _person_spans(doc: Doc) -> list[tuple[int, int]]:
                 s += 1
             while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("'s", "’s")):
                 e -= 1
-            if s < e and not all(w.lower_ in PRONOUNS for w in doc[s:e]):
-                spans.append((s, e))
+            if s < e and not all(w.lower_ in PRONOUNS for w in doc[s:e]) and not is_place_name(doc[s:e].text):
+                spans.append((s, e))  # the small model tags some countries as people ("Sri Lanka said")
     for t in doc:
         if not _is_title_token(t):
             continue
@@ -372,7 +372,7 @@ def find_actors(doc: Doc) -> list[Entity]:
         if a.type == "PERSON":
             for s, e in a.mentions:
                 before = _title_before(doc, s)
-                after = _title_after(doc, s, e)
+                after = _title_after(doc, s, e) or _title_after_text(doc, e)
                 if a.title is None and after:
                     a.title, side = _split_side(after)
                     a.affiliation = a.affiliation or side or _side_in(after) or _org_in(doc, after)
@@ -386,7 +386,9 @@ def find_actors(doc: Doc) -> list[Entity]:
                     break
         elif a.type == "ORG":
             for s, e in a.mentions:
-                side = _side_in(_text(doc, s, e))
+                # the country in its name, or written as its possessor or adjective ("Pakistan's Foreign Affairs
+                # Ministry", "the Indian Air Force")
+                side = _side_in(_text(doc, s, e)) or _side_in_front(doc, s)
                 if side:
                     a.affiliation = side
                     break
@@ -401,6 +403,30 @@ def find_actors(doc: Doc) -> list[Entity]:
         out.append(Entity(id=f"e{n}", name=a.name, type=a.type, title=a.title, affiliation=a.affiliation,
                           mentions=mentions))
     return out
+
+
+def _side_in_front(doc: Doc, s: int) -> str | None:
+    """A country written right before a mention, as possessor or adjective: "Pakistan's ...", "Indian ..."."""
+    i = s - 1
+    if i >= 0 and doc[i].lower_ in ("'s", "’s"):
+        i -= 1
+    if i >= 0 and doc[i].text[:1].isupper():
+        return country_of(doc[i].text) if not _is_title_token(doc[i]) else None
+    return None
+
+
+def _title_after_text(doc: Doc, e: int) -> str | None:
+    """", UAE Deputy Prime Minister and Minister of Foreign Affairs, said": a title phrase written between commas
+    after a name, when the parser gave no appositive."""
+    if e >= len(doc) or doc[e].text != ",":
+        return None
+    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc.text[doc[e].idx: doc[e].idx + 160])
+    if not m:
+        return None
+    words = m.group(1).split()
+    if len(words) > 12 or not any(w.lower().rstrip(".") in TITLE_WORDS for w in words):
+        return None
+    return m.group(1).strip()
 
 
 def _person_named(actors: list[_Actor], name: str) -> _Actor | None:

@@ -5,7 +5,7 @@ from newsprism.knowledge import countries as _countries
 
 # Words that, written before a capitalised name, make it a person's name ("Vice-Premier He", "Sen. Warren").
 TITLE_WORDS = frozenset("""
-president vice premier secretary minister senator sen sen. rep rep. representative congressman congresswoman
+president vice premier prime secretary minister senator sen sen. rep rep. representative congressman congresswoman
 governor gov gov. mayor mr mr. mrs mrs. ms ms. dr dr. miss chairman chairwoman chair director spokesman spokeswoman
 spokesperson judge justice general gen gen. chancellor ambassador speaker leader ceo chief professor prof prof.
 commissioner attorney sheriff coach king queen prince princess pope rev rev. sgt sgt. lt lt. col col. capt capt.

@@ -723,6 +723,12 @@ def _proper_speaker(q: Quote, subj: Token) -> None:
     q.speaker = Span(span.start_char, span.end_char, name)
     q.speaker_name = name
     q.speaker_type = "PERSON" if subj.ent_type_ == "PERSON" else "ORG" if subj.ent_type_ == "ORG" else None
+    # a country written as its possessor or adjective ("Pakistan's Foreign Affairs Ministry")
+    i = a - 1
+    if i >= 0 and doc[i].lower_ in ("'s", "’s"):
+        i -= 1
+    if i >= 0 and doc[i].text[:1].isupper():
+        q.speaker_affiliation = _gaz.country_of(doc[i].text)
 
 
 def _issuer(tok: Token) -> Token | None:
