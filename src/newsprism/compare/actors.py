@@ -315,6 +315,12 @@ class StoryActors:
             if a.side is None and a.type != "PERSON":
                 a.side = side_of(a.name) or side_of_org(a.name) or next(
                     (side_of(v) or side_of_org(v) for v in a.variants if side_of(v) or side_of_org(v)), None)
+        for _ in range(3):  # person -> organisation -> person: a few passes reach every link
+            if not self._propagate():
+                break
+
+    def _propagate(self) -> bool:
+        changed = False
         orgs = [a for a in self.actors if a.type != "PERSON" and a.side]
         for a in self.actors:
             if a.side is not None:
@@ -329,6 +335,7 @@ class StoryActors:
                     if any(same_org(v, w) for v in o.variants for w in words if len(w) >= 3) or \
                             any(v in title for v in o.variants if len(v) >= 3):
                         a.side = o.side
+                        changed = True
                         break
                 if a.side:
                     break
@@ -340,6 +347,8 @@ class StoryActors:
                             any(any(v in t for v in o.variants if len(v) >= 3) for t in p.titles))
             if votes:
                 o.side = votes.most_common(1)[0][0]
+                changed = True
+        return changed
 
 
 _SENT_END = re.compile(r"[.!?\n]")
