@@ -223,6 +223,9 @@ class StoryActors:
             if type_ == "PERSON" and t == "PERSON":
                 if any(same_person(words, _person_words(v)) for v in a.variants):
                     return a
+            elif type_ is None and t is None:  # names no recogniser typed: either test
+                if any(same_person(words, _person_words(v)) or same_org(name, v) for v in a.variants):
+                    return a
             elif type_ != "PERSON" and t != "PERSON":
                 if any(same_org(name, v) for v in a.variants):
                     return a
@@ -244,7 +247,7 @@ class StoryActors:
             art = arts[aid]
             ents = {e.id: e for e in art.entities}
             for q in art.quotes:
-                if not q.speaker_name or q.speaker_type in ("anonymous", None) and not q.speaker_entity:
+                if not q.speaker_name or q.speaker_type == "anonymous":
                     continue
                 ent = ents.get(q.speaker_entity) if q.speaker_entity else None
                 type_ = q.speaker_type or (ent.type if ent else None)
@@ -269,7 +272,7 @@ class StoryActors:
                 if a is not None:
                     a.variants[name] += 1
                     placed[i] = a
-                continue
+                    continue
             placed[i] = self.add(name, type_)
         for i, (aid, q, name, type_, ent, owner) in enumerate(mentions):
             a = placed.get(i)

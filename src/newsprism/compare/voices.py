@@ -55,7 +55,7 @@ def story_voices(arts: Mapping[str, Article], outlet_by_article: Mapping[str, st
         for q in _counted(art):
             words = word_count(q.text)
             ev = {"article": aid, "start": q.start, "end": q.end, "text": art.text[q.start:q.end]}
-            if not q.speaker_name or q.speaker_type is None and not q.speaker_entity:
+            if not q.speaker_name:
                 unattributed[outlet] += 1
                 continue
             if q.speaker_type == "anonymous":
