@@ -155,8 +155,8 @@ def split_conjoined(name: str) -> list[str]:
     "and" inside ("Ministry of Commerce and Industry") are kept whole: only capitalised one- or two-word parts
     are split off."""
     parts = [p.strip() for p in _CONJ.split(name or "") if p and p.strip()]
-    if len(parts) < 2 or any(len(p.split()) > 3 or not p[:1].isupper() for p in parts):
-        return [name]
+    if len(parts) < 2 or any(len(p.split()) > 3 or not all(w[:1].isupper() for w in p.split()) for p in parts):
+        return [name]  # "Ministry of Commerce and Industry": "of" says one body's name
     if any(p.lower().split()[0] in ("ministry", "department", "office") for p in parts[1:]):
         return [name]
     return parts
