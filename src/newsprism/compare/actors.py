@@ -96,8 +96,9 @@ from dataclasses import dataclass, field  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from newsprism.knowledge import countries as _gaz  # noqa: E402
+from newsprism.knowledge.places import city_country  # noqa: E402
 from newsprism.knowledge.actors import ActorBook, independent_role, is_media, side_of_org  # noqa: E402
-from newsprism.nlp.lexicon import ORG_HEADS  # noqa: E402
+from newsprism.nlp.lexicon import ORG_HEADS, TITLE_WORDS  # noqa: E402
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 _POSSESSOR = re.compile(r"^(.+?)['’]s\s+(.+)$")
@@ -120,6 +121,7 @@ class StoryActor:
     title: str | None = None
     pinned: bool = False  # set by the user's file: wins over votes
     context: Counter = field(default_factory=Counter)  # countries named around its mentions (weak evidence)
+    homes: Counter = field(default_factory=Counter)  # countries of the places around its mentions (residents only)
 
     def vote_side(self, side: str | None, evidence: str, weight: int = 1) -> None:
         if side:
@@ -243,6 +245,7 @@ class StoryActors:
 
     def resolve(self, arts, article_ids) -> list[StoryActor]:
         mentions = []  # (article id, quote, name, type)
+        blanked: dict[str, str] = {}
         for aid in article_ids:
             art = arts[aid]
             ents = {e.id: e for e in art.entities}
@@ -282,8 +285,16 @@ class StoryActors:
             spans = list(ent.mentions) if ent is not None else []
             if q.speaker is not None:
                 spans.append((q.speaker.start, q.speaker.end))
+            if aid not in blanked:  # what speakers said is no evidence of whose side they are on
+                blanked[aid] = _blank(arts[aid].text, [(x.start, x.end) for x in arts[aid].quotes])
             for s, e in set(spans):
-                a.context.update(_countries_around(arts[aid].text, s, e))
+                a.context.update(_countries_around(blanked[aid], s, e))
+                home = _home_around(arts[aid].text, s, e)
+                if home:
+                    a.homes[home] += 2
+            home = _dateline_country(arts[aid].text) or _article_place(blanked[aid])
+            if home:
+                a.homes[home] += 1
             title = q.speaker_title or (ent.title if ent else None)
             if title:
                 a.titles.setdefault(title, []).append(aid)
@@ -305,6 +316,10 @@ class StoryActors:
                 top = a.context.most_common(2)
                 if len(top) == 1 or top[0][1] > top[1][1]:
                     a.side = top[0][0]
+            if a.side is None and a.type == "PERSON" and not any(_official(t) for t in a.titles) and a.homes:
+                # an ordinary person quoted where they live (no title, no organisation): the country of the place
+                # the reporting is from (their sentence, the dateline, the article's places)
+                a.side = a.homes.most_common(1)[0][0]
             for aid, q in a.quotes:
                 q.speaker_name, q.speaker_type = a.name, a.type
                 q.speaker_title = a.title or q.speaker_title
@@ -354,25 +369,94 @@ class StoryActors:
         return changed
 
 
-_SENT_END = re.compile(r"[.!?\n]")
+_SENT_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s+[A-Z\"“‘'])|\n")  # "U.S. envoy" does not end a sentence
 _QUOTED = re.compile(r"[\"“«][^\"”»]*[\"”»]")
 _CAP_WORDS = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?")
 
 
+_POSSESSIVE = re.compile(r"^[’']s\b")
+
+
 def _countries_around(text: str, s: int, e: int) -> list[str]:
-    """Countries named (by name or demonym, not by capital) in the sentence around [s, e), outside quotation
-    marks and outside the mention itself."""
+    """Countries written as a possessor or an adjective ("India's briefing", "Pakistani officials") in the sentence
+    around [s, e), outside quotation marks and the mention itself. A country named as a place ("due to visit
+    China", "talks in Spain") says where, not whose, and is not counted; capitals never are."""
     a = max((m.end() for m in _SENT_END.finditer(text, 0, s)), default=0)
     m = _SENT_END.search(text, e)
     b = m.start() if m else len(text)
     sent = text[a:s] + " " + text[e:b]
     sent = _QUOTED.sub(" ", sent)
     out = []
-    for w in _CAP_WORDS.findall(sent):
-        parts = w.split()
-        c = _gaz.country_of(w) if len(parts) == 2 else None
-        if c is None:
-            c = next((_gaz.country_of(p) for p in parts if _gaz.country_of(p)), None)
-        if c:
-            out.append(c)
+    for m in _CAP_WORDS.finditer(sent):
+        w = m.group(0)
+        for form in ([w] if len(w.split()) == 2 else []) + w.split():
+            c = _gaz.country_of(form.rstrip(".,"))
+            if not c:
+                continue
+            bare = form.rstrip(".,").replace("’", "'")
+            possessive = bare.endswith("'s") or bool(_POSSESSIVE.match(sent[m.end():]))
+            demonym = _gaz.country_of(bare) and bare.lower() not in (c.lower(), c.lower() + "'s") and \
+                not bare.isupper() and "." not in bare
+            if possessive or demonym:
+                out.append(c)
+                break
     return out
+
+
+def _official(title: str) -> bool:
+    """Whether a title is an office ("Defence Minister", "ISPR spokesman"), not a private role ("a doctor at a
+    nearby hospital", "52-year-old mother")."""
+    words = re.findall(r"[a-z.]+", title.lower())
+    return any(w in TITLE_WORDS or w.rstrip(".") in TITLE_WORDS or w in ORG_HEADS for w in words) or \
+        bool(re.search(r"\b[A-Z]{2,}\b", title))
+
+
+def _blank(text: str, ranges) -> str:
+    chars = list(text)
+    for s, e in ranges:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def _sentence(text: str, s: int, e: int) -> tuple[int, int]:
+    a = max((m.end() for m in _SENT_END.finditer(text, 0, s)), default=0)
+    m = _SENT_END.search(text, e)
+    return a, (m.start() if m else len(text))
+
+
+_PLACE_AFTER = re.compile(r"\b(?:in|near|from|of|at)\s+((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)?)")
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]{2,40})(?:,\s*([A-Z][\w .'’-]{2,40}?))?\s*(?:\(\w+\))?\s*[:—–]", re.M)
+
+
+def _place_country(name: str) -> str | None:
+    name = name.strip(" ,.")
+    return _gaz.country_of(name) or city_country(name) or city_country(name.split()[0])
+
+
+def _home_around(text: str, s: int, e: int) -> str | None:
+    """The country of a place written "in/near/from X" in the sentence of a mention ("In Bahawalpur, X said")."""
+    a, b = _sentence(text, s, e)
+    for m in _PLACE_AFTER.finditer(text[a:b]):
+        c = _place_country(m.group(1))
+        if c:
+            return c
+    m = re.match(r"\s*In\s+([A-Z][\w’'-]+)", text[a:b])
+    return _place_country(m.group(1)) if m else None
+
+
+def _dateline_country(text: str) -> str | None:
+    """The country of a dateline ("BAHAWALPUR, Pakistan: ...", "ISLAMABAD: ...") among the first lines."""
+    for m in _DATELINE.finditer(text[:600]):
+        c = (_gaz.country_of(m.group(2)) if m.group(2) else None) or _place_country(m.group(1).title())
+        if c:
+            return c
+    return None
+
+
+def _article_place(text: str) -> str | None:
+    """The country most of an article's "in X" places belong to, when one clearly leads."""
+    votes = Counter(c for m in _PLACE_AFTER.finditer(text) if (c := _place_country(m.group(1))))
+    top = votes.most_common(2)
+    if top and (len(top) == 1 or top[0][1] > top[1][1]):
+        return top[0][0]
+    return None

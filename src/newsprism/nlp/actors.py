@@ -212,6 +212,16 @@ _REL_TITLE = re.compile(r"^,\s+(?:who\s+(?:is|was|has been|had been)\s+(?:also\s
 _APPOS_DET = ("the", "a", "an")
 
 
+def _is_role_phrase(phrase: str) -> bool:
+    """A noun phrase naming a role: it holds a title word or an organisation's head noun, and no verb clause
+    ("to visit", "set to meet", "expected to")."""
+    words = [w.lower().strip("'’") for w in re.findall(r"[\w'’.-]+", phrase)]
+    if not words or "to" in words or words[0] in ("in", "at", "on", "set", "due", "expected", "scheduled", "about",
+                                                    "going", "among", "not", "also"):
+        return False
+    return any(w in TITLE_WORDS or w.rstrip(".") in TITLE_WORDS or w in ORG_HEADS for w in words)
+
+
 def _title_after(doc: Doc, s: int, e: int) -> str | None:
     """An appositive or a "who is" clause right after a name, as written."""
     if e >= len(doc) or doc[e].text != ",":
@@ -219,7 +229,10 @@ def _title_after(doc: Doc, s: int, e: int) -> str | None:
     rest = doc.text[doc[e].idx: doc[e].idx + 200]
     m = _REL_TITLE.match(rest)
     if m:
-        return m.group(1).strip()
+        # "who is also vice-minister of commerce" names a role; "who is due to visit China" or "who was in
+        # Beijing last week" does not, and must not lend its country as a side
+        phrase = m.group(1).strip()
+        return phrase if _is_role_phrase(phrase) else None
     head = doc[s:e].root
     for child in head.children:
         if child.dep_ == "appos" and child.i >= e:
@@ -373,7 +386,7 @@ def find_actors(doc: Doc) -> list[Entity]:
             for s, e in a.mentions:
                 before = _title_before(doc, s)
                 after = _title_after(doc, s, e) or _title_after_text(doc, e)
-                if a.title is None and after:
+                if a.title is None and after and _is_role_phrase(after):
                     a.title, side = _split_side(after)
                     a.affiliation = a.affiliation or side or _side_in(after) or _org_in(doc, after)
                 if before:
