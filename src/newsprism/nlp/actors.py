@@ -215,7 +215,7 @@ _APPOS_DET = ("the", "a", "an")
 def _is_role_phrase(phrase: str) -> bool:
     """A noun phrase naming a role: it holds a title word or an organisation's head noun, and no verb clause
     ("to visit", "set to meet", "expected to")."""
-    words = [w.lower().strip("'’") for w in re.findall(r"[\w'’.-]+", phrase)]
+    words = [w.lower().strip("'’") for w in re.findall(r"[\w'’.]+", phrase)]  # "vice-minister": two words
     if not words or "to" in words or words[0] in ("in", "at", "on", "set", "due", "expected", "scheduled", "about",
                                                     "going", "among", "not", "also"):
         return False
