@@ -144,3 +144,21 @@ def test_country_acting_is_a_speaker_and_its_capital_too(analyse):
     names = {(q.speaker_name, q.speaker_affiliation, q.speaker_type) for q in qs}
     assert ("Canada", "Canada", "GPE") in names
     assert any(aff == "China" and t == "GPE" for _, aff, t in names)
+
+
+def test_things_that_claim_lives_or_respond_to_attacks_do_not_speak(analyse):
+    text = ("The flood claimed the lives of forty villagers on Tuesday. "
+            "The navy responded to the attack within minutes. "
+            "The minister responded that the navy had acted lawfully.")
+    qs = _quotes(analyse, text)
+    for q in qs:
+        if q.cue and q.cue.text in ("claimed",) or "to the attack" in q.text or q.text.startswith("the attack"):
+            assert q.act == "action"
+    assert any(q.act == "speech" and "acted lawfully" in q.text for q in qs)
+
+
+def test_a_named_operation_is_not_a_speaker(analyse):
+    text = ("Operation Tidewater: Ten Fishing Boats Seized Off the Coast\n\n"
+            "The coast guard said it launched Operation Tidewater at dawn. It said ten boats were seized.")
+    for q in _quotes(analyse, text):
+        assert not (q.speaker_name or "").startswith("Operation")

@@ -51,8 +51,8 @@ def country_of(text: str) -> str | None:
 # reports an action.
 SPEECH_CUES = frozenset("""
 say tell add state claim announce confirm deny insist warn caution urge call describe label term dub brand accuse
-blame condemn denounce criticise criticize slam blast lash attack assail praise hail welcome applaud thank
-congratulate commend laud mock ridicule deride ask answer reply respond retort counter explain note observe remark
+blame condemn denounce criticise criticize slam blast lash assail praise hail welcome applaud thank
+congratulate commend laud mock ridicule deride ask answer reply retort counter explain note observe remark
 comment point stress emphasise emphasize underline highlight reiterate repeat affirm reaffirm assert declare
 proclaim allege acknowledge admit concede agree disagree argue contend maintain suggest propose recommend advise
 report inform brief notify disclose reveal announce publish post tweet write quote cite mention recall recount
@@ -72,10 +72,15 @@ aim seek plan intend want wish try attempt strive endeavour endeavor prepare dec
 work focus desire crave need pursue move
 """.split())
 
+# Verbs that report speech only when what follows is a clause or a quotation ("responded that ...", '"...," he
+# responded'), and an action otherwise ("responded to the attack", "attacked the border posts").
+CLAUSE_ONLY_SPEECH = frozenset("respond attack counter".split())
+_CLAUSE_RULES = ("ccomp", "parataxis", "orphan", "colon")
+
 SPEECH, BELIEF, INTENTION, ACTION = "speech", "belief", "intention", "action"
 
 
-def act_of_cue(lemma: str | None, direct: bool = False) -> str:
+def act_of_cue(lemma: str | None, direct: bool = False, rule: str = "") -> str:
     """The act a cue reports: ``speech``, ``belief``, ``intention`` or ``action``.
 
     ``lemma`` is the cue verb's lemma (None for a cue-less quotation, "according" for "according to"); ``direct``
@@ -85,6 +90,8 @@ def act_of_cue(lemma: str | None, direct: bool = False) -> str:
     if lemma is None or lemma in ("according", ":"):
         return SPEECH
     lemma = lemma.lower()
+    if lemma in CLAUSE_ONLY_SPEECH:
+        return SPEECH if direct or any(r in rule for r in _CLAUSE_RULES) else ACTION
     if lemma in BELIEF_CUES:
         return BELIEF
     if lemma in INTENTION_CUES:
@@ -138,3 +145,11 @@ def is_common_word(word: str, threshold: float = 4.0) -> bool:
     except ImportError:  # pragma: no cover - the package is a dependency
         return word.lower() in AGENT_NOUNS
     return zipf_frequency(word.lower(), "en") >= threshold
+
+# Head words of named events and operations, which the small model tags as organisations ("Operation Sindoor",
+# "the Pahalgam Attack"): names of things that happened, not of agents.
+EVENT_HEADS = frozenset("""
+operation attack attacks war strike strikes crisis conflict incident massacre ceasefire summit talks conference
+accord agreement treaty deal festival games cup election campaign protest protests riot riots uprising revolution
+offensive invasion siege battle express
+""".split())

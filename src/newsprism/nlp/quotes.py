@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Token
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
 from newsprism.nlp.sentences import sent_of, sent_start
-from newsprism.nlp.lexicon import (AGENT_NOUNS, ANONYMOUS_HEADS, PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS,
+from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS, SPEECH,
                                    act_of_cue, is_common_word)
 from newsprism.knowledge import countries as _gaz
 
@@ -466,9 +466,12 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
         if c.cue is not None:
             q.cue = Span(c.cue[0], c.cue[1], text[c.cue[0]:c.cue[1]])
         lemma = "according" if c.rule == "according" else (_lemma(c.cue_token) if c.cue_token is not None else None)
-        q.act = act_of_cue(lemma, direct=q.kind != "indirect")
+        q.act = act_of_cue(lemma, direct=q.kind != "indirect", rule=c.rule)
         if c.subj is not None:
             _resolve_speaker(q, c.subj, ctx)
+            if q.speaker_name is None and q.act == SPEECH and c.rule != "according" and q.kind == "indirect" and \
+                    _is_thing(c.subj):
+                q.act = ACTION  # "the attack claimed 26 lives", "the strike showed": a thing does not speak
         quotes.append(q)
         out.append((q, c.rule, c.feats) if with_rules else q)
     _first_person_in_quotations(quotes, qspans, text)
@@ -509,8 +512,10 @@ def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
         spk = None
         for x in span:
             hit = midx.get(x.i)
-            if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.ent_type_ in ("PERSON", "ORG") \
-                    or x.text in surnames or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
+            # a recognised actor, a surname the article gives a person, or "Poll:"/"Q:"; an entity tag alone is not
+            # enough ("Operation Sindoor: ..." headlines)
+            if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.text in surnames \
+                    or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
                 spk = x if spk is None or x.ent_type_ or x.i in midx else spk
                 if x.i in midx or x.ent_type_:
                     break
@@ -641,6 +646,9 @@ def _speaking_type(ent: Entity, mention: str) -> str | None:
     name = mention or ent.name
     placeish = _gaz.country_of(name) or _gaz.capital_of(name)
     if ent.type == "ORG":
+        words = (mention or ent.name).lower().split()
+        if words and (words[0] in EVENT_HEADS or words[-1] in EVENT_HEADS):
+            return None  # "Operation Sindoor", "the Jaffer Express": an event or a thing, not an agent
         return "GPE" if placeish else "ORG"
     if ent.type in ("GPE", "NORP"):
         if _gaz.body_of(name):
@@ -695,6 +703,19 @@ def _resolve_speaker(q: Quote, subj: Token, ctx: _Ctx, depth: int = 0) -> None:
     q.speaker_affiliation = _side_in_description(doc[a:subj.i + 1])
 
 
+def _is_thing(subj: Token) -> bool:
+    """A common-noun subject that is neither an agent nor a document ("attack", "casualties", "the schedule")."""
+    return subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in PRONOUNS and subj.lower_ not in AGENT_NOUNS and \
+        subj.lemma_.lower() not in AGENT_NOUNS and subj.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP") and \
+        subj.lemma_.lower() not in _DOCUMENTS
+
+
+# Documents speak for whoever issued them; with no issuer written they still report ("a statement said").
+_DOCUMENTS = frozenset("statement report readout read-out read communique communiqué release letter memo "
+                       "document post tweet message notice announcement declaration survey poll study "
+                       "filing complaint lawsuit ruling order decree bulletin briefing transcript".split())
+
+
 def _side_in_description(span) -> str | None:
     for t in span:
         side = _gaz.country_of(t.text) or _gaz.body_of(t.text)
@@ -720,6 +741,8 @@ def _proper_speaker(q: Quote, subj: Token) -> None:
         return
     if subj.ent_type_ not in ("PERSON", "ORG") and all(is_common_word(x.text) for x in span if x.is_alpha):
         return
+    if span[0].lower_ in EVENT_HEADS or span[-1].lower_ in EVENT_HEADS:
+        return  # "Operation Tidewater", "the Jaffer Express": an event or a thing
     q.speaker = Span(span.start_char, span.end_char, name)
     q.speaker_name = name
     q.speaker_type = "PERSON" if subj.ent_type_ == "PERSON" else "ORG" if subj.ent_type_ == "ORG" else None
