@@ -48,6 +48,7 @@ def test_learned_actors_go_through_the_store(tmp_path):
         rows = list(store.iter_actors())
         assert rows[0]["name"] == "Scott Bessent" and rows[0]["side"] == "US"
         assert rows[0]["titles"] == {"Treasury Secretary": ["a1"]}
+        assert rows[0]["quotes"] == [{"article": "a1", "start": text.index("talks"), "end": len(text) - 1}]
         book_mod._LEARNED.clear()
         assert book_mod.recall(store) == 1
         # a later story whose article gives no side still gets one

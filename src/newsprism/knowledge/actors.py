@@ -102,10 +102,12 @@ class ActorRecord:
     variants: list[str] = field(default_factory=list)
     titles: dict[str, list[str]] = field(default_factory=dict)
     pinned: bool = False  # from the user's file
+    quotes: list[dict] = field(default_factory=list)  # [{"article", "start", "end"}] across stories
 
     def to_dict(self) -> dict:
         return {"name": self.name, "type": self.type, "side": self.side, "title": self.title,
-                "variants": sorted(set(self.variants)), "titles": self.titles, "pinned": self.pinned}
+                "variants": sorted(set(self.variants)), "titles": self.titles, "pinned": self.pinned,
+                "quotes": self.quotes}
 
     @classmethod
     def from_dict(cls, d: dict) -> ActorRecord:
@@ -114,7 +116,7 @@ class ActorRecord:
             variants = [v.strip() for v in variants.split("|") if v.strip()]
         titles = d.get("titles") or ({d["title"]: ["user"]} if d.get("title") else {})
         return cls(d["name"], d.get("type") or None, _gaz.canonical(d.get("side")) or None, d.get("title") or None,
-                   list(variants), dict(titles), bool(d.get("pinned")))
+                   list(variants), dict(titles), bool(d.get("pinned")), list(d.get("quotes") or []))
 
     def names(self) -> list[str]:
         return [self.name, *self.variants]
@@ -182,6 +184,8 @@ class ActorBook:
         old.side = old.side or rec.side
         old.title = old.title or rec.title
         old.type = old.type or rec.type
+        seen = {(q["article"], q["start"], q["end"]) for q in old.quotes}
+        old.quotes += [q for q in rec.quotes if (q["article"], q["start"], q["end"]) not in seen]
 
     def match(self, names: Iterable[str], type_: str | None) -> ActorRecord | None:
         from newsprism.compare.actors import same_org, same_person, _person_words
@@ -223,8 +227,9 @@ class ActorBook:
         for a in actors:
             if not a.name or a.pinned:
                 continue
+            quotes = [{"article": aid, "start": q.start, "end": q.end} for aid, q in a.quotes]
             self.add(ActorRecord(a.name, a.type, a.side, a.title, sorted(set(a.variants) - {a.name}),
-                                 {t: sorted(set(ev)) for t, ev in a.titles.items()}))
+                                 {t: sorted(set(ev)) for t, ev in a.titles.items()}, quotes=quotes))
 
 
 # What this process has learned or loaded from a store (``remember`` / ``recall``); ActorBook.default() starts from it.
