@@ -130,10 +130,6 @@ company companies firm firms bank banks union unions group groups party parties 
 organisation organizations organisations association institute university foundation fund regulator regulators
 broadcaster newspaper network media press agency
 """.split())
-ANONYMOUS_HEADS = frozenset("""
-official officials source sources insider insiders aide aides person people diplomat diplomats
-officer officers analyst analysts expert experts observer observers witness witnesses resident residents
-""".split())
 
 
 def is_common_word(word: str, threshold: float = 4.0) -> bool:

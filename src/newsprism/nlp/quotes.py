@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Token
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
 from newsprism.nlp.sentences import sent_of, sent_start
-from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS, SPEECH,
+from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PRONOUNS, SPEECH,
                                    act_of_cue, is_common_word)
 from newsprism.knowledge import countries as _gaz
 
@@ -675,8 +675,9 @@ def _resolve_speaker(q: Quote, subj: Token, ctx: _Ctx, depth: int = 0) -> None:
     if low in PRONOUNS:
         if low in _FIRST_PERSON and _inside(subj.idx, ctx.qspans):
             return  # the quotation's speaker, set once every quote is known (_first_person_in_quotations)
+        # "they" stays unresolved: it is as often a group of unnamed people ("officials ... they said") as a body
         types = ("PERSON",) if low in PERSON_PRONOUNS or low == "i" else ("ORG", "GPE") \
-            if low in ("it", "its", "we", "our", "us") else ("ORG", "GPE") if low in PLURAL_PRONOUNS else ()
+            if low in ("it", "its", "we", "our", "us") else ()
         ref = _salient_referent(subj, types, ctx) if types else None
         if ref is not None:
             _fill_from_entity(q, ctx.by_id[ref])
