@@ -17,8 +17,8 @@ How it works, on one parsed document:
    that quote, not a second one.
 6. Speakers resolve to actors (``speaker_type``): named people and organisations through the actors component;
    a country or its capital only when it acts ("Beijing said"), other places never; "he"/"she" to the subject of
-   the nearest earlier clause naming a person (salience, not proximity), "it"/"they" to an organisation or
-   government, never a place; "we"/"I" inside a quotation to the quotation's speaker; a document as subject ("a
+   the nearest earlier clause naming a person (salience, not proximity), "it"/"we" to an organisation or
+   government, never a place ("they" stays unresolved); "we"/"I" inside a quotation to the quotation's speaker; a document as subject ("a
    statement released by the ministry said", "according to a read-out from X") to whoever issued it; unnamed
    sources ("a senior official") kept as ``anonymous`` with their description; common nouns, event nouns and
    datelines are not speakers (the speaker span stays, as written, with no name).
