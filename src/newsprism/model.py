@@ -49,7 +49,11 @@ class Entity:
 
 @dataclass(slots=True)
 class Quote:
-    """Reported speech. ``kind`` is ``direct``, ``indirect`` or ``mixed``."""
+    """Reported speech. ``kind`` is ``direct``, ``indirect`` or ``mixed``; ``act`` is what the cue reports:
+    ``speech`` (said, told, according to), ``belief`` (believe, expect), ``intention`` (aim, seek) or ``action``
+    (allow, ensure); only speech counts as a voice. ``speaker_type`` is the speaker's kind: PERSON, ORG, GPE (a
+    government named by its country or capital), ``anonymous`` (an unnamed source kept with its description,
+    "a senior official") or None when the speaker is unknown."""
 
     start: int
     end: int
@@ -61,19 +65,23 @@ class Quote:
     speaker_title: str | None = None
     speaker_entity: str | None = None
     speaker_affiliation: str | None = None
+    act: str = "speech"
+    speaker_type: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind, "act": self.act,
                 "cue": self.cue.to_dict() if self.cue else None,
                 "speaker": self.speaker.to_dict() if self.speaker else None,
                 "speaker_name": self.speaker_name, "speaker_title": self.speaker_title,
-                "speaker_entity": self.speaker_entity, "speaker_affiliation": self.speaker_affiliation}
+                "speaker_entity": self.speaker_entity, "speaker_affiliation": self.speaker_affiliation,
+                "speaker_type": self.speaker_type}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
         return cls(d["start"], d["end"], d["text"], d.get("kind", "direct"), Span.from_dict(d.get("cue")),
                    Span.from_dict(d.get("speaker")), d.get("speaker_name"), d.get("speaker_title"),
-                   d.get("speaker_entity"), d.get("speaker_affiliation"))
+                   d.get("speaker_entity"), d.get("speaker_affiliation"), d.get("act", "speech"),
+                   d.get("speaker_type"))
 
 
 @dataclass(slots=True)

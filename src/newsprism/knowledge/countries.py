@@ -155,3 +155,20 @@ def canonical(side: str | None) -> str | None:
 def is_place_name(text: str | None) -> bool:
     """True for a country or a capital (a place that can never be a person's surname in the gazetteer's eyes)."""
     return bool(text) and (country_of(text) is not None or capital_of(text) is not None)
+
+
+@lru_cache(maxsize=1)
+def _by_alpha2() -> dict[str, str]:
+    from countryinfo import CountryInfo
+
+    out: dict[str, str] = {}
+    for info in CountryInfo.all().values():
+        code = ((info.get("ISO") or {}).get("alpha2") or "").upper()
+        if code and info.get("name"):
+            out.setdefault(code, country_of(info["name"]) or info["name"])
+    return out
+
+
+def country_of_code(alpha2: str | None) -> str | None:
+    """The canonical country for an ISO 3166 two-letter code ("PK" -> "Pakistan")."""
+    return _by_alpha2().get((alpha2 or "").upper()) if alpha2 else None

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.util import registry
 from spacy.tokens import Doc, Token
 
+from newsprism.knowledge.countries import is_place_name
 from newsprism.model import Entity
 from newsprism.nlp.sentences import sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
@@ -117,17 +118,25 @@ def _name_token(t: Token, after_title: bool) -> bool:
     return t.pos_ in ("PROPN", "NOUN", "ADJ", "X") or t.ent_type_ == "PERSON"
 
 
+def _one_line(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """A name never runs over a line break ("Khawaja Asif\nAround midnight"): the first line's part of a span."""
+    for i in range(s, e):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            return s, (i if "\n" in doc[i].text else i + 1)
+    return s, e
+
+
 def _person_spans(doc: Doc) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PERSON":
-            s, e = ent.start, ent.end
+            s, e = _one_line(doc, ent.start, ent.end)
             while s < e and (_is_title_token(doc[s]) or doc[s].is_punct):
                 s += 1
             while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("'s", "’s")):
                 e -= 1
-            if s < e and not all(w.lower_ in PRONOUNS for w in doc[s:e]):
-                spans.append((s, e))
+            if s < e and not all(w.lower_ in PRONOUNS for w in doc[s:e]) and not is_place_name(doc[s:e].text):
+                spans.append((s, e))  # the small model tags some countries as people ("Sri Lanka said")
     for t in doc:
         if not _is_title_token(t):
             continue
@@ -203,6 +212,16 @@ _REL_TITLE = re.compile(r"^,\s+(?:who\s+(?:is|was|has been|had been)\s+(?:also\s
 _APPOS_DET = ("the", "a", "an")
 
 
+def _is_role_phrase(phrase: str) -> bool:
+    """A noun phrase naming a role: it holds a title word or an organisation's head noun, and no verb clause
+    ("to visit", "set to meet", "expected to")."""
+    words = [w.lower().strip("'’") for w in re.findall(r"[\w'’.]+", phrase)]  # "vice-minister": two words
+    if not words or "to" in words or words[0] in ("in", "at", "on", "set", "due", "expected", "scheduled", "about",
+                                                    "going", "among", "not", "also"):
+        return False
+    return any(w in TITLE_WORDS or w.rstrip(".") in TITLE_WORDS or w in ORG_HEADS for w in words)
+
+
 def _title_after(doc: Doc, s: int, e: int) -> str | None:
     """An appositive or a "who is" clause right after a name, as written."""
     if e >= len(doc) or doc[e].text != ",":
@@ -210,7 +229,10 @@ def _title_after(doc: Doc, s: int, e: int) -> str | None:
     rest = doc.text[doc[e].idx: doc[e].idx + 200]
     m = _REL_TITLE.match(rest)
     if m:
-        return m.group(1).strip()
+        # "who is also vice-minister of commerce" names a role; "who is due to visit China" or "who was in
+        # Beijing last week" does not, and must not lend its country as a side
+        phrase = m.group(1).strip()
+        return phrase if _is_role_phrase(phrase) else None
     head = doc[s:e].root
     for child in head.children:
         if child.dep_ == "appos" and child.i >= e:
@@ -322,17 +344,19 @@ def find_actors(doc: Doc) -> list[Entity]:
     for ent in doc.ents:
         if ent.label_ not in ("ORG", "GPE", "NORP", "LOC") or any(i in taken for i in range(ent.start, ent.end)):
             continue
+        # the small model tags some surnames as organisations or places ("Bessent said", "Lutnick told"): a name
+        # the article gives a person, and no place the gazetteer knows, is that person
+        person = _person_named(actors, ent.text) if not is_place_name(ent.text) else None
+        if person is not None:
+            person.mentions.append((ent.start, ent.end))
+            taken.update(range(ent.start, ent.end))
+            continue
         if ent.label_ == "ORG":
-            person = _person_named(actors, ent.text)
-            if person is not None:
-                person.mentions.append((ent.start, ent.end))
-                taken.update(range(ent.start, ent.end))
-                continue
-            s, e = _org_span(doc, ent.start, ent.end)
+            s, e = _org_span(doc, *_one_line(doc, ent.start, ent.end))
             if s < e and not any(i in taken for i in range(s, e)):
                 add("ORG", s, e)
         else:
-            s, e = ent.start, ent.end
+            s, e = _one_line(doc, ent.start, ent.end)
             while s < e and doc[s].lower_ == "the":
                 s += 1
             while e > s and (doc[e - 1].is_punct or doc[e - 1].lower_ in ("'s", "’s")):
@@ -361,8 +385,8 @@ def find_actors(doc: Doc) -> list[Entity]:
         if a.type == "PERSON":
             for s, e in a.mentions:
                 before = _title_before(doc, s)
-                after = _title_after(doc, s, e)
-                if a.title is None and after:
+                after = _title_after(doc, s, e) or _title_after_text(doc, e)
+                if a.title is None and after and _is_role_phrase(after):
                     a.title, side = _split_side(after)
                     a.affiliation = a.affiliation or side or _side_in(after) or _org_in(doc, after)
                 if before:
@@ -375,12 +399,16 @@ def find_actors(doc: Doc) -> list[Entity]:
                     break
         elif a.type == "ORG":
             for s, e in a.mentions:
-                side = _side_in(_text(doc, s, e))
+                # the country in its name, or written as its possessor or adjective ("Pakistan's Foreign Affairs
+                # Ministry", "the Indian Air Force")
+                side = _side_in(_text(doc, s, e)) or _side_in_front(doc, s)
                 if side:
                     a.affiliation = side
                     break
         else:
-            a.affiliation = country_of(a.name) or a.name
+            # a place is a side only when the gazetteer knows it as a country, capital or international body:
+            # a city, a region or a mis-tagged surname is no side
+            a.affiliation = country_of(a.name)
 
     out = []
     for n, a in enumerate(actors, 1):
@@ -388,6 +416,30 @@ def find_actors(doc: Doc) -> list[Entity]:
         out.append(Entity(id=f"e{n}", name=a.name, type=a.type, title=a.title, affiliation=a.affiliation,
                           mentions=mentions))
     return out
+
+
+def _side_in_front(doc: Doc, s: int) -> str | None:
+    """A country written right before a mention, as possessor or adjective: "Pakistan's ...", "Indian ..."."""
+    i = s - 1
+    if i >= 0 and doc[i].lower_ in ("'s", "’s"):
+        i -= 1
+    if i >= 0 and doc[i].text[:1].isupper():
+        return country_of(doc[i].text) if not _is_title_token(doc[i]) else None
+    return None
+
+
+def _title_after_text(doc: Doc, e: int) -> str | None:
+    """", UAE Deputy Prime Minister and Minister of Foreign Affairs, said": a title phrase written between commas
+    after a name, when the parser gave no appositive."""
+    if e >= len(doc) or doc[e].text != ",":
+        return None
+    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc.text[doc[e].idx: doc[e].idx + 160])
+    if not m:
+        return None
+    words = m.group(1).split()
+    if len(words) > 12 or not any(w.lower().rstrip(".") in TITLE_WORDS for w in words):
+        return None
+    return m.group(1).strip()
 
 
 def _person_named(actors: list[_Actor], name: str) -> _Actor | None:

@@ -15,8 +15,15 @@ How it works, on one parsed document:
    (`"A," he said. "B."` is one quote, as annotators mark it); quoted titles ("The Late Show With ...") are not quotes.
 5. A report whose cue and content lie inside another quote's content ("Aides said Trump planned to ...") is part of
    that quote, not a second one.
-6. Speakers resolve to actors: pronouns to the last person named outside quotation marks, surnames and "the
-   ministry" through the actors component.
+6. Speakers resolve to actors (``speaker_type``): named people and organisations through the actors component;
+   a country or its capital only when it acts ("Beijing said"), other places never; "he"/"she" to the subject of
+   the nearest earlier clause naming a person (salience, not proximity), "it"/"we" to an organisation or
+   government, never a place ("they" stays unresolved); "we"/"I" inside a quotation to the quotation's speaker; a document as subject ("a
+   statement released by the ministry said", "according to a read-out from X") to whoever issued it; unnamed
+   sources ("a senior official") kept as ``anonymous`` with their description; common nouns, event nouns and
+   datelines are not speakers (the speaker span stays, as written, with no name).
+7. Each quote's ``act`` comes from its cue verb's class (``lexicon.act_of_cue``): speech, belief, intention or
+   action. Only speech is a voice; the others stay in the records, labelled.
 """
 from __future__ import annotations
 
@@ -31,8 +38,10 @@ from spacy.tokens import Doc, Token
 
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
-from newsprism.nlp.sentences import sent_of
-from newsprism.nlp.lexicon import PERSON_PRONOUNS, PLURAL_PRONOUNS, PRONOUNS
+from newsprism.nlp.sentences import sent_of, sent_start
+from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PRONOUNS, SPEECH,
+                                   act_of_cue, is_common_word)
+from newsprism.knowledge import countries as _gaz
 
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
@@ -447,6 +456,8 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
     by_id = {a.id: a for a in actors}
     person_mentions = sorted((s, e, a.id) for a in actors if a.type == "PERSON" for s, e in a.mentions)
     org_mentions = sorted((s, e, a.id) for a in actors if a.type in ("ORG", "GPE", "NORP") for s, e in a.mentions)
+    ctx = _Ctx(doc, midx, by_id, person_mentions, org_mentions, qspans)
+    quotes: list[Quote] = []
     for c in cands:
         if (c.start, c.end) in seen or c.end <= c.start:
             continue
@@ -454,9 +465,16 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
         q = Quote(start=c.start, end=c.end, text=text[c.start:c.end], kind=_kind(text, c.start, c.end, qspans))
         if c.cue is not None:
             q.cue = Span(c.cue[0], c.cue[1], text[c.cue[0]:c.cue[1]])
+        lemma = "according" if c.rule == "according" else (_lemma(c.cue_token) if c.cue_token is not None else None)
+        q.act = act_of_cue(lemma, direct=q.kind != "indirect", rule=c.rule)
         if c.subj is not None:
-            _resolve_speaker(q, c.subj, midx, by_id, person_mentions, org_mentions, qspans)
+            _resolve_speaker(q, c.subj, ctx)
+            if q.speaker_name is None and q.act == SPEECH and c.rule != "according" and q.kind == "indirect" and \
+                    _is_thing(c.subj):
+                q.act = ACTION  # "the attack claimed 26 lives", "the strike showed": a thing does not speak
+        quotes.append(q)
         out.append((q, c.rule, c.feats) if with_rules else q)
+    _first_person_in_quotations(quotes, qspans, text)
     return out
 
 
@@ -485,16 +503,25 @@ def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
         span = doc.char_span(p0, p1, alignment_mode="expand")
         if span is None or any(x.pos_ in ("VERB", "AUX") for x in span):
             continue
+        head = text[p0:p1].strip()
+        letters = [ch for ch in head if ch.isalpha()]
+        if _gaz.country_of(head) or _gaz.capital_of(head) or any(x.ent_type_ in ("GPE", "LOC") for x in span) or \
+                (len(letters) > 4 and all(ch.isupper() for ch in letters) and not any(x.i in midx and ent_type.get(
+                    midx[x.i][0]) == "PERSON" for x in span)):
+            continue  # a dateline ("KUALA LUMPUR: ...", "Islamabad: ..."), not a speaker
         spk = None
         for x in span:
             hit = midx.get(x.i)
-            if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.ent_type_ in ("PERSON", "ORG") \
-                    or x.text in surnames or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
+            # a recognised actor, a surname the article gives a person, or "Poll:"/"Q:"; an entity tag alone is not
+            # enough ("Operation Sindoor: ..." headlines)
+            if (hit is not None and ent_type.get(hit[0]) in ("PERSON", "ORG")) or x.text in surnames \
+                    or (x.lower_ in _COLON_SOURCES and len(span) <= 2):
                 spk = x if spk is None or x.ent_type_ or x.i in midx else spk
                 if x.i in midx or x.ent_type_:
                     break
-        if spk is None:
-            continue
+        if spk is None or (spk.i not in midx and spk.ent_type_ not in ("PERSON", "ORG") and is_common_word(spk.text)
+                           and spk.lower_ not in _COLON_SOURCES and spk.text not in surnames):
+            continue  # "Read: ...", "Watch: ...": page furniture
         out.append(_Cand(c0, c1, (p1, p1 + 1), spk, None, "colon"))
     return out
 
@@ -586,43 +613,228 @@ def _kind(text: str, s: int, e: int, qspans: list[tuple[int, int]]) -> str:
     return "direct" if starts_quoted and covered >= 0.9 * (e - s) else "mixed"
 
 
-def _resolve_speaker(q: Quote, subj: Token, midx, by_id, person_mentions, org_mentions, qspans) -> None:
-    doc = subj.doc
-    text = doc.text
-    hit = midx.get(subj.i)
+@dataclass
+class _Ctx:
+    doc: Doc
+    midx: dict
+    by_id: dict
+    person_mentions: list
+    org_mentions: list
+    qspans: list
+
+
+_FIRST_PERSON = frozenset("i we me us my our".split())
+_DOC_VERBS = frozenset("release issue publish post circulate share send distribute put".split())
+
+
+def _mention_hit(tok: Token, midx) -> tuple[str, tuple[int, int]] | None:
+    hit = midx.get(tok.i)
     if hit is None:
         # the mention may be a compound around the head ("Treasury Secretary Scott Bessent")
-        for c in subj.children:
+        for c in tok.children:
             if c.i in midx and c.dep_ in ("compound", "appos", "nmod"):
-                hit = midx[c.i]
-                break
+                return midx[c.i]
+    return hit
+
+
+def _speaking_type(ent: Entity, mention: str) -> str | None:
+    """The type an actor speaks as, or None when it cannot speak: people and organisations speak; a country, a
+    capital or seat of government ("Beijing said", "the Kremlin said") or an international body speaks for its
+    government; any other place (a city, a region, a dateline written as an organisation) never does."""
+    if ent.type == "PERSON":
+        return "PERSON"
+    name = mention or ent.name
+    placeish = _gaz.country_of(name) or _gaz.capital_of(name)
+    if ent.type == "ORG":
+        words = (mention or ent.name).lower().split()
+        if words and (words[0] in EVENT_HEADS or words[-1] in EVENT_HEADS):
+            return None  # "Operation Sindoor", "the Jaffer Express": an event or a thing, not an agent
+        return "GPE" if placeish else "ORG"
+    if ent.type in ("GPE", "NORP"):
+        if _gaz.body_of(name):
+            return "ORG"
+        if placeish and (ent.type == "GPE" or _gaz.country_of(name)):
+            return "GPE"
+    return None
+
+
+def _resolve_speaker(q: Quote, subj: Token, ctx: _Ctx, depth: int = 0) -> None:
+    doc = subj.doc
+    text = doc.text
+    hit = _mention_hit(subj, ctx.midx)
     if hit is not None:
         eid, (s, e) = hit
         q.speaker = Span(s, e, text[s:e])
-        _fill_from_entity(q, by_id[eid])
+        kind = _speaking_type(ctx.by_id[eid], text[s:e])
+        if kind is not None:
+            _fill_from_entity(q, ctx.by_id[eid])
+            q.speaker_type = kind
         return
     low = subj.lower_
     q.speaker = Span(subj.idx, subj.idx + len(subj.text), subj.text)
-    if low in PERSON_PRONOUNS or low in ("i",):
-        ref = _last_before(person_mentions, subj.idx, qspans)
-        if ref is not None:
-            _fill_from_entity(q, by_id[ref])
-        return
-    if low in PLURAL_PRONOUNS or low == "it" or low == "we":
-        ref = _last_before(org_mentions, subj.idx, qspans) if low in ("it", "we") else None
-        if ref is not None:
-            _fill_from_entity(q, by_id[ref])
-        return
     if low in PRONOUNS:
+        if low in _FIRST_PERSON and _inside(subj.idx, ctx.qspans):
+            return  # the quotation's speaker, set once every quote is known (_first_person_in_quotations)
+        # "they" stays unresolved: it is as often a group of unnamed people ("officials ... they said") as a body
+        types = ("PERSON",) if low in PERSON_PRONOUNS or low == "i" else ("ORG", "GPE") \
+            if low in ("it", "its", "we", "our", "us") else ()
+        ref = _salient_referent(subj, types, ctx) if types else None
+        if ref is not None:
+            _fill_from_entity(q, ctx.by_id[ref])
+            q.speaker_type = _speaking_type(ctx.by_id[ref], "")
         return
-    # an unnamed speaker: the noun phrase as written ("a senior official", "the campaign")
-    left = [c for c in subj.lefts if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
-    a = left[0].i if left else subj.i
-    if left and left[0].dep_ == "poss":
-        a = min(x.i for x in left[0].subtree)
+    issuer = _issuer(subj) if depth == 0 else None
+    if issuer is not None:
+        # "a statement released by the ministry said", "according to a read-out from X": X speaks
+        _resolve_speaker(q, issuer, ctx, depth + 1)
+        return
+    head_low, lemma = subj.lower_, subj.lemma_.lower()
+    if subj.pos_ == "PROPN" or (subj.text[:1].isupper() and head_low not in AGENT_NOUNS and lemma not in AGENT_NOUNS):
+        _proper_speaker(q, subj)
+        return
+    if head_low not in AGENT_NOUNS and lemma not in AGENT_NOUNS:
+        return  # a thing, an event or a document ("the schedule says", "the latest round showed"): no speaker
+    # an unnamed agent, described as written ("a senior official", "Pakistani security officials", "the army")
+    left = [c for c in subj.lefts if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod")]
+    a = min((x.i for c in left for x in c.subtree), default=subj.i)
     s, e = doc[a].idx, subj.idx + len(subj.text)
     q.speaker = Span(s, e, text[s:e])
     q.speaker_name = " ".join(w for w in text[s:e].split() if w.lower() not in ("the", "a", "an"))
+    q.speaker_type = "anonymous"
+    q.speaker_affiliation = _side_in_description(doc[a:subj.i + 1])
+
+
+def _is_thing(subj: Token) -> bool:
+    """A common-noun subject that is neither an agent nor a document ("attack", "casualties", "the schedule")."""
+    return subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in PRONOUNS and subj.lower_ not in AGENT_NOUNS and \
+        subj.lemma_.lower() not in AGENT_NOUNS and subj.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP") and \
+        subj.lemma_.lower() not in _DOCUMENTS
+
+
+# Documents speak for whoever issued them; with no issuer written they still report ("a statement said").
+_DOCUMENTS = frozenset("statement report readout read-out read communique communiqué release letter memo "
+                       "document post tweet message notice announcement declaration survey poll study "
+                       "filing complaint lawsuit ruling order decree bulletin briefing transcript".split())
+
+
+def _side_in_description(span) -> str | None:
+    for t in span:
+        side = _gaz.country_of(t.text) or _gaz.body_of(t.text)
+        if side:
+            return side
+    return None
+
+
+def _proper_speaker(q: Quote, subj: Token) -> None:
+    """A capitalised subject no actor covers: a name the recogniser missed, or an everyday word written with a
+    capital ("Read", "Talks", "Map") or a place, which are no speakers."""
+    doc = subj.doc
+    words = [x for x in subj.subtree if x.i <= subj.i and x.dep_ in ("compound", "flat") or x.i == subj.i]
+    a = min(x.i for x in words)
+    span = doc[a:subj.i + 1]
+    name = span.text
+    if _gaz.country_of(name) or _gaz.capital_of(name):
+        q.speaker_name, q.speaker_type = _gaz.country_of(name) or name, "GPE"
+        q.speaker_affiliation = _gaz.country_of(name) or _gaz.capital_of(name)
+        return
+    if subj.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT") or \
+            any(x.is_space for x in span):
+        return
+    if subj.ent_type_ not in ("PERSON", "ORG") and all(is_common_word(x.text) for x in span if x.is_alpha):
+        return
+    if span[0].lower_ in EVENT_HEADS or span[-1].lower_ in EVENT_HEADS:
+        return  # "Operation Tidewater", "the Jaffer Express": an event or a thing
+    q.speaker = Span(span.start_char, span.end_char, name)
+    q.speaker_name = name
+    q.speaker_type = "PERSON" if subj.ent_type_ == "PERSON" else "ORG" if subj.ent_type_ == "ORG" else None
+    # a country written as its possessor or adjective ("Pakistan's Foreign Affairs Ministry")
+    i = a - 1
+    if i >= 0 and doc[i].lower_ in ("'s", "’s"):
+        i -= 1
+    if i >= 0 and doc[i].text[:1].isupper():
+        q.speaker_affiliation = _gaz.country_of(doc[i].text)
+
+
+def _issuer(tok: Token) -> Token | None:
+    """Whoever issued a document named as a speaker: "the ministry's statement", "a statement released by the
+    ministry", "a read-out from the Foreign Ministry"; None for an agent or when no issuer is written."""
+    if tok.lower_ in AGENT_NOUNS or tok.lemma_.lower() in AGENT_NOUNS or tok.pos_ == "PROPN" or tok.lower_ in PRONOUNS:
+        return None
+    for c in tok.children:
+        if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
+            return c
+    for c in tok.children:
+        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in _DOC_VERBS:
+            for g in c.children:
+                if g.dep_ == "agent":
+                    obj = next((x for x in g.children if x.dep_ == "pobj"), None)
+                    if obj is not None:
+                        return obj
+                if g.dep_ == "prep" and g.lower_ in ("by", "from"):
+                    obj = next((x for x in g.children if x.dep_ == "pobj"), None)
+                    if obj is not None:
+                        return obj
+        if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return None
+
+
+def _inside(pos: int, qspans) -> bool:
+    return any(a <= pos < b for a, b in qspans)
+
+
+def _salient_referent(pron: Token, types: tuple[str, ...], ctx: _Ctx, depth: int = 0) -> str | None:
+    """The actor a pronoun refers to: the subject of the nearest earlier clause (this sentence first, then up to
+    four sentences back) that is an actor of an agreeing type; pronoun subjects there are followed back in turn.
+    Failing a subject, the last agreeing actor named outside quotation marks (never a place)."""
+    doc = pron.doc
+    sent = sent_of(pron)
+    starts = [sent.start]
+    cur = sent.start
+    while len(starts) < 5 and cur > 0:
+        cur = sent_start(doc[cur - 1])
+        starts.append(cur)
+    ends = [pron.i] + starts[:-1]
+    for a, b in zip(starts, ends):
+        subjects = [t for t in doc[a:b] if t.dep_ in ("nsubj", "nsubjpass") and not _inside(t.idx, ctx.qspans)]
+        for t in reversed(subjects):
+            hit = _mention_hit(t, ctx.midx)
+            if hit is not None:
+                ent = ctx.by_id[hit[0]]
+                if _speaking_type(ent, doc.text[hit[1][0]:hit[1][1]]) in types:
+                    return ent.id
+                continue
+            if t.lower_ in PRONOUNS and depth < 3 and ((t.lower_ in PERSON_PRONOUNS) == ("PERSON" in types)):
+                ref = _salient_referent(t, types, ctx, depth + 1)
+                if ref is not None:
+                    return ref
+    mentions = ctx.person_mentions if "PERSON" in types else \
+        [m for m in ctx.org_mentions if _speaking_type(ctx.by_id[m[2]], doc.text[m[0]:m[1]]) in types]
+    return _last_before(mentions, pron.idx, ctx.qspans)
+
+
+def _first_person_in_quotations(quotes: list[Quote], qspans, text: str) -> None:
+    """"We"/"I" as the speaker inside a quotation is whoever the quotation belongs to: the quote covering it, else
+    the nearest earlier quote with a speaker in the same paragraph."""
+    for q in quotes:
+        sp = q.speaker
+        if sp is None or q.speaker_name or sp.text.lower() not in _FIRST_PERSON or not _inside(sp.start, qspans):
+            continue
+        owner = None
+        for o in quotes:
+            if o is q or not o.speaker_name or o.speaker is None or _inside(o.speaker.start, qspans):
+                continue
+            if o.start <= sp.start < o.end:
+                owner = o
+                break
+            if o.end <= sp.start and "\n" not in text[o.end:sp.start] and (owner is None or o.end > owner.end):
+                owner = o
+        if owner is not None:
+            q.speaker_name, q.speaker_title = owner.speaker_name, owner.speaker_title
+            q.speaker_entity, q.speaker_affiliation = owner.speaker_entity, owner.speaker_affiliation
+            q.speaker_type = owner.speaker_type
 
 
 def _last_before(mentions, pos: int, qspans) -> str | None:

@@ -53,7 +53,19 @@ def _v2_full_text(op: Operations, dialect: str) -> None:
                    "(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, '')))")
 
 
-MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text]
+def _v3_actors(op: Operations, dialect: str) -> None:
+    # The actor book (newsprism.knowledge.actors): one row per actor, its record (variants, titles with evidence,
+    # side) as JSON; learned by story comparisons, read back by later runs.
+    op.create_table(
+        "actors",
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("type", sa.Text), sa.Column("side", sa.Text),
+        sa.Column("record", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+
+
+MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_actors]
 LATEST = len(MIGRATIONS)
 
 

@@ -48,3 +48,12 @@ state = sa.Table(
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+actors = sa.Table(
+    "actors", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text),
+    sa.Column("side", sa.Text),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)

@@ -188,6 +188,27 @@ class SqlStore:
                                                     set_={"value": stmt.excluded.value}), rows)
 
     # -- search and housekeeping ------------------------------------------------------------------------------
+    # -- actors ------------------------------------------------------------------------------------------------
+    def upsert_actors(self, records: Iterable[dict[str, Any]]) -> int:
+        rows = [{"name": r["name"], "type": r.get("type"), "side": r.get("side"),
+                 "record": json.dumps(r, ensure_ascii=False, sort_keys=True), "updated_at": time.time()}
+                for r in records if r.get("name")]
+        if not rows:
+            return 0
+        with self.engine.begin() as conn:
+            for chunk in _chunks(rows):
+                stmt = self._insert(t.actors)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[t.actors.c.name],
+                    set_={"type": stmt.excluded.type, "side": stmt.excluded.side, "record": stmt.excluded.record,
+                          "updated_at": stmt.excluded.updated_at}), chunk)
+        return len(rows)
+
+    def iter_actors(self) -> Iterator[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            for (record,) in conn.execute(sa.select(t.actors.c.record).order_by(t.actors.c.name)):
+                yield json.loads(record)
+
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching ``query`` (words, all required), best first: id, title, story, snippet."""
         words = [w for w in query.split() if w.strip()]
