@@ -1,7 +1,8 @@
 """The compare stage: fills ``story.comparison`` for every story touched by this batch."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
@@ -9,17 +10,36 @@ from newsprism.pipeline import Corpus
 from .align import align
 from .framing import framing
 from .outlets import representatives
+from .text import clause_key, clauses, sentences
 from .voices import voices
 
 SCHEMA_VERSION = 1
 
 
-def compare_story(story: Story, articles: Mapping[str, Article]) -> dict:
-    """The comparison of one story; ``articles`` must hold the story's member articles (others are ignored)."""
+def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article]) -> set[str]:
+    """Clause keys found in articles of two or more stories from two or more outlets: page furniture (teasers,
+    related-story lists, slogans) that a site wraps around unrelated articles, never a fact of one story."""
+    where: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for st in stories:
+        for aid in st.articles:
+            a = articles.get(aid)
+            if a is None or not a.ok or not a.text:
+                continue
+            for sent in sentences(a.text):
+                for p in clauses(a.text, sent):
+                    key = clause_key(p.text)
+                    if len(key) >= 20:
+                        where[key].add((st.id, a.outlet or a.url or a.id))
+    return {k for k, seen in where.items() if len({s for s, _ in seen}) >= 2}
+
+
+def compare_story(story: Story, articles: Mapping[str, Article], furniture: Collection[str] = ()) -> dict:
+    """The comparison of one story; ``articles`` must hold the story's member articles (others are ignored);
+    ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``)."""
     members = {aid: articles[aid] for aid in story.articles if aid in articles and articles[aid].ok}
     outlet_by_article, copies = representatives(members)
     speakers, share, unattributed = voices(members, outlet_by_article)
-    facts = align(members, outlet_by_article)
+    facts = align(members, outlet_by_article, furniture)
     counts = {s: sum(f["status"] == s for f in facts) for s in ("agreed", "differs", "single-source")}
     outlets: dict[str, list[str]] = {}
     for aid, o in sorted(outlet_by_article.items()):
@@ -47,5 +67,6 @@ class CompareStage:
             for a in corpus.prior_articles():
                 if a.id in needed:
                     known[a.id] = a
+        furniture = recurring_clauses(touched, known)
         for story in touched:
-            story.comparison = compare_story(story, known)
+            story.comparison = compare_story(story, known, furniture)

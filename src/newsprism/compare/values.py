@@ -90,13 +90,19 @@ def value_of(claim: Claim, context: str = "") -> Value:
     text = claim.text
     low = text.lower()
     approx, bound = _approx(context[-25:] + " " + text)
-    if kind == "duration" and re.search(r"\bover\s*$", context[-25:].lower()) and "over" not in low:
-        approx, bound = False, None  # "continue over four days": across, not "more than"
     if kind in ("place", "commitment"):
         label = str(claim.normalized or claim.value or text).strip().lower()
         return Value(kind, label=label)
     if kind == "date":
-        return Value(kind, label=_date_label(claim))
+        iso = claim.normalized if isinstance(claim.normalized, str) and re.fullmatch(
+            r"\d{4}(?:-\d\d){0,2}", claim.normalized) else None
+        own = _date_label(claim)
+        if iso and (own is None or "-" not in own):
+            # a relative date ("Wednesday", "yesterday") resolved by the nlp stage against the article's
+            # publication date; a written date keeps only what the text says (no guessed year)
+            parts = iso.split("-") + ["?"] * (3 - len(iso.split("-")))
+            return Value(kind, label="-".join(parts))
+        return Value(kind, label=own)
     if re.search(r"\bold\b|\bage[sd]?\b", low):
         return Value(kind, label=None)  # an age, not a duration or a count of the story's things
     if re.search(r"\d\s+(?:of|out of)\s*$", context[-12:]):
