@@ -43,8 +43,9 @@ VALUE_CLOSE = 0.1  # every member of a value fact at least this close to its rep
 SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
 NEAR = 0.36  # best similarity at or above which a clause is never called single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
-COPY = 0.5  # shingle containment at or above which two articles are copies of one text
+COPY = 0.28  # shingle containment at or above which two articles are copies of one text
 MIN_TERMS = 3
+STRICT = 1
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|from|across|to)\s+(?:the\s+)?$", re.I)
 _KIND_ORDER = ("percent", "money", "duration", "number", "date", "commitment")
@@ -70,6 +71,7 @@ class Unit:
     claims: list[tuple[Claim, Value]] = field(default_factory=list)
     quoted: float = 0.0  # share of the clause inside a quotation
     lead: int = 0  # position of the clause in its article
+    subject: int | None = None  # the first actor the clause names: usually who acts or speaks
 
 
 @dataclass
@@ -131,7 +133,9 @@ def build_units(article: Article, outlet: str, actors: _Actors, furniture: Colle
             seen.add(key)
             terms = Counter(content_terms(p.text))
             u = Unit(article.id, outlet, p.start, p.end, p.text, terms, lead=len(units))
-            u.actors = {k for s, t, k, typ in ents if p.start <= s < p.end}
+            inside_ents = sorted((s, k) for s, t, k, typ in ents if p.start <= s < p.end)
+            u.actors = {k for s, k in inside_ents}
+            u.subject = inside_ents[0][1] if inside_ents else None
             inside = sum(max(0, min(qe, p.end) - max(qs, p.start)) for qs, qe in quotes)
             u.quoted = inside / max(1, p.end - p.start)
             for c in claims:
@@ -455,7 +459,8 @@ def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, 
         sources = len({family[o] for o in outs})
         kind = ms[0].claim.kind
         clash = _clash(ms, units)
-        status = "differs" if clash and sources >= 2 else ("agreed" if sources >= 2 else "single-source")
+        # two versions of one wire text that changed a number differ too; coverage still counts them once
+        status = "differs" if clash else ("agreed" if sources >= 2 else "single-source")
         by_unit: dict[int, list[Mention]] = defaultdict(list)
         for m in ms:
             by_unit[m.unit].append(m)
@@ -506,27 +511,33 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
     for u in units:
         for t in u.terms:
             term_outlets[t].add(u.outlet)
+    actor_families: dict[int, set[str]] = defaultdict(set)  # who names each actor anywhere in the story
+    for u in units:
+        for a in u.actors:
+            actor_families[a].add(family[u.outlet])
     facts = []
     for members in groups:
         mem = [units[i] for i in members]
         outs = {u.outlet for u in mem}
         sources = len({family[o] for o in outs})
         spread = None
-        if len(outs) >= 2 and sources >= 2:
+        if len(outs) >= 2:
             ms = [m for i in members for m in by_unit.get(i, [])]
             if _clash(ms, units):
                 status = "differs"
                 spread = _spread(ms, units, family)
-            elif _denied(mem, family):
+            elif sources >= 2 and _denied(mem, family):
                 status = "differs"
             else:
-                status = "agreed"
-        elif len(outs) >= 2:
-            status = "single-source"  # copies of one text: one source
+                status = "agreed" if sources >= 2 else "single-source"  # copies of one text: one source
         else:
             i = members[0]
             u = units[i]
-            top = max((s for s, _ in best[i].values()), default=0.0)
+            # the closest clause of another source that is about the same actor: a call for restraint by one
+            # government is not reported by an outlet that carries another government's call
+            top = max((s for o, (s, j) in best[i].items() if family[o] != family[u.outlet]
+                       and not (u.subject is not None and units[j].subject is not None
+                                and u.subject != units[j].subject and s < MATCH)), default=0.0)
             if top >= NEAR:
                 continue  # a near paraphrase elsewhere: too close to call it unreported
             if any(len(slot_outlets[(m.event, m.head)]) > 1 for m in by_unit.get(i, [])):
@@ -534,8 +545,9 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
             weight = sum(vectors.idf[t] for t in u.terms) or 1.0
             novelty = sum(vectors.idf[t] for t in novel) / weight
-            if len(novel) < 2 or (novelty < NOVEL and top >= SILENT):
-                continue
+            own_actor = u.subject is not None and actor_families[u.subject] == {family[u.outlet]}
+            if len(novel) < 2 or (novelty < NOVEL and not own_actor and (STRICT or top >= SILENT)):
+                continue  # its words and its actor are found elsewhere in the story: perhaps reported otherwise
             status = "single-source"
         kinds = {c.kind for u in mem for c, v in u.claims if c.kind != "number" or v.unit}
         quoted = sum(u.quoted for u in mem) / len(mem)
