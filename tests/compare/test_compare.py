@@ -108,7 +108,10 @@ def test_values_compare_after_normalisation():
     assert compatible(v("two days", "duration", "P2D"), v("48 hours", "duration")) is True
     assert compatible(v("two days", "duration", "P2D"), v("four days", "duration", "P4D")) is False
     assert compatible(v("$1.2 billion", "money"), v("$1,200 million", "money")) is True
-    assert compatible(v("12 people", "number", ctx="at least "), v("15 people", "number")) is True
+    # "at least N" is the count a source stands by: two such counts of one thing differ; "more than N" is open
+    assert compatible(v("12 people", "number", ctx="at least "), v("12 people", "number")) is True
+    assert compatible(v("12 people", "number", ctx="at least "), v("15 people", "number")) is False
+    assert compatible(v("12 people", "number", ctx="more than "), v("15 people", "number")) is True
     assert compatible(v("July 13, 2009", "date", "2009-07-13"), v("July 13", "date", "2026-07-13")) is True
     assert compatible(v("Monday", "date"), v("July 13", "date")) is None
     assert v("yesterday", "date").label is None

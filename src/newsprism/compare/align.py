@@ -47,7 +47,7 @@ COPY = 0.28  # shingle containment at or above which two articles are copies of 
 MIN_TERMS = 3
 STRICT = 1
 VALUE_KINDS = ("number", "money", "percent", "duration")
-_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|from|across|to)\s+(?:the\s+)?$", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
 _KIND_ORDER = ("percent", "money", "duration", "number", "date", "commitment")
 # Credit, time-stamp, login, share and navigation lines: what a page wraps around any article.
 _FURNITURE = re.compile(
@@ -85,6 +85,7 @@ class Mention:
     head: str | None  # the counted thing ("person", "aircraft") when it is not the event itself
     attributed: str | None = None
     negated: bool = False
+    agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -246,12 +247,14 @@ def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str,
 # ---------------------------------------------------------------- constrained average-link clustering
 
 def tight_groups(n: int, edges: list[tuple[float, int, int]], sim: Callable[[int, int], float],
-                 outlet: Callable[[int], str], link: float, close: float) -> list[list[int]]:
+                 outlet: Callable[[int], str], link: float, close: float,
+                 can_link: Callable[[int, int], bool] | None = None) -> list[list[int]]:
     """Average-link clustering of ``n`` items over candidate ``edges`` (similarity, i, j), strongest first.
 
     Two groups merge only when they share no outlet (one clause per outlet), their average cross similarity is at
     least ``link``, and every member of the merged group is at least ``close`` to its representative (the member
-    with the highest total similarity to the others): no chaining through intermediaries."""
+    with the highest total similarity to the others): no chaining through intermediaries. ``can_link``, when
+    given, must hold for every pair of the merged group."""
     group = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     outs: dict[int, set[str]] = {i: {outlet(i)} for i in range(n)}
@@ -260,6 +263,8 @@ def tight_groups(n: int, edges: list[tuple[float, int, int]], sim: Callable[[int
         if gi == gj or outs[gi] & outs[gj]:
             continue
         a, b = members[gi], members[gj]
+        if can_link is not None and not all(can_link(x, y) for x in a for y in b):
+            continue
         cross = [sim(x, y) for x in a for y in b]
         if sum(cross) / len(cross) < link:
             continue
@@ -308,9 +313,10 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
                 if slot is None:
                     continue
                 s = c.slot or {}
-                out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated"))))
+                out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated")),
+                                   frozenset(content_terms(s.get("agent") or ""))))
             elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
-                    and not countries.country_of(c.text):
+                    and not countries.country_of(c.text) and not countries.body_of(c.text):
                 out.append(Mention(i, c, v, "place:" + v.label, None))
     return out
 
@@ -320,6 +326,8 @@ def _same_slot(a: Mention, b: Mention) -> bool:
         return False
     if a.head and b.head and a.head != b.head:
         return False
+    if a.agent and b.agent and not a.agent & b.agent:
+        return False  # done by different hands: "killed by shelling" and "killed by the strikes"
     if a.claim.kind != "place" and (a.value.unit or "") != (b.value.unit or "") and a.claim.kind != "number":
         return False
     return True
@@ -331,7 +339,9 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors)
         buckets[(m.claim.kind, m.event)].append(k)
     groups: list[list[int]] = []
     for (kind, event), idx in buckets.items():
-        link, close = (CLOSE, CLOSE * 0.66) if event == "?" else (VALUE_LINK, VALUE_CLOSE)
+        # an unknown slot, or a place (a story names its places in many unrelated sentences), needs clauses that
+        # say nearly the same thing
+        link, close = (CLOSE, CLOSE * 0.66) if event == "?" or kind == "place" else (VALUE_LINK, VALUE_CLOSE)
         if len(idx) < 2:
             groups.extend([k] for k in idx)
             continue
@@ -353,7 +363,10 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors)
         def sim(x: int, y: int) -> float:
             return float(block[x, y]) if _same_slot(mentions[idx[x]], mentions[idx[y]]) else 0.0
 
-        for g in tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close):
+        def same(x: int, y: int) -> bool:
+            return _same_slot(mentions[idx[x]], mentions[idx[y]])
+
+        for g in tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same):
             groups.append([idx[x] for x in g])
     return groups
 
@@ -373,13 +386,20 @@ def _spread(ms: list[Mention], units: list[Unit], family: Mapping[str, str]) -> 
     return out
 
 
+def _bare(m: Mention) -> Value:
+    """A count without the noun it counts: the slot already says both count the same thing ("nine deaths",
+    "14 people were killed")."""
+    v = m.value
+    return Value(v.kind, None, v.lo, v.hi, v.label, v.approx, v.grain) if v.kind == "number" else v
+
+
 def _clash(ms: list[Mention], units: list[Unit]) -> bool:
     """Two outlets give values of one slot that cannot both be true."""
     for x in range(len(ms)):
         for y in range(x + 1, len(ms)):
             a, b = ms[x], ms[y]
             if units[a.unit].outlet != units[b.unit].outlet and _same_slot(a, b) \
-                    and a.claim.kind != "place" and compatible(a.value, b.value) is False:
+                    and a.claim.kind != "place" and compatible(_bare(a), _bare(b)) is False:
                 return True
     return False
 

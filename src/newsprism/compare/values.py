@@ -75,7 +75,11 @@ def parse_numbers(text: str) -> list[float]:
 
 def _approx(text: str) -> tuple[bool, str | None]:
     low = text.lower()
-    if re.search(r"\b(at least|more than|over|above|upwards of|in excess of|no fewer than)\b", low):
+    if re.search(r"\b(at least|no fewer than)\b", low):
+        # a reported count ("at least 26 dead" is the toll the source stands by): compared as that number, so two
+        # tolls of one event differ ("at least 26" vs "at least 31"); "more than" below is an open bound
+        return True, None
+    if re.search(r"\b(more than|over|above|upwards of|in excess of)\b", low):
         return True, "min"
     if re.search(r"\b(at most|less than|fewer than|under|below|up to|no more than)\b", low):
         return True, "max"

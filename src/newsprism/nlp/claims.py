@@ -324,6 +324,7 @@ def value_slot(ent: SpacySpan) -> dict | None:
             lemma = None  # "there were 26", "officials reported 12": the predicate is further down or absent
         negated = any(c.dep_ == "neg" for c in pred.children)
     negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children)
+    agent = _agent(pred, anchor) if pred is not None else None
     attributed = None
     tok = pred if pred is not None else anchor
     for anc in [tok, *tok.ancestors]:
@@ -334,14 +335,33 @@ def value_slot(ent: SpacySpan) -> dict | None:
                     attributed = _phrase(obj)
         if attributed is None and anc.pos_ == "VERB" and anc.lemma_.lower() in _REPORTING:
             subj = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is not None and subj.pos_ != "PRON":
-                attributed = _phrase(subj)
+            if subj is not None and subj.pos_ != "PRON" and not any(x.i == num.i for x in subj.subtree):
+                attributed = _phrase(subj)  # not "at least 38 deaths were reported": the value itself
         if attributed:
             break
     if lemma is None and head is None:
         return None
     return {"predicate": lemma, "head": head.lemma_.lower() if head is not None else None, "negated": negated,
-            "attributed_to": attributed}
+            "attributed_to": attributed, "agent": agent}
+
+
+_CAUSE_PREPS = frozenset({"by", "from", "in"})
+
+
+def _agent(pred: Token, anchor: Token) -> str | None:
+    """Who or what did it: the subject of an active predicate ("gunmen killed 26"), the "by" phrase of a passive
+    one ("killed by shelling"), or the cause it came "from" ("12 dead from shelling"); the subject of the verb
+    an adjective completes ("the strikes left 12 dead")."""
+    inside = {t.i for t in anchor.subtree}
+    verb = pred.head if pred.pos_ == "ADJ" and pred.dep_ in ("oprd", "acomp", "conj") else pred
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.i not in inside and c.pos_ in ("NOUN", "PROPN"):
+            return _phrase(c)
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
+                return _phrase(obj)  # "in the strikes" is a cause, "in Kashmir" a place
+    return None
 
 
 def _unit(ent: SpacySpan, text: str) -> str | None:
