@@ -8,7 +8,7 @@ from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
 from .align import align
-from .framing import framing
+from .framing import framing, framing_groups
 from .outlets import representatives
 from .text import clause_key, clauses, sentences
 from .voices import voices
@@ -44,9 +44,13 @@ def compare_story(story: Story, articles: Mapping[str, Article], furniture: Coll
     outlets: dict[str, list[str]] = {}
     for aid, o in sorted(outlet_by_article.items()):
         outlets.setdefault(o, []).append(aid)
+    # an outlet's side, for framing between sides: the side most of its attributed quotes speak for (half or more)
+    side_of = {o: side for o, sh in share.items() if sh for side in [max(sh, key=sh.get)]
+               if sh[side] >= 0.5 and side not in ("unknown", "other", "")}
     return {"schema": SCHEMA_VERSION, "outlets": outlets, "voices": speakers, "voice_share": share,
             "unattributed_quotes": unattributed,
             "facts": facts, "counts": counts, "framing": framing(members, outlet_by_article),
+            "framing_sides": framing_groups(members, outlet_by_article, side_of),
             "syndicated": copies}
 
 
