@@ -45,6 +45,7 @@ NEAR = 0.36  # best similarity at or above which a clause is never called single
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
 COPY = 0.28  # shingle containment at or above which two articles are copies of one text
 MIN_TERMS = 3
+NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
@@ -507,17 +508,37 @@ def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, 
     return facts
 
 
+def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tuple[float, int]]]:
+    """Nearest neighbours: each clause's ``NEIGHBOURS`` most similar clauses of other outlets, at most one per
+    outlet (its best there), {outlet: (similarity, clause)}. Vectorised, and bounded per clause, so the graph grows
+    linearly with the clauses however many outlets share the story's vocabulary."""
+    coo = vectors.sim.tocoo()
+    names = sorted({u.outlet for u in units})
+    oid = {o: k for k, o in enumerate(names)}
+    outlet_ids = np.array([oid[u.outlet] for u in units], dtype=np.int64)
+    rows, cols, vals = coo.row, coo.col, coo.data
+    keep = outlet_ids[rows] != outlet_ids[cols]
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    order = np.lexsort((-vals, outlet_ids[cols], rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    if len(rows) > 1:
+        first[1:] = (rows[1:] != rows[:-1]) | (outlet_ids[cols[1:]] != outlet_ids[cols[:-1]])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    order = np.lexsort((-vals, rows))  # each clause's outlets by their best similarity, strongest first
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - starts) < NEIGHBOURS
+    best: list[dict[str, tuple[float, int]]] = [dict() for _ in units]
+    for i, j, v in zip(rows[keep].tolist(), cols[keep].tolist(), vals[keep].tolist()):
+        best[i][names[outlet_ids[j]]] = (v, j)
+    return best
+
+
 def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
                      family: Mapping[str, str]) -> list[dict]:
     n = len(units)
-    # nearest neighbours: each clause's best match in every other outlet
-    best: list[dict[str, tuple[float, int]]] = [dict() for _ in range(n)]
-    for i in range(n):
-        cols, vals = vectors.row(i)
-        for j, sv in zip(cols.tolist(), vals.tolist()):
-            o = units[j].outlet
-            if o != units[i].outlet and sv > best[i].get(o, (-1.0, -1))[0]:
-                best[i][o] = (sv, j)
+    best = _best_per_outlet(units, vectors)
     edges = list({(s, min(i, j), max(i, j)) for i in range(n) for s, j in best[i].values() if s >= CLOSE})
     groups = tight_groups(n, edges, vectors.get, lambda i: units[i].outlet, MATCH, CLOSE)
     by_unit: dict[int, list[Mention]] = defaultdict(list)

@@ -38,12 +38,14 @@ def _quoted_spans(art: Article) -> list[tuple[int, int]]:
 
 def _words(art: Article):
     """(word, start, end, inside a quotation) for the content words of an article."""
-    spans = _quoted_spans(art)
+    inside = bytearray(len(art.text) + 1)  # 1 where a quotation covers the character
+    for s, e in _quoted_spans(art):
+        inside[max(0, s):max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     for m in _WORD.finditer(art.text):
         w = m.group().lower().replace("’", "'")
         if w in STOP or len(w) < 3:
             continue
-        yield w, m.start(), m.end(), any(s <= m.start() < e for s, e in spans)
+        yield w, m.start(), m.end(), bool(inside[m.start()])
 
 
 def log_odds(counts: Mapping[str, Counter], prior: Counter, scale: float = PRIOR) -> dict[str, dict[str, float]]:
