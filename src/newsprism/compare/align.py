@@ -43,7 +43,8 @@ VALUE_CLOSE = 0.1  # every member of a value fact at least this close to its rep
 SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
 NEAR = 0.36  # best similarity at or above which a clause is never called single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
-COPY = 0.28  # shingle containment at or above which two articles are copies of one text
+COPY = 0.28  # shingle containment at or above which two articles are copies of one text ...
+COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a stock phrase or two)
 MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
@@ -238,7 +239,7 @@ def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str,
                     shared[(ids[x], ids[y])] += 1
     for (a, b), n in shared.items():
         small = min(len(sh[a]), len(sh[b]))
-        if small and n / small >= COPY:
+        if small and n >= COPY_MIN and n / small >= COPY:
             oa, ob = find(outlet_by_article[a]), find(outlet_by_article[b])
             if oa != ob:
                 parent[oa] = ob

@@ -195,7 +195,9 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
             c = Claim(start, end, ent.text, "money", value=v, unit=_unit(ent, ent.text), normalized=v)
         elif label in ("CARDINAL", "QUANTITY"):
             v = _number(ent.text)
-            if v is not None and not (ent.end - ent.start == 1 and ent.text.lower() in ("one", "a")):
+            # "one" counts something only when it modifies a noun ("one drone"), not as a pronoun ("one of them")
+            if v is not None and not (ent.end - ent.start == 1 and ent.text.lower() in ("one", "a")
+                                      and ent.root.dep_ != "nummod"):
                 c = Claim(start, end, ent.text, "number", value=v, unit=_unit(ent, ent.text), normalized=v)
         elif label in ("DATE", "TIME"):
             n, unit, iso = _duration(ent.text)
