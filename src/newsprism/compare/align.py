@@ -33,7 +33,7 @@ import numpy as np
 from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
-from .text import clause_key, clauses, concept, content_terms, sentences
+from .text import THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences, thing_concept
 from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
@@ -294,13 +294,16 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     slot = c.slot
     pred, head = slot.get("predicate"), slot.get("head")
     p = concept(pred.replace(" ", "_")) if pred else None
-    h = concept(head) if head else None
+    h = thing_concept(head) if head else None
     if c.kind == "duration":
         return (h, None) if h else None
-    event = p or h
-    if not event:
-        return None
-    return event, (h if h and h != event else None)
+    if p:
+        return p, h
+    if head and head.lower() in VICTIM_NOUNS:
+        return VICTIM_NOUNS[head.lower()]
+    if not h or h in THINGS:
+        return None  # "26 people", "nine sites" with no word for what happened: not a slot
+    return h, "=" + h  # a count of the events themselves ("24 strikes"), never of the things they hit
 
 
 def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
@@ -336,6 +339,7 @@ def _same_slot(a: Mention, b: Mention) -> bool:
 
 
 def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors) -> list[list[int]]:
+    n_outlets = len({u.outlet for u in units})
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for k, m in enumerate(mentions):
         buckets[(m.claim.kind, m.event)].append(k)
@@ -354,9 +358,9 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors)
                 if us[x] == us[y]:
                     block[x, y] = 1.0
         per_outlet = Counter(units[u].outlet for u in us)
-        if event != "?" and max(per_outlet.values()) == 1:
-            # every outlet gives this slot once: the slot itself says which values belong together, whatever
-            # the wording around them ("two days of talks", "the negotiations continue over four days")
+        if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
+            # most outlets give this slot, each once: the slot itself says which values belong together,
+            # whatever the wording around them ("two days of talks", "the negotiations continue over four days")
             block = np.maximum(block, link)
         edges = [(float(block[x, y]), x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))
                  if block[x, y] >= close and units[us[x]].outlet != units[us[y]].outlet

@@ -117,6 +117,18 @@ _CONCEPTS = {
     "fighter": "aircraft",
     "site": "site", "location": "site", "place": "site", "spot": "site",
 }
+# Concepts above that name counted things, not events: a count of them says nothing until a predicate says what
+# happened to them ("nine sites" struck, "26 people" killed).
+THINGS = frozenset({"person", "aircraft", "site"})
+_THING_WORDS = {"target": "site", "targets": "site"}  # as the counted noun, a target is a site, not an attack
+
+
+def thing_concept(noun: str) -> str:
+    """The concept of a counted noun ("nine targets" -> site), as ``concept`` for anything else."""
+    return _THING_WORDS.get(noun.lower()) or concept(noun)
+# Nouns that count the victims of an event: "eight deaths" is "eight people killed".
+VICTIM_NOUNS = {"death": ("kill", "person"), "fatality": ("kill", "person"), "life": ("kill", "person"),
+                "injury": ("injure", "person")}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
 _NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

@@ -323,7 +323,11 @@ def value_slot(ent: SpacySpan) -> dict | None:
         prt = next((c.lower_ for c in pred.children if c.dep_ == "prt"), None)
         lemma = pred.lemma_.lower() + (" " + prt if prt else "")
         if lemma in ("be", "have") or lemma in _REPORTING:
-            lemma = None  # "there were 26", "officials reported 12": the predicate is further down or absent
+            # "five civilians were reported dead", "two are said to be missing": what they were reported as
+            comp = next((c for c in pred.children if c.dep_ in ("oprd", "acomp", "xcomp")), None)
+            if comp is not None and comp.lemma_ == "be":
+                comp = next((c for c in comp.children if c.dep_ in ("acomp", "attr")), None)
+            lemma = comp.lemma_.lower() if comp is not None and comp.pos_ in ("ADJ", "VERB") else None
         negated = any(c.dep_ == "neg" for c in pred.children)
     negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children)
     agent = _agent(pred, anchor) if pred is not None else None
@@ -336,7 +340,8 @@ def value_slot(ent: SpacySpan) -> dict | None:
                 if obj is not None:
                     attributed = _phrase(obj)
         if attributed is None and anc.pos_ == "VERB" and anc.lemma_.lower() in _REPORTING:
-            subj = next((c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # the active subject reports; a passive one ("two people are reported missing") is reported on
+            subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.pos_ != "PRON" and not any(x.i == num.i for x in subj.subtree):
                 attributed = _phrase(subj)  # not "at least 38 deaths were reported": the value itself
         if attributed:
