@@ -38,8 +38,8 @@ from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
 CLOSE = 0.3  # every member of a statement fact at least this close to its representative
-VALUE_LINK = 0.15  # average clause similarity within a value fact (its slot already matches)
-VALUE_CLOSE = 0.1  # every member of a value fact at least this close to its representative
+VALUE_LINK = 0.1  # average clause similarity within a value fact (its slot already matches)
+VALUE_CLOSE = 0.06  # every member of a value fact at least this close to its representative
 SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
 NEAR = 0.36  # best similarity at or above which a clause is never called single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
@@ -338,6 +338,27 @@ def _same_slot(a: Mention, b: Mention) -> bool:
     return True
 
 
+def _context_similarity(units: list[Unit], ms: list[Mention], idf: Mapping[str, float]) -> np.ndarray:
+    """Cosine of the clauses around values of one slot, without the slot's own words: two tolls both say "killed",
+    what tells them apart is where, when and by whom."""
+    vecs = []
+    for m in ms:
+        slot = m.claim.slot or {}
+        own = {m.event, m.head or ""} | set(content_terms(" ".join(
+            str(slot.get(k) or "") for k in ("predicate", "head"))))
+        v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in units[m.unit].terms.items() if t not in own}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs.append({t: x / norm for t, x in v.items()})
+    out = np.zeros((len(ms), len(ms)))
+    for x in range(len(ms)):
+        for y in range(x + 1, len(ms)):
+            a, b = vecs[x], vecs[y]
+            if len(b) < len(a):
+                a, b = b, a
+            out[x, y] = out[y, x] = sum(w * b.get(t, 0.0) for t, w in a.items())
+    return out
+
+
 def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors) -> list[list[int]]:
     n_outlets = len({u.outlet for u in units})
     buckets: dict[tuple, list[int]] = defaultdict(list)
@@ -352,11 +373,12 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors)
             groups.extend([k] for k in idx)
             continue
         us = [mentions[k].unit for k in idx]
-        block = vectors.block(us)
-        for x in range(len(idx)):  # the same clause (two values of one slot in it) is as close as can be
+        block = _context_similarity(units, [mentions[k] for k in idx], vectors.idf)
+        for x in range(len(idx)):
             for y in range(len(idx)):
                 if us[x] == us[y]:
-                    block[x, y] = 1.0
+                    block[x, y] = 1.0  # the same clause (two values of one slot in it) is as close as can be
+
         per_outlet = Counter(units[u].outlet for u in us)
         if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
             # most outlets give this slot, each once: the slot itself says which values belong together,
