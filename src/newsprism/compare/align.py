@@ -579,6 +579,11 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
     for u in units:
         for t in u.terms:
             term_outlets[t].add(u.outlet)
+    value_families: dict[tuple, set[str]] = defaultdict(set)  # who gives each measure anywhere in the story
+    for u in units:
+        for c, v in u.claims:
+            if _measure(v):
+                value_families[_measure(v)].add(family[u.outlet])
     actor_families: dict[int, set[str]] = defaultdict(set)  # who names each actor anywhere in the story
     for u in units:
         for a in u.actors:
@@ -610,6 +615,8 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
                 continue  # a near paraphrase elsewhere: too close to call it unreported
             if any(len(slot_outlets[(m.event, m.head)]) > 1 for m in by_unit.get(i, [])):
                 continue  # another outlet gives a value of the same slot: compared, not unreported
+            if any(len(value_families.get(_measure(v), ())) > 1 for c, v in u.claims if _measure(v)):
+                continue  # its measure ("a 25-minute operation") is given by another source: reported there
             novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
             weight = sum(vectors.idf[t] for t in u.terms) or 1.0
             novelty = sum(vectors.idf[t] for t in novel) / weight
@@ -632,6 +639,13 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             fact["importance"] = round(_importance(members, units, vectors, by_unit), 3)
         facts.append(fact)
     return facts
+
+
+def _measure(v: Value) -> tuple | None:
+    """A duration, amount or percentage as a comparable key; bare counts are too common to identify a report."""
+    if v.kind in ("duration", "money", "percent") and v.lo is not None:
+        return v.kind, v.unit, round(v.lo, 4), round(v.hi, 4) if v.hi != float("inf") else None
+    return None
 
 
 def _negated_terms(text: str) -> set[str]:

@@ -361,7 +361,9 @@ def _agent(pred: Token, anchor: Token) -> str | None:
     an adjective completes ("the strikes left 12 dead")."""
     inside = {t.i for t in anchor.subtree}
     verb = pred.head if pred.pos_ == "ADJ" and pred.dep_ in ("oprd", "acomp", "conj") else pred
-    for c in verb.children:
+    # coordinated predicates share their cause: "10 killed and 48 injured in shelling"
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
+    for c in (c for v in verbs for c in v.children):
         if c.dep_ == "nsubj" and c.i not in inside and c.pos_ in ("NOUN", "PROPN"):
             return _phrase(c)
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS):
