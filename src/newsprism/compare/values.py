@@ -42,7 +42,12 @@ class Value:
     def describe(self) -> str:
         if self.lo is None:
             return self.label or ""
-        num = _fmt(self.lo) if self.lo == self.hi else f"{_fmt(self.lo)}–{_fmt(self.hi)}"
+        if self.unit == "days" and self.grain in _DUR_UNITS and self.grain != "day":
+            # shown in the text's own unit ("25 minutes", not "0.0174 days")
+            f = _DUR_UNITS[self.grain]
+            return Value(self.kind, f"{self.grain}s", self.lo / f, self.hi / f).describe()
+        num = _fmt(self.lo) if self.lo == self.hi else (
+            f"{_fmt(self.lo)}+" if self.hi == float("inf") else f"{_fmt(self.lo)}–{_fmt(self.hi)}")
         return f"{num} {self.unit}" if self.unit else num
 
 
