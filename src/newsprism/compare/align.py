@@ -403,8 +403,8 @@ def _spread(ms: list[Mention], units: list[Unit], family: Mapping[str, str]) -> 
     """The values of one slot: each value with the outlets that state it, its independent sources and whom the
     outlets credit it to; the most widely carried first."""
     by_value: dict[str, list[Mention]] = defaultdict(list)
-    for m in ms:
-        by_value[m.value.describe() or m.claim.text].append(m)
+    for m in ms:  # one entry per value, whatever noun each outlet counts with ("26 civilians", "26 people")
+        by_value[_bare(m).describe() or m.claim.text].append(m)
     out = []
     for val, group in by_value.items():
         outlets = sorted({units[m.unit].outlet for m in group})

@@ -125,7 +125,8 @@ _THING_WORDS = {"target": "site", "targets": "site"}  # as the counted noun, a t
 
 def thing_concept(noun: str) -> str:
     """The concept of a counted noun ("nine targets" -> site), as ``concept`` for anything else."""
-    return _THING_WORDS.get(noun.lower()) or concept(noun)
+    low = noun.lower()
+    return _THING_WORDS[low] if low in _THING_WORDS else concept(noun)
 # Nouns that count the victims of an event: "eight deaths" is "eight people killed".
 VICTIM_NOUNS = {"death": ("kill", "person"), "fatality": ("kill", "person"), "life": ("kill", "person"),
                 "injury": ("injure", "person")}
