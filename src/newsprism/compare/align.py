@@ -40,8 +40,7 @@ MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gol
 CLOSE = 0.3  # every member of a statement fact at least this close to its representative
 VALUE_LINK = 0.1  # average clause similarity within a value fact (its slot already matches)
 VALUE_CLOSE = 0.06  # every member of a value fact at least this close to its representative
-SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
-NEAR = 0.36  # best similarity at or above which a clause is never called single-source
+NEAR = 0.36  # best similarity (to another source, same actor) at or above which a clause is never single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
 COPY = 0.28  # shingle containment at or above which two articles are copies of one text ...
 COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a stock phrase or two)
@@ -621,7 +620,7 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             weight = sum(vectors.idf[t] for t in u.terms) or 1.0
             novelty = sum(vectors.idf[t] for t in novel) / weight
             own_actor = u.subject is not None and actor_families[u.subject] == {family[u.outlet]}
-            if len(novel) < 2 or (novelty < NOVEL and not own_actor and (STRICT or top >= SILENT)):
+            if len(novel) < 2 or (novelty < NOVEL and not own_actor):
                 continue  # its words and its actor are found elsewhere in the story: perhaps reported otherwise
             status = "single-source"
         kinds = {c.kind for u in mem for c, v in u.claims if c.kind != "number" or v.unit}
