@@ -106,7 +106,7 @@ _CONCEPTS = {
     "shoot": "shoot", "shot": "shoot", "gunman": "shoot", "gunfire": "shoot",
     # downing an aircraft, however it is phrased
     "shoot_down": "down", "bring_down": "down", "take_down": "down", "down": "down", "gun_down": "kill",
-    "strike": "strike", "hit": "strike", "target": "strike", "attack": "strike", "bomb": "strike", "struck": "strike",
+    "strike": "strike", "hit": "strike", "target": "strike", "bomb": "strike", "struck": "strike",
     "tariff": "tariff", "duty": "tariff", "levy": "tariff",
     "sign": "sign", "acquire": "buy", "buy": "buy", "purchase": "buy", "acquisition": "buy",
     "fire_": "dismiss", "sack": "dismiss", "dismis": "dismiss", "oust": "dismiss",
