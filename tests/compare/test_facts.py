@@ -156,3 +156,13 @@ def test_schema_additions_are_pinned():
         assert {"own_voice", "quoted", "own_voice_per_1000_words", "evidence", "distinctive"} <= set(fr)
     for ev in all_spans(comp):
         assert {a.id: a for a in arts}[ev["article"]].text[ev["start"]:ev["end"]] == ev["text"]
+
+
+def test_values_of_one_slot_in_unrelated_sentences_never_differ():
+    kill = {"predicate": "kill", "head": "people"}
+    arts = [_slotted("a", "Alpha", "The flood killed 4 people in the northern valley on Monday.", [("4", 4, kill)]),
+            _slotted("b", "Beta", "Last year a bus crash on the coast road killed 9 people.", [("9", 9, kill)])]
+    arts += [Article(id=c, outlet=c.upper(), text="The northern valley flood closed schools and roads on Monday.")
+             for c in ("c", "d", "e")]
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]

@@ -40,6 +40,7 @@ MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gol
 CLOSE = 0.3  # every member of a statement fact at least this close to its representative
 VALUE_LINK = 0.1  # average clause similarity within a value fact (its slot already matches)
 VALUE_CLOSE = 0.06  # every member of a value fact at least this close to its representative
+DIFFER = 0.2  # context similarity of two incompatible values before a small fact calls them contradictory
 NEAR = 0.36  # best similarity (to another source, same actor) at or above which a clause is never single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
 COPY = 0.28  # shingle containment at or above which two articles are copies of one text ...
@@ -358,7 +359,9 @@ def _context_similarity(units: list[Unit], ms: list[Mention], idf: Mapping[str, 
     return out
 
 
-def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors) -> list[list[int]]:
+def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
+                  story_slots: set[tuple[str, str]] | None = None) -> list[list[int]]:
+    """Tight groups of values per slot; ``story_slots`` receives the slots most outlets give once each."""
     n_outlets = len({u.outlet for u in units})
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for k, m in enumerate(mentions):
@@ -380,6 +383,8 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors)
 
         per_outlet = Counter(units[u].outlet for u in us)
         if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
+            if story_slots is not None:
+                story_slots.add((kind, event))
             # most outlets give this slot, each once: the slot itself says which values belong together,
             # whatever the wording around them ("two days of talks", "the negotiations continue over four days")
             block = np.maximum(block, link)
@@ -429,6 +434,14 @@ def _clash(ms: list[Mention], units: list[Unit]) -> bool:
                     and a.claim.kind != "place" and compatible(_bare(a), _bare(b)) is False:
                 return True
     return False
+
+
+def _sure_clash(ms: list[Mention], units: list[Unit], idf: Mapping[str, float]) -> bool:
+    """Two incompatible values whose clauses say the same thing apart from the slot's own words."""
+    sim = _context_similarity(units, ms, idf)
+    return any(sim[x, y] >= DIFFER for x in range(len(ms)) for y in range(x + 1, len(ms))
+               if units[ms[x].unit].outlet != units[ms[y].unit].outlet and _same_slot(ms[x], ms[y])
+               and compatible(_bare(ms[x]), _bare(ms[y])) is False)
 
 
 # ---------------------------------------------------------------- the facts of a story
@@ -498,7 +511,8 @@ def _evidence(units: list[Unit], idx: list[int], arts: Mapping[str, Article],
 def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
                  family: Mapping[str, str]) -> list[dict]:
     facts = []
-    for g in _value_groups(units, mentions, vectors):
+    story_slots: set[tuple[str, str]] = set()
+    for g in _value_groups(units, mentions, vectors, story_slots):
         ms = [mentions[k] for k in g]
         outs = {units[m.unit].outlet for m in ms}
         if len(outs) < 2:
@@ -506,6 +520,9 @@ def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, 
         sources = len({family[o] for o in outs})
         kind = ms[0].claim.kind
         clash = _clash(ms, units)
+        if clash and sources < 3 and (kind, ms[0].event) not in story_slots \
+                and not _sure_clash(ms, units, vectors.idf):
+            continue  # two or three outlets that merely share a slot word: too thin to call them contradictory
         # two versions of one wire text that changed a number differ too; coverage still counts them once
         status = "differs" if clash else ("agreed" if sources >= 2 else "single-source")
         by_unit: dict[int, list[Mention]] = defaultdict(list)
