@@ -338,30 +338,45 @@ def _same_slot(a: Mention, b: Mention) -> bool:
     return True
 
 
-def _context_similarity(units: list[Unit], ms: list[Mention], idf: Mapping[str, float]) -> np.ndarray:
+class _Context:
     """Cosine of the clauses around values of one slot, without the slot's own words: two tolls both say "killed",
-    what tells them apart is where, when and by whom."""
-    vecs = []
-    for m in ms:
-        slot = m.claim.slot or {}
-        own = {m.event, m.head or ""} | set(content_terms(" ".join(
-            str(slot.get(k) or "") for k in ("predicate", "head"))))
-        v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in units[m.unit].terms.items() if t not in own}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vecs.append({t: x / norm for t, x in v.items()})
-    out = np.zeros((len(ms), len(ms)))
-    for x in range(len(ms)):
-        for y in range(x + 1, len(ms)):
-            a, b = vecs[x], vecs[y]
-            if len(b) < len(a):
-                a, b = b, a
-            out[x, y] = out[y, x] = sum(w * b.get(t, 0.0) for t, w in a.items())
-    return out
+    what tells them apart is where, when and by whom. Computed on demand, pair by pair."""
+
+    def __init__(self, units: list[Unit], ms: list[Mention], idf: Mapping[str, float]):
+        self.vecs = []
+        for m in ms:
+            slot = m.claim.slot or {}
+            own = {m.event, m.head or ""} | set(content_terms(" ".join(
+                str(slot.get(k) or "") for k in ("predicate", "head"))))
+            v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in units[m.unit].terms.items() if t not in own}
+            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+            self.vecs.append({t: x / norm for t, x in v.items()})
+        self.same_clause = [m.unit for m in ms]
+        self.cache: dict[tuple[int, int], float] = {}
+
+    def __call__(self, x: int, y: int) -> float:
+        if x > y:
+            x, y = y, x
+        key = (x, y)
+        if key not in self.cache:
+            if self.same_clause[x] == self.same_clause[y]:
+                v = 1.0  # the same clause (two values of one slot in it) is as close as can be
+            else:
+                a, b = self.vecs[x], self.vecs[y]
+                if len(b) < len(a):
+                    a, b = b, a
+                v = sum(w * b.get(t, 0.0) for t, w in a.items())
+            self.cache[key] = v
+        return self.cache[key]
 
 
 def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
+                  best: list[dict[str, tuple[float, int]]],
                   story_slots: set[tuple[str, str]] | None = None) -> list[list[int]]:
-    """Tight groups of values per slot; ``story_slots`` receives the slots most outlets give once each."""
+    """Tight groups of values per slot; ``story_slots`` receives the slots most outlets give once each.
+
+    Candidate pairs are values in the same clause or in clauses that are nearest neighbours (``best``), so a story
+    with many values costs what its neighbour graph costs, not the square of its values."""
     n_outlets = len({u.outlet for u in units})
     buckets: dict[tuple, list[int]] = defaultdict(list)
     for k, m in enumerate(mentions):
@@ -374,29 +389,35 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         if len(idx) < 2:
             groups.extend([k] for k in idx)
             continue
-        us = [mentions[k].unit for k in idx]
-        block = _context_similarity(units, [mentions[k] for k in idx], vectors.idf)
-        for x in range(len(idx)):
-            for y in range(len(idx)):
-                if us[x] == us[y]:
-                    block[x, y] = 1.0  # the same clause (two values of one slot in it) is as close as can be
-
+        ms = [mentions[k] for k in idx]
+        us = [m.unit for m in ms]
+        ctx = _Context(units, ms, vectors.idf)
+        floor = 0.0
         per_outlet = Counter(units[u].outlet for u in us)
         if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
             if story_slots is not None:
                 story_slots.add((kind, event))
             # most outlets give this slot, each once: the slot itself says which values belong together,
             # whatever the wording around them ("two days of talks", "the negotiations continue over four days")
-            block = np.maximum(block, link)
-        edges = [(float(block[x, y]), x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))
-                 if block[x, y] >= close and units[us[x]].outlet != units[us[y]].outlet
-                 and _same_slot(mentions[idx[x]], mentions[idx[y]])]
+            floor = link
+            pairs = {(x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))}
+        else:
+            at: dict[int, list[int]] = defaultdict(list)
+            for x, u in enumerate(us):
+                at[u].append(x)
+            pairs = set()
+            for x, u in enumerate(us):
+                for j in [u] + [j for _, j in best[u].values()]:
+                    pairs.update((min(x, y), max(x, y)) for y in at.get(j, ()) if y != x)
 
         def sim(x: int, y: int) -> float:
-            return float(block[x, y]) if _same_slot(mentions[idx[x]], mentions[idx[y]]) else 0.0
+            return max(ctx(x, y), floor) if _same_slot(ms[x], ms[y]) else 0.0
+
+        edges = [(sim(x, y), x, y) for x, y in pairs if units[us[x]].outlet != units[us[y]].outlet]
+        edges = [e for e in edges if e[0] >= close]
 
         def same(x: int, y: int) -> bool:
-            return _same_slot(mentions[idx[x]], mentions[idx[y]])
+            return _same_slot(ms[x], ms[y])
 
         for g in tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same):
             groups.append([idx[x] for x in g])
@@ -438,8 +459,8 @@ def _clash(ms: list[Mention], units: list[Unit]) -> bool:
 
 def _sure_clash(ms: list[Mention], units: list[Unit], idf: Mapping[str, float]) -> bool:
     """Two incompatible values whose clauses say the same thing apart from the slot's own words."""
-    sim = _context_similarity(units, ms, idf)
-    return any(sim[x, y] >= DIFFER for x in range(len(ms)) for y in range(x + 1, len(ms))
+    sim = _Context(units, ms, idf)
+    return any(sim(x, y) >= DIFFER for x in range(len(ms)) for y in range(x + 1, len(ms))
                if units[ms[x].unit].outlet != units[ms[y].unit].outlet and _same_slot(ms[x], ms[y])
                and compatible(_bare(ms[x]), _bare(ms[y])) is False)
 
@@ -462,8 +483,9 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
     mentions = _mentions(units, story_articles)
-    value_facts = _value_facts(units, mentions, story_articles, vectors, family)
-    statement_facts = _statement_facts(units, mentions, story_articles, vectors, family)
+    best = _best_per_outlet(units, vectors)
+    value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
+    statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
     facts.sort(key=lambda f: (order[f["status"]], -f["sources"], -len(f["outlets"]), -f.get("importance", 0.0),
@@ -509,10 +531,10 @@ def _evidence(units: list[Unit], idx: list[int], arts: Mapping[str, Article],
 
 
 def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
-                 family: Mapping[str, str]) -> list[dict]:
+                 family: Mapping[str, str], best: list[dict[str, tuple[float, int]]]) -> list[dict]:
     facts = []
     story_slots: set[tuple[str, str]] = set()
-    for g in _value_groups(units, mentions, vectors, story_slots):
+    for g in _value_groups(units, mentions, vectors, best, story_slots):
         ms = [mentions[k] for k in g]
         outs = {units[m.unit].outlet for m in ms}
         if len(outs) < 2:
@@ -579,9 +601,8 @@ def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tup
 
 
 def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
-                     family: Mapping[str, str]) -> list[dict]:
+                     family: Mapping[str, str], best: list[dict[str, tuple[float, int]]]) -> list[dict]:
     n = len(units)
-    best = _best_per_outlet(units, vectors)
     edges = list({(s, min(i, j), max(i, j)) for i in range(n) for s, j in best[i].values() if s >= CLOSE})
     groups = tight_groups(n, edges, vectors.get, lambda i: units[i].outlet, MATCH, CLOSE)
     by_unit: dict[int, list[Mention]] = defaultdict(list)
