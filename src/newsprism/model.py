@@ -97,17 +97,19 @@ class Claim:
     normalized: Any = None
     about: str | None = None
     sentence: tuple[int, int] | None = None
+    # what the value is a value of, read from the parse: {"predicate", "head", "negated", "attributed_to"}
+    slot: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind, "value": self.value,
                 "unit": self.unit, "normalized": self.normalized, "about": self.about,
-                "sentence": list(self.sentence) if self.sentence else None}
+                "sentence": list(self.sentence) if self.sentence else None, "slot": self.slot}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Claim:
         s = d.get("sentence")
         return cls(d["start"], d["end"], d["text"], d["kind"], d.get("value"), d.get("unit"), d.get("normalized"),
-                   d.get("about"), tuple(s) if s else None)
+                   d.get("about"), tuple(s) if s else None, d.get("slot"))
 
 
 @dataclass(slots=True)

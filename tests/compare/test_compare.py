@@ -108,7 +108,10 @@ def test_values_compare_after_normalisation():
     assert compatible(v("two days", "duration", "P2D"), v("48 hours", "duration")) is True
     assert compatible(v("two days", "duration", "P2D"), v("four days", "duration", "P4D")) is False
     assert compatible(v("$1.2 billion", "money"), v("$1,200 million", "money")) is True
-    assert compatible(v("12 people", "number", ctx="at least "), v("15 people", "number")) is True
+    # "at least N" is the count a source stands by: two such counts of one thing differ; "more than N" is open
+    assert compatible(v("12 people", "number", ctx="at least "), v("12 people", "number")) is True
+    assert compatible(v("12 people", "number", ctx="at least "), v("15 people", "number")) is False
+    assert compatible(v("12 people", "number", ctx="more than "), v("15 people", "number")) is True
     assert compatible(v("July 13, 2009", "date", "2009-07-13"), v("July 13", "date", "2026-07-13")) is True
     assert compatible(v("Monday", "date"), v("July 13", "date")) is None
     assert v("yesterday", "date").label is None
@@ -137,14 +140,28 @@ def test_one_outlet_has_no_facts_to_compare():
     assert c["facts"] == [] and set(c["voices"]) == {"Daily A"}
 
 
-def test_framing_separates_own_voice_from_quotes():
-    text = 'The regime slammed the plan. "This is bullying," the minister said.'
-    a = article("a1", "A", text, quotes=[('"This is bullying,"', "the minister")])
-    b = article("b1", "B", "The government criticised the plan on Monday.")
-    s, arts = story(a, b)
+def test_framing_finds_the_words_that_separate_an_outlet():
+    # A calls the government a "regime" in its own voice, again and again; B and C never do. A quotation's words
+    # are the speaker's, not the outlet's: "bullying" inside quotes is no framing of A's.
+    a_text = " ".join(["The regime closed the port on Monday.", "The regime raised fuel prices.",
+                       "Critics say the regime ignored the harbour workers.", "The regime also shut two newspapers.",
+                       "Observers expect the regime to extend the closure.", "The regime has not commented.",
+                       '"This is bullying, bullying, bullying," the union leader said.'])
+    a = article("a1", "A", a_text, quotes=[('"This is bullying, bullying, bullying,"', "the union leader")])
+    rest = ["Port authorities closed the harbour on Monday.", "Fuel prices rose by a fifth overnight.",
+            "Harbour workers protested outside the customs office.", "Shipping agents rerouted three freighters.",
+            "Fishermen said the closure would cost them a week of catches.", "Traders stocked up on rice and flour.",
+            "The transport ministry promised a review of the closure.", "Ferry services to the islands stopped."]
+    b = article("b1", "B", " ".join(rest + ["The government said the closure was temporary."]))
+    c = article("c1", "C", " ".join(rest[::-1] + ["The government raised fuel prices, officials said."]))
+    s, arts = story(a, b, c)
     fr = compare_story(s, arts)["framing"]
-    assert fr["A"]["own_voice"] == {"regime": 1, "slammed": 1} and fr["A"]["quoted"] == {"bullying": 1}
-    assert fr["B"]["own_voice"] == {}
+    top = fr["A"]["distinctive"][0]
+    assert top["word"] == "regime" and top["z"] >= 1.96 and top["count"] == 6
+    assert all("regime" in ev["text"] and arts[ev["article"]].text[ev["start"]:ev["end"]] == ev["text"]
+               for ev in top["evidence"])
+    assert fr["A"]["own_voice"]["regime"] == 6 and "bullying" not in fr["A"]["own_voice"]
+    assert all(d["word"] != "regime" for o in ("B", "C") for d in fr[o]["distinctive"])
 
 
 _SENTS = st.sampled_from([

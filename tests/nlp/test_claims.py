@@ -36,3 +36,21 @@ def test_dates_ahead_and_on_the_day(analyse):
     assert cs["Monday"].normalized == "2025-09-15"
     assert cs["November"].normalized == "2025-11"
     assert cs["Wednesday"].normalized == "2025-09-17"
+
+
+def test_value_slots_from_the_parse(analyse):
+    text = ("The rebels said they shot down four army helicopters and one drone on Monday. "
+            "Seven miners were killed by a gas explosion, according to the mine operator.")
+    cs = _claims(analyse, text)
+    heli = cs["four"].slot
+    assert heli["predicate"] == "shoot down" and heli["head"] == "helicopter" and heli["attributed_to"] == "The rebels"
+    assert cs["four"].unit == "helicopter"  # the counted noun, not the next word ("army")
+    assert cs["one"].slot["head"] == "drone" and cs["one"].slot["predicate"] == "shoot down"
+    miners = cs["Seven"].slot
+    assert miners["predicate"] == "kill" and miners["head"] == "miner"
+    assert miners["agent"] == "a gas explosion" and miners["attributed_to"] == "the mine operator"
+
+
+def test_duration_slot_is_what_it_measures(analyse):
+    cs = _claims(analyse, "The negotiations are scheduled to continue over four days until Wednesday.", "2025-09-15")
+    assert cs["four days"].slot["head"] == "negotiation"

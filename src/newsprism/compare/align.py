@@ -1,16 +1,23 @@
 """Fact alignment across the outlets of one story.
 
-Two families of facts come out:
+A fact is a tight group of clauses: at most one clause per outlet, and every member close to the group's
+representative, so that no fact chains outlets through intermediaries. Groups come from a constrained average-link
+clustering over a nearest-neighbour graph of clauses (each clause linked to its best match in every other outlet).
 
-* value facts: claims (numbers, money, percentages, durations, dates, places) of different outlets that measure the
-  same thing (same kind and unit, overlapping context words such as "talks"/"negotiations") are grouped; the group
-  is ``agreed`` when every pair of values is compatible after normalisation, else ``differs``.
-* statement facts: sentences, cut into clauses where a sentence joins separate pieces of information, are matched
-  across outlets by TF-IDF cosine over normalised content words plus shared actors. A clause matched in another
-  outlet is ``agreed``; a clause with no counterpart at all (low best similarity) whose key words no other outlet
-  uses anywhere in the story is ``single-source``. Clauses in between are left out rather than guessed.
+* value facts: counts, amounts, percentages and durations whose slot (read from the parse by the nlp stage: what
+  happened to what, "killed" + "people", "shot down" + "jet", "talks" for a length) is the same are grouped when
+  their clauses are about the same thing (lexical similarity of the clauses). Status is decided over all members:
+  two values that cannot both be true make the fact ``differs``, with the spread of values (value -> outlets,
+  independent sources, whom they credit). Vague quantities ("several") never make a difference.
+* statement facts: clauses grouped by TF-IDF similarity (shared actors only break ties). A group of two or more
+  independent sources is ``agreed``; it is ``differs`` when its members hold incompatible values of one slot or
+  when one side states what the other denies. A clause with no counterpart anywhere (low best similarity, words no
+  other outlet uses) is ``single-source``; clauses in between are left out rather than guessed.
 
-Every piece of evidence is a span of an article's text (``article.text[start:end] == text``).
+Syndicated copies count once: articles that share most of their text (shingle containment) form one source family,
+and every fact reports ``sources``, the number of independent families carrying it. Page furniture (credit,
+time-stamp, login and share lines, and clauses the caller found recurring across unrelated stories) never makes a
+fact. Every piece of evidence is a span of an article's text (``article.text[start:end] == text``).
 """
 from __future__ import annotations
 
@@ -18,23 +25,40 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
-from .actors import ActorIndex, country_of
-from .text import Piece, clauses, concept, content_terms, sentences
+from .text import THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences, thing_concept
 from .values import Value, compatible, fallback_claims, value_of
 
-MATCH = 0.42  # statement similarity at or above which two clauses report the same thing (tuned, see benchmarks)
-SILENT = 0.22  # best similarity below which the other outlets are taken to be silent on a clause
-MIN_TERMS = 3
-VALUE_KINDS = ("number", "money", "percent", "duration", "date")
-NEAR = 0.36  # best similarity at or above which a clause is never called single-source
+MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
+CLOSE = 0.3  # every member of a statement fact at least this close to its representative
+VALUE_LINK = 0.1  # average clause similarity within a value fact (its slot already matches)
+VALUE_CLOSE = 0.06  # every member of a value fact at least this close to its representative
+DIFFER = 0.2  # context similarity of two incompatible values before a small fact calls them contradictory
+NEAR = 0.36  # best similarity (to another source, same actor) at or above which a clause is never single-source
 NOVEL = 0.5  # share (IDF-weighted) of a clause's words that no other outlet uses, for it to be single-source
-_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|from|across|to)\s+(?:the\s+)?$", re.I)
+COPY = 0.28  # shingle containment at or above which two articles are copies of one text ...
+COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a stock phrase or two)
+MIN_TERMS = 3
+NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
+STRICT = 1
+VALUE_KINDS = ("number", "money", "percent", "duration")
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
 _KIND_ORDER = ("percent", "money", "duration", "number", "date", "commitment")
+# Credit, time-stamp, login, share and navigation lines: what a page wraps around any article.
+_FURNITURE = re.compile(
+    r"\b(?:log ?in|sign ?in|sign up|subscribe|newsletter|all rights reserved|copyright|cookie|click here|"
+    r"read more|follow us|share (?:this|on)|download (?:the|our) app|advertisement|whatsapp channel|"
+    r"(?:updated|published|posted|last modified)\s*:?\s*(?:on\s+)?(?:\w+\s+)?\d)|"
+    r"^\W*(?:by\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+){0,3}\s*)?\|", re.I)
+_NEGATION = re.compile(r"\b(?:no|not|never|none|nor|n't|den(?:y|ies|ied|ying)|reject(?:s|ed)?|dismiss(?:es|ed))\b",
+                       re.I)
 
 
 @dataclass
@@ -46,21 +70,24 @@ class Unit:
     text: str
     terms: Counter
     actors: set[int] = field(default_factory=set)
-    people: set[int] = field(default_factory=set)
     claims: list[tuple[Claim, Value]] = field(default_factory=list)
     quoted: float = 0.0  # share of the clause inside a quotation
-    speaker: int | None = None
+    lead: int = 0  # position of the clause in its article
+    subject: int | None = None  # the first actor the clause names: usually who acts or speaks
 
 
 @dataclass
-class ClaimRef:
-    unit: Unit
+class Mention:
+    """A value of one slot in one clause."""
+
+    unit: int  # index of its clause
     claim: Claim
     value: Value
-    about: set[str]
-    wide: set[str] = field(default_factory=set)
-    holder: int | None = None  # the actor named last before the value in its clause ("Carter scored 14")
-    compound: bool = False  # "a 73-yard drive", "a three-point play": a modifier, not a count of the thing
+    event: str  # what happened: the predicate's concept, else the counted noun's ("death")
+    head: str | None  # the counted thing ("person", "aircraft") when it is not the event itself
+    attributed: str | None = None
+    negated: bool = False
+    agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -72,34 +99,47 @@ def _claims_of(article: Article) -> list[Claim]:
     return cl if cl else fallback_claims(article.text)
 
 
-def build_units(article: Article, outlet: str, actors: ActorIndex) -> list[Unit]:
+class _Actors:
+    """Actor names to small ints, one id per canonical name (surname-only mentions meet full names)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def add(self, name: str) -> int:
+        words = re.sub(r"[^\w\s-]", " ", (name or "").lower().replace("’s", "").replace("'s", "")).split()
+        key = (countries.canonical(countries.country_of(name)) if countries.country_of(name) else None) \
+            or (words[-1] if words else "")
+        return self.ids.setdefault(key, len(self.ids))
+
+
+def is_furniture(text: str) -> bool:
+    """Credit, time-stamp, login and share lines, and bare headers without a sentence in them."""
+    return bool(_FURNITURE.search(text))
+
+
+def build_units(article: Article, outlet: str, actors: _Actors, furniture: Collection[str] = ()) -> list[Unit]:
     text = article.text
     ents = []
     for e in article.entities:
         if e.type in ("PERSON", "ORG", "NORP", "GPE"):
             k = actors.add(e.name)
             ents.extend((s, t, k, e.type) for s, t in e.mentions)
-    quotes = [(q.start, q.end, actors.add(q.speaker_name) if q.speaker_name else None) for q in article.quotes]
+    quotes = [(q.start, q.end) for q in article.quotes]
     claims = _claims_of(article)
     units: list[Unit] = []
-    seen_text: set[str] = set()
+    seen: set[str] = set()
     for sent in sentences(text):
         for p in clauses(text, sent):
-            key = re.sub(r"\s+", " ", p.text)
-            if key in seen_text:  # a body repeated in the page: the same clause counts once
-                continue
-            seen_text.add(key)
+            key = clause_key(p.text)
+            if key in seen or key in furniture or is_furniture(p.text):
+                continue  # a body repeated in the page, or the page's own furniture
+            seen.add(key)
             terms = Counter(content_terms(p.text))
-            u = Unit(article.id, outlet, p.start, p.end, p.text, terms)
-            u.actors = {k for s, t, k, typ in ents if p.start <= s < p.end and typ in ("PERSON", "ORG")}
-            u.people = {k for s, t, k, typ in ents if p.start <= s < p.end and typ == "PERSON"}
-            inside = 0
-            for qs, qe, spk in quotes:
-                ov = min(qe, p.end) - max(qs, p.start)
-                if ov > 0:
-                    inside += ov
-                    if spk is not None:
-                        u.speaker = spk
+            u = Unit(article.id, outlet, p.start, p.end, p.text, terms, lead=len(units))
+            inside_ents = sorted((s, k) for s, t, k, typ in ents if p.start <= s < p.end)
+            u.actors = {k for s, k in inside_ents}
+            u.subject = inside_ents[0][1] if inside_ents else None
+            inside = sum(max(0, min(qe, p.end) - max(qs, p.start)) for qs, qe in quotes)
             u.quoted = inside / max(1, p.end - p.start)
             for c in claims:
                 if p.start <= c.start < p.end:
@@ -111,7 +151,7 @@ def build_units(article: Article, outlet: str, actors: ActorIndex) -> list[Unit]
 
 class _Vectors:
     """TF-IDF over the story's clauses (each clause one document) and the clause-by-clause similarity, as sparse
-    matrices so that a story of hundreds of articles stays fast: only pairs sharing a word are ever looked at."""
+    matrices: only pairs sharing a word are ever looked at, so a story of hundreds of articles stays fast."""
 
     def __init__(self, units: list[Unit]):
         from scipy.sparse import csr_matrix
@@ -132,7 +172,7 @@ class _Vectors:
                 vals.append(x / norm)
         x = csr_matrix((vals, (rows, cols)), shape=(len(units), max(1, len(vocab))))
         cos = (x @ x.T).tocsr()
-        # shared actors raise the similarity: names are the strongest anchor between two reports
+        # shared actors only break ties between similar wordings: a small bonus, never a match on their own
         actor_ids = {a: k for k, a in enumerate(sorted({a for u in units for a in u.actors}))}
         ar, ac = [], []
         for i, u in enumerate(units):
@@ -140,8 +180,9 @@ class _Vectors:
                 ar.append(i)
                 ac.append(actor_ids[a])
         acts = csr_matrix(([1.0] * len(ar), (ar, ac)), shape=(len(units), max(1, len(actor_ids))))
-        bonus = (acts @ acts.T).tocsr().multiply(0.2).minimum(0.5).tocsr()
-        sim = (cos + bonus - cos.multiply(bonus)).tocsr()
+        bonus = (acts @ acts.T).tocsr().multiply(0.02).minimum(0.06).tocsr()
+        bonus = bonus.multiply(cos > 0)
+        sim = (cos + bonus).tocsr()
         sim.setdiag(0.0)
         sim.eliminate_zeros()
         sim.sort_indices()
@@ -156,10 +197,8 @@ class _Vectors:
         k = cols.searchsorted(j)
         return float(vals[k]) if k < len(cols) and cols[k] == j else 0.0
 
-
-def similarity(vectors: _Vectors, units: list[Unit], i: int, j: int) -> float:
-    """Lexical cosine of two clauses, raised when they name the same actors."""
-    return vectors.get(i, j)
+    def block(self, idx: list[int]) -> np.ndarray:
+        return self.sim[idx][:, idx].toarray()
 
 
 def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
@@ -167,54 +206,294 @@ def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
     return "f" + h[:10]
 
 
-def _about_terms(ref_claim: Claim, unit: Unit, text: str) -> tuple[set[str], set[str]]:
-    """What a value measures: (near, wide). ``near`` is the three content words either side of the value within its
-    clause ("two days of talks" -> talk); ``wide`` adds the nlp stage's ``about`` phrase and the whole clause."""
-    before = content_terms(text[unit.start:ref_claim.start])[-3:]
-    after = content_terms(text[ref_claim.end:unit.end])[:3]
-    near = (set(before) | set(after) | set(content_terms(ref_claim.about or ""))) - set(content_terms(ref_claim.text))
-    return near, set(unit.terms) - set(content_terms(ref_claim.text))
+# ---------------------------------------------------------------- copies: one source family per shared text
+
+def _shingles(text: str, k: int = 6) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    return {hash(tuple(words[i:i + k])) for i in range(max(0, len(words) - k + 1))}
 
 
-def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str, str]) -> list[dict]:
-    """Facts for the compared articles of one story (``outlet_by_article`` maps each compared id to its outlet)."""
+def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str, str]) -> dict[str, str]:
+    """Outlet -> source family: outlets whose articles share most of their text (syndicated or edited copies of
+    one wire story) form one family and count as one independent source."""
+    outlets = sorted(set(outlet_by_article.values()))
+    parent = {o: o for o in outlets}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    sh = {aid: _shingles(arts[aid].text) for aid in outlet_by_article}
+    # an inverted index over shingles keeps this near-linear: only articles sharing a shingle are compared
+    index: dict[int, list[str]] = defaultdict(list)
+    for aid, s in sh.items():
+        for h in s:
+            index[h].append(aid)
+    shared: Counter = Counter()
+    for ids in index.values():
+        if 1 < len(ids) <= 8:  # a shingle in many articles is a set phrase, not a copied text
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    shared[(ids[x], ids[y])] += 1
+    for (a, b), n in shared.items():
+        small = min(len(sh[a]), len(sh[b]))
+        if small and n >= COPY_MIN and n / small >= COPY:
+            oa, ob = find(outlet_by_article[a]), find(outlet_by_article[b])
+            if oa != ob:
+                parent[oa] = ob
+    return {o: find(o) for o in outlets}
+
+
+# ---------------------------------------------------------------- constrained average-link clustering
+
+def tight_groups(n: int, edges: list[tuple[float, int, int]], sim: Callable[[int, int], float],
+                 outlet: Callable[[int], str], link: float, close: float,
+                 can_link: Callable[[int, int], bool] | None = None) -> list[list[int]]:
+    """Average-link clustering of ``n`` items over candidate ``edges`` (similarity, i, j), strongest first.
+
+    Two groups merge only when they share no outlet (one clause per outlet), their average cross similarity is at
+    least ``link``, and every member of the merged group is at least ``close`` to its representative (the member
+    with the highest total similarity to the others): no chaining through intermediaries. ``can_link``, when
+    given, must hold for every pair of the merged group."""
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    outs: dict[int, set[str]] = {i: {outlet(i)} for i in range(n)}
+    for s, i, j in sorted(edges, key=lambda e: -e[0]):
+        gi, gj = group[i], group[j]
+        if gi == gj or outs[gi] & outs[gj]:
+            continue
+        a, b = members[gi], members[gj]
+        if can_link is not None and not all(can_link(x, y) for x in a for y in b):
+            continue
+        cross = [sim(x, y) for x in a for y in b]
+        if sum(cross) / len(cross) < link:
+            continue
+        merged = a + b
+        totals = [sum(sim(x, y) for y in merged if y != x) for x in merged]
+        rep = merged[totals.index(max(totals))]
+        if any(sim(rep, x) < close for x in merged if x != rep):
+            continue
+        members[gj] = merged
+        outs[gj] |= outs.pop(gi)
+        del members[gi]
+        for x in a:
+            group[x] = gj
+    return list(members.values())
+
+
+# ---------------------------------------------------------------- value slots
+
+def _slot_of(c: Claim) -> tuple[str, str | None] | None:
+    """(event, head) of a value: what happened ("kill", "down") and what was counted ("person", "aircraft")."""
+    if c.slot is None:
+        # no parse (hand-made or fallback claims) or none found: an unknown slot, compared only between clauses
+        # that say nearly the same thing (see ``_value_groups``)
+        return ("?", None) if c.kind in VALUE_KINDS else None
+    slot = c.slot
+    pred, head = slot.get("predicate"), slot.get("head")
+    p = concept(pred.replace(" ", "_")) if pred else None
+    h = thing_concept(head) if head else None
+    if c.kind == "duration":
+        return (h, None) if h else None
+    if p:
+        return p, h
+    if head and head.lower() in VICTIM_NOUNS:
+        return VICTIM_NOUNS[head.lower()]
+    if not h or h in THINGS:
+        return None  # "26 people", "nine sites" with no word for what happened: not a slot
+    return h, "=" + h  # a count of the events themselves ("24 strikes"), never of the things they hit
+
+
+def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
+    out = []
+    for i, u in enumerate(units):
+        text = arts[u.article].text
+        for c, v in u.claims:
+            if c.kind in VALUE_KINDS:
+                if v.lo is None:
+                    continue  # vague ("several") or unreadable: never a value to compare
+                slot = _slot_of(c)
+                if slot is None:
+                    continue
+                s = c.slot or {}
+                out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated")),
+                                   frozenset(content_terms(s.get("agent") or ""))))
+            elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
+                    and not countries.country_of(c.text) and not countries.body_of(c.text):
+                out.append(Mention(i, c, v, "place:" + v.label, None))
+    return out
+
+
+def _same_slot(a: Mention, b: Mention) -> bool:
+    if a.event != b.event or a.claim.kind != b.claim.kind:
+        return False
+    if a.head and b.head and a.head != b.head:
+        return False
+    if a.agent and b.agent and not a.agent & b.agent:
+        return False  # done by different hands: "killed by shelling" and "killed by the strikes"
+    if a.claim.kind != "place" and (a.value.unit or "") != (b.value.unit or "") and a.claim.kind != "number":
+        return False
+    return True
+
+
+class _Context:
+    """Cosine of the clauses around values of one slot, without the slot's own words: two tolls both say "killed",
+    what tells them apart is where, when and by whom. Computed on demand, pair by pair."""
+
+    def __init__(self, units: list[Unit], ms: list[Mention], idf: Mapping[str, float]):
+        self.vecs = []
+        for m in ms:
+            slot = m.claim.slot or {}
+            own = {m.event, m.head or ""} | set(content_terms(" ".join(
+                str(slot.get(k) or "") for k in ("predicate", "head"))))
+            v = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in units[m.unit].terms.items() if t not in own}
+            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+            self.vecs.append({t: x / norm for t, x in v.items()})
+        self.same_clause = [m.unit for m in ms]
+        self.cache: dict[tuple[int, int], float] = {}
+
+    def __call__(self, x: int, y: int) -> float:
+        if x > y:
+            x, y = y, x
+        key = (x, y)
+        if key not in self.cache:
+            if self.same_clause[x] == self.same_clause[y]:
+                v = 1.0  # the same clause (two values of one slot in it) is as close as can be
+            else:
+                a, b = self.vecs[x], self.vecs[y]
+                if len(b) < len(a):
+                    a, b = b, a
+                v = sum(w * b.get(t, 0.0) for t, w in a.items())
+            self.cache[key] = v
+        return self.cache[key]
+
+
+def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
+                  best: list[dict[str, tuple[float, int]]],
+                  story_slots: set[tuple[str, str]] | None = None) -> list[list[int]]:
+    """Tight groups of values per slot; ``story_slots`` receives the slots most outlets give once each.
+
+    Candidate pairs are values in the same clause or in clauses that are nearest neighbours (``best``), so a story
+    with many values costs what its neighbour graph costs, not the square of its values."""
+    n_outlets = len({u.outlet for u in units})
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for k, m in enumerate(mentions):
+        buckets[(m.claim.kind, m.event)].append(k)
+    groups: list[list[int]] = []
+    for (kind, event), idx in buckets.items():
+        # an unknown slot, or a place (a story names its places in many unrelated sentences), needs clauses that
+        # say nearly the same thing
+        link, close = (CLOSE, CLOSE * 0.66) if event == "?" or kind == "place" else (VALUE_LINK, VALUE_CLOSE)
+        if len(idx) < 2:
+            groups.extend([k] for k in idx)
+            continue
+        ms = [mentions[k] for k in idx]
+        us = [m.unit for m in ms]
+        ctx = _Context(units, ms, vectors.idf)
+        floor = 0.0
+        per_outlet = Counter(units[u].outlet for u in us)
+        if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
+            if story_slots is not None:
+                story_slots.add((kind, event))
+            # most outlets give this slot, each once: the slot itself says which values belong together,
+            # whatever the wording around them ("two days of talks", "the negotiations continue over four days")
+            floor = link
+            pairs = {(x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))}
+        else:
+            at: dict[int, list[int]] = defaultdict(list)
+            for x, u in enumerate(us):
+                at[u].append(x)
+            pairs = set()
+            for x, u in enumerate(us):
+                for j in [u] + [j for _, j in best[u].values()]:
+                    pairs.update((min(x, y), max(x, y)) for y in at.get(j, ()) if y != x)
+
+        def sim(x: int, y: int) -> float:
+            return max(ctx(x, y), floor) if _same_slot(ms[x], ms[y]) else 0.0
+
+        edges = [(sim(x, y), x, y) for x, y in pairs if units[us[x]].outlet != units[us[y]].outlet]
+        edges = [e for e in edges if e[0] >= close]
+
+        def same(x: int, y: int) -> bool:
+            return _same_slot(ms[x], ms[y])
+
+        for g in tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same):
+            groups.append([idx[x] for x in g])
+    return groups
+
+
+def _spread(ms: list[Mention], units: list[Unit], family: Mapping[str, str]) -> list[dict]:
+    """The values of one slot: each value with the outlets that state it, its independent sources and whom the
+    outlets credit it to; the most widely carried first."""
+    by_value: dict[str, list[Mention]] = defaultdict(list)
+    for m in ms:  # one entry per value, whatever noun each outlet counts with ("26 civilians", "26 people")
+        by_value[_bare(m).describe() or m.claim.text].append(m)
+    out = []
+    for val, group in by_value.items():
+        outlets = sorted({units[m.unit].outlet for m in group})
+        out.append({"value": val, "outlets": outlets, "sources": len({family[o] for o in outlets}),
+                    "attributed_to": sorted({m.attributed for m in group if m.attributed})})
+    out.sort(key=lambda d: (-d["sources"], d["value"]))
+    return out
+
+
+def _bare(m: Mention) -> Value:
+    """A count without the noun it counts: the slot already says both count the same thing ("nine deaths",
+    "14 people were killed")."""
+    v = m.value
+    return Value(v.kind, None, v.lo, v.hi, v.label, v.approx, v.grain) if v.kind == "number" else v
+
+
+def _clash(ms: list[Mention], units: list[Unit]) -> bool:
+    """Two outlets give values of one slot that cannot both be true."""
+    for x in range(len(ms)):
+        for y in range(x + 1, len(ms)):
+            a, b = ms[x], ms[y]
+            if units[a.unit].outlet != units[b.unit].outlet and _same_slot(a, b) \
+                    and a.claim.kind != "place" and compatible(_bare(a), _bare(b)) is False:
+                return True
+    return False
+
+
+def _sure_clash(ms: list[Mention], units: list[Unit], idf: Mapping[str, float]) -> bool:
+    """Two incompatible values whose clauses say the same thing apart from the slot's own words."""
+    sim = _Context(units, ms, idf)
+    return any(sim(x, y) >= DIFFER for x in range(len(ms)) for y in range(x + 1, len(ms))
+               if units[ms[x].unit].outlet != units[ms[y].unit].outlet and _same_slot(ms[x], ms[y])
+               and compatible(_bare(ms[x]), _bare(ms[y])) is False)
+
+
+# ---------------------------------------------------------------- the facts of a story
+
+def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str, str],
+          furniture: Collection[str] = ()) -> list[dict]:
+    """Facts for the compared articles of one story (``outlet_by_article`` maps each compared id to its outlet;
+    ``furniture`` holds clause keys (``text.clause_key``) the caller found recurring across unrelated stories)."""
     outlets = sorted(set(outlet_by_article.values()))
     if len(outlets) < 2:
         return []
-    actors = ActorIndex()
+    actors = _Actors()
     units: list[Unit] = []
-    for aid, outlet in outlet_by_article.items():
-        units.extend(build_units(story_articles[aid], outlet, actors))
+    for aid, outlet in sorted(outlet_by_article.items()):
+        units.extend(build_units(story_articles[aid], outlet, actors, furniture))
     if not units:
         return []
+    family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
-    n = len(units)
-    best: list[dict[str, tuple[float, int]]] = [dict() for _ in range(n)]
-    for i in range(n):
-        cols, vals = vectors.row(i)
-        for j, sv in zip(cols.tolist(), vals.tolist()):
-            o = units[j].outlet
-            if o == units[i].outlet:
-                continue
-            if sv > best[i].get(o, (-1.0, -1))[0]:
-                best[i][o] = (sv, j)
-    mentions = {aid: sorted((s, e, actors.add(ent.name)) for ent in story_articles[aid].entities
-                            if ent.type in ("PERSON", "ORG") for s, e in ent.mentions)
-                for aid in outlet_by_article}
-    value_facts = _value_facts(units, story_articles, vectors, mentions)
-    statement_facts = _statement_facts(units, story_articles, best, outlets, vectors)
+    mentions = _mentions(units, story_articles)
+    best = _best_per_outlet(units, vectors)
+    value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
+    statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
-    facts.sort(key=lambda f: (order[f["status"]], -len(f["outlets"]), f["_pos"]))
-    for f in facts:
+    facts.sort(key=lambda f: (order[f["status"]], -f["sources"], -len(f["outlets"]), -f.get("importance", 0.0),
+                              f["_pos"]))
+    for rank, f in enumerate(facts, 1):
+        f["rank"] = rank
         f.pop("_pos", None)
     return facts
-
-
-def _is_country(name: str) -> bool:
-    low = name.strip().lower()
-    c = country_of(low)
-    return bool(c) and (low == c.lower() or low.startswith("the "))
 
 
 def _clause_keys(f: dict) -> set[tuple[str, int, int]]:
@@ -222,286 +501,219 @@ def _clause_keys(f: dict) -> set[tuple[str, int, int]]:
 
 
 def _drop_repeats(statements: list[dict], values: list[dict]) -> list[dict]:
-    """An agreed clause whose value differs between outlets is told by the differs fact; an agreed clause whose
-    value agrees is kept and the value fact's clauses are not repeated."""
-    differs = set().union(*[_clause_keys(f) for f in values if f["status"] == "differs"] or [set()])
-    compared = set().union(*[_clause_keys(f) for f in values] or [set()])
+    """A statement group whose clauses a value fact already compares is told by that value fact."""
+    compared = set().union(*[_clause_keys(f) for f in values if f["status"] != "single-source"] or [set()])
     out = []
     for f in statements:
-        if f["status"] == "agreed" and _clause_keys(f) & differs:
-            continue
-        if f["status"] == "single-source" and _clause_keys(f) & compared:
+        keys = _clause_keys(f)
+        if f["status"] == "single-source" and keys & compared:
             continue  # its value is compared with the other outlets in a value fact: it is not unreported
+        if f["status"] != "single-source" and len(keys & compared) * 2 > len(keys):
+            continue
         out.append(f)
     return out
 
 
-def _usable(r: ClaimRef) -> bool:
-    v = r.value
-    if r.claim.kind == "date":
-        return bool(v.label)
-    if r.claim.kind == "place":
-        return bool(v.label)
-    return v.lo is not None
+def _evidence(units: list[Unit], idx: list[int], arts: Mapping[str, Article],
+              claims: Mapping[int, list[Mention]] | None = None) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for i in sorted(idx, key=lambda i: (units[i].outlet, units[i].article, units[i].start)):
+        u = units[i]
+        art = arts[u.article]
+        for m in (claims or {}).get(i, [None]):
+            item = _span(art, u.start, u.end)
+            if m is not None:
+                item["claim"] = _span(art, m.claim.start, m.claim.end)
+                item["value"] = m.value.describe() or m.claim.text
+            if item not in out[u.outlet]:
+                out[u.outlet].append(item)
+    return dict(sorted(out.items()))
 
 
-def _pair_score(a: ClaimRef, b: ClaimRef, sent_sim: float) -> float:
-    """How surely two values of different outlets measure the same thing; 0 when they do not."""
-    if a.unit.outlet == b.unit.outlet or a.claim.kind != b.claim.kind:
-        return 0.0
-    if a.claim.kind == "place":
-        return 1.0 if compatible(a.value, b.value) is True else 0.0
-    if (a.value.unit or "") != (b.value.unit or ""):
-        return 0.0
-    shared = a.about & b.about
-    if not shared:
-        return 0.0
-    wide = len(a.wide & b.wide) / max(1, min(len(a.wide), len(b.wide)))
-    near = len(shared) / max(1, min(len(a.about), len(b.about)))
-    # a bare count needs more context than a duration or an amount: "two catches" in one game and "59 catches" in
-    # a season share their noun but not their sentence
-    if a.claim.kind == "number" and (len(shared) < 2 or sent_sim < SILENT or not a.value.unit):
-        return 0.0
-    if a.claim.kind == "date" and (len(shared) < 2 or sent_sim < (MATCH if "-" not in (a.value.label or "") else NEAR)):
-        return 0.0  # events of one story fall on many days: only dates of clauses that match are compared
-    if a.claim.kind in ("money", "percent") and len(shared) < 2 and sent_sim < SILENT:
-        return 0.0
-    if near < 0.25:
-        return 0.0
-    return near + wide + sent_sim
-
-
-_AGGREGATE = re.compile(r"\b(total|so far|in all|altogether|overall|cumulative|career|season|this year|all year|"
-                        r"to date|combined|operations)\b", re.I)
-
-
-def _sure_same(a: ClaimRef, b: ClaimRef, sim: float, head: set[str], arts: Mapping[str, Article]) -> bool:
-    """Strong evidence that two values measure one thing, needed before calling two outlets contradictory.
-
-    Either their clauses report the same event (similarity at the match level) and neither counts a larger scope
-    than the other ("so far", "in total", "career"); or both are durations or dates tied to the story's own event:
-    a word from the lead of most outlets right next to the value or as the clause's first word (its subject), as
-    in "two days of talks" and "the negotiations ... continue over four days"."""
-    ta, tb = a.unit.text, b.unit.text
-    if a.compound or b.compound:
-        return False
-    if a.holder is not None and b.holder is not None and a.holder != b.holder:
-        return False  # two people's numbers ("Artino scored 14", "Echenique had 11")
-    if bool(_AGGREGATE.search(ta)) != bool(_AGGREGATE.search(tb)):
-        return False
-    if a.unit.actors and b.unit.actors and not a.unit.actors & b.unit.actors:
-        return False  # the values belong to different actors ("Ford's 2,290 points", "Hansbrough's 20")
-    if sim >= MATCH:
-        return True
-    if a.claim.kind not in ("duration", "date"):
-        return False
-    return bool(_anchor(a, arts) & _anchor(b, arts) & head)
-
-
-_OFFSET = re.compile(r"^\W*(after|before|earlier|later|ago|since|prior|from now)\b", re.I)
-
-
-def _anchor(r: ClaimRef, arts: Mapping[str, Article]) -> set[str]:
-    """Common words (not names) right next to the value, or first in its clause; none when the value is an
-    offset from something ("a day after the quake") rather than its length or date."""
-    text = arts[r.unit.article].text
-    if _OFFSET.search(text[r.claim.end:r.unit.end]):
-        return set()
-    lower = {w for w in re.findall(r"[a-z][a-z'\-]+", r.unit.text)}
-    common = {concept(w) for w in lower}
-    before = content_terms(text[r.unit.start:r.claim.start])
-    after = content_terms(text[r.claim.end:r.unit.end])
-    first = content_terms(r.unit.text)[:1]
-    return (set(before[-1:]) | set(after[:1]) | set(first)) & common
-
-
-def _head_terms(units: list[Unit]) -> set[str]:
-    """Words in the first clause of at least half of the outlets (at least two): what the story is about."""
-    firsts: dict[str, Unit] = {}
-    for u in units:
-        if u.outlet not in firsts or u.start < firsts[u.outlet].start:
-            firsts[u.outlet] = u
-    count: Counter = Counter()
-    for u in firsts.values():
-        count.update(set(u.terms))
-    need = max(2, (len(firsts) + 1) // 2)
-    return {t for t, c in count.items() if c >= need}
-
-
-_COMPOUND = re.compile(r"\s?-\s?[a-z]")
-
-
-def _holder(u: Unit, c: Claim, mentions: list[tuple[int, int, int]]) -> int | None:
-    before = [(e, k) for s, e, k in mentions if u.start <= s and e <= c.start and c.start - e <= 80]
-    return max(before)[1] if before else None
-
-
-def _value_facts(units: list[Unit], arts: Mapping[str, Article], vectors: _Vectors,
-                 mentions: Mapping[str, list[tuple[int, int, int]]] | None = None) -> list[dict]:
-    mentions = mentions or {}
-    head = _head_terms(units)
-    refs: list[ClaimRef] = []
-    index = {id(u): i for i, u in enumerate(units)}
-    for u in units:
-        art_text = arts[u.article].text
-        for c, v in u.claims:
-            if c.kind == "place" and (not _LOCATIVE.search(art_text[max(0, c.start - 12):c.start])
-                                      or _is_country(c.text)):
-                continue  # a country is mostly a party to the story, not where something happened
-            if c.kind in VALUE_KINDS or c.kind == "place":
-                near, wide = _about_terms(c, u, art_text)
-                r = ClaimRef(u, c, v, near)
-                r.wide = wide
-                r.holder = _holder(u, c, mentions.get(u.article, []))
-                r.compound = bool(_COMPOUND.match(art_text[c.end:c.end + 4]))
-                if c.kind == "duration" and _OFFSET.search(art_text[c.end:u.end]):
-                    continue  # "five days before the game" dates something else; it is no length to compare
-                if _usable(r):
-                    refs.append(r)
-    # mutual best pairs only: each value is paired with at most one value per other outlet, so unrelated numbers
-    # cannot chain into one group
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    scores: dict[tuple[int, int], float] = {}
-    sims: dict[tuple[int, int], float] = {}
-    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, r in enumerate(refs):
-        buckets[(r.claim.kind, r.value.unit or "" if r.claim.kind != "place" else "")].append(i)
-    for bucket in buckets.values():
-        for bi, i in enumerate(bucket):
-            a = refs[i]
-            for j in bucket[bi + 1:]:
-                b = refs[j]
-                if a.unit.outlet == b.unit.outlet or (a.claim.kind != "place" and not a.about & b.about):
-                    continue
-                ui, uj = index[id(a.unit)], index[id(b.unit)]
-                sim = similarity(vectors, units, ui, uj)
-                sc = _pair_score(a, b, sim)
-                if sc <= 0:
-                    continue
-                if compatible(a.value, b.value) is False and not _sure_same(a, b, sim, head, arts):
-                    continue  # calling two outlets contradictory needs more than a shared noun
-                scores[(i, j)] = sc
-                sims[(i, j)] = sim
-                for x, y in ((i, j), (j, i)):
-                    key = (x, refs[y].unit.outlet)
-                    if sc > best.get(key, (0.0, -1))[0]:
-                        best[key] = (sc, y)
-    parent = list(range(len(refs)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    outlets_of = {i: {r.unit.outlet} for i, r in enumerate(refs)}
-    paired: list[tuple[int, int]] = []
-    for (i, j), sc in sorted(scores.items(), key=lambda kv: -kv[1]):
-        if best.get((i, refs[j].unit.outlet), (0, -1))[1] != j or best.get((j, refs[i].unit.outlet), (0, -1))[1] != i:
-            continue
-        ri, rj = find(i), find(j)
-        if ri == rj or outlets_of[ri] & outlets_of[rj]:
-            continue  # one value per outlet in a fact: a second value of the same outlet is about something else
-        parent[ri] = rj
-        outlets_of[rj] |= outlets_of.pop(ri)
-        paired.append((i, j))
-    groups: dict[int, list[ClaimRef]] = defaultdict(list)
-    for i, r in enumerate(refs):
-        groups[find(i)].append(r)
-    id_of = {id(r): i for i, r in enumerate(refs)}
+def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
+                 family: Mapping[str, str], best: list[dict[str, tuple[float, int]]]) -> list[dict]:
     facts = []
-    for members in groups.values():
-        by_outlet: dict[str, list[ClaimRef]] = defaultdict(list)
-        for r in members:
-            by_outlet[r.unit.outlet].append(r)
-        if len(by_outlet) < 2:
+    story_slots: set[tuple[str, str]] = set()
+    for g in _value_groups(units, mentions, vectors, best, story_slots):
+        ms = [mentions[k] for k in g]
+        outs = {units[m.unit].outlet for m in ms}
+        if len(outs) < 2:
             continue
-        kind = members[0].claim.kind
-        clash = any(compatible(refs[i].value, refs[j].value) is False for i, j in paired
-                    if find(i) == find(id_of[id(members[0])]))
-        status = "differs" if clash else "agreed"
-        outlets_ev = {}
-        values = {}
-        for o, rs in sorted(by_outlet.items()):
-            ev = []
-            for r in rs:
-                art = arts[r.unit.article]
-                item = _span(art, r.unit.start, r.unit.end)
-                item["claim"] = _span(art, r.claim.start, r.claim.end)
-                item["value"] = r.value.describe() or r.claim.text
-                if item not in ev:
-                    ev.append(item)
-            outlets_ev[o] = ev
-            values[o] = sorted({x["claim"]["text"] for x in ev})
-        about = next((r.claim.about for r in members if r.claim.about), None)
-        head = f"{kind} of {about}" if about else kind
+        sources = len({family[o] for o in outs})
+        kind = ms[0].claim.kind
+        clash = _clash(ms, units)
+        if clash and sources < 3 and (kind, ms[0].event) not in story_slots \
+                and not _sure_clash(ms, units, vectors.idf):
+            continue  # two or three outlets that merely share a slot word: too thin to call them contradictory
+        # two versions of one wire text that changed a number differ too; coverage still counts them once
+        status = "differs" if clash else ("agreed" if sources >= 2 else "single-source")
+        by_unit: dict[int, list[Mention]] = defaultdict(list)
+        for m in ms:
+            by_unit[m.unit].append(m)
+        ev = _evidence(units, list(by_unit), arts, by_unit)
+        values = {o: sorted({x["claim"]["text"] for x in items}) for o, items in ev.items()}
+        spread = _spread(ms, units, family)
+        what = ms[0].event.removeprefix("place:") if kind == "place" else \
+            " ".join(x for x in (ms[0].event.replace("_", " "), ms[0].head) if x)
         if kind == "place":
-            text = f"place: {members[0].claim.text}"
+            text = f"place: {ms[0].claim.text}"
         elif status == "differs":
-            text = f"{head}: " + " vs ".join(f"{'; '.join(v)} ({o})" for o, v in values.items())
+            text = f"{kind} ({what}): " + " vs ".join(
+                f"{d['value']} ({', '.join(d['outlets'][:3])}{', …' if len(d['outlets']) > 3 else ''})"
+                for d in spread)
         else:
-            text = f"{head}: {next(iter(values.values()))[0]}"
-        spans = [(x["article"], x["claim"]["start"], x["claim"]["end"]) for ev in outlets_ev.values() for x in ev]
-        root = find(id_of[id(members[0])])
-        similarity_ = max((sims[p] for p in paired if find(p[0]) == root), default=0.0)
-        facts.append({"id": _fact_id(kind, spans), "text": text, "kind": kind, "status": status,
-                      "outlets": outlets_ev, "values": values, "similarity": round(similarity_, 3),
-                      "_pos": min(r.claim.start for r in members)})
+            text = f"{kind} ({what}): {spread[0]['value']}"
+        spans = [(x["article"], x["claim"]["start"], x["claim"]["end"]) for items in ev.values() for x in items]
+        us = sorted(by_unit)
+        sims = [vectors.get(a, b) for x, a in enumerate(us) for b in us[x + 1:]]
+        facts.append({"id": _fact_id(kind, spans), "text": text, "kind": kind, "status": status, "outlets": ev,
+                      "values": values, "similarity": round(max(sims, default=0.0), 3), "sources": sources,
+                      "slot": {"event": ms[0].event.replace("_", " "), "head": ms[0].head},
+                      "spread": spread, "_pos": min(m.claim.start for m in ms)})
     return facts
 
 
-def _statement_facts(units: list[Unit], arts: Mapping[str, Article], best: list[dict], outlets: list[str],
-                     vectors: _Vectors) -> list[dict]:
+def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tuple[float, int]]]:
+    """Nearest neighbours: each clause's ``NEIGHBOURS`` most similar clauses of other outlets, at most one per
+    outlet (its best there), {outlet: (similarity, clause)}. Vectorised, and bounded per clause, so the graph grows
+    linearly with the clauses however many outlets share the story's vocabulary."""
+    coo = vectors.sim.tocoo()
+    names = sorted({u.outlet for u in units})
+    oid = {o: k for k, o in enumerate(names)}
+    outlet_ids = np.array([oid[u.outlet] for u in units], dtype=np.int64)
+    rows, cols, vals = coo.row, coo.col, coo.data
+    keep = outlet_ids[rows] != outlet_ids[cols]
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    order = np.lexsort((-vals, outlet_ids[cols], rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    if len(rows) > 1:
+        first[1:] = (rows[1:] != rows[:-1]) | (outlet_ids[cols[1:]] != outlet_ids[cols[:-1]])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    order = np.lexsort((-vals, rows))  # each clause's outlets by their best similarity, strongest first
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(len(rows)) - starts) < NEIGHBOURS
+    best: list[dict[str, tuple[float, int]]] = [dict() for _ in units]
+    for i, j, v in zip(rows[keep].tolist(), cols[keep].tolist(), vals[keep].tolist()):
+        best[i][names[outlet_ids[j]]] = (v, j)
+    return best
+
+
+def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
+                     family: Mapping[str, str], best: list[dict[str, tuple[float, int]]]) -> list[dict]:
     n = len(units)
-    # agreed: clauses linked by mutual best matches at or above MATCH, grouped
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i in range(n):
-        for o, (s, j) in best[i].items():
-            if s >= MATCH and best[j].get(units[i].outlet, (0, -1))[1] == i:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(i)
+    edges = list({(s, min(i, j), max(i, j)) for i in range(n) for s, j in best[i].values() if s >= CLOSE})
+    groups = tight_groups(n, edges, vectors.get, lambda i: units[i].outlet, MATCH, CLOSE)
+    by_unit: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_unit[m.unit].append(m)
+    slot_outlets: dict[tuple, set[str]] = defaultdict(set)
+    for m in mentions:
+        slot_outlets[(m.event, m.head)].add(units[m.unit].outlet)
     # words each outlet uses anywhere in the story, to tell "silent" from "said otherwise"
     term_outlets: dict[str, set[str]] = defaultdict(set)
     for u in units:
         for t in u.terms:
             term_outlets[t].add(u.outlet)
+    value_families: dict[tuple, set[str]] = defaultdict(set)  # who gives each measure anywhere in the story
+    for u in units:
+        for c, v in u.claims:
+            if _measure(v):
+                value_families[_measure(v)].add(family[u.outlet])
+    actor_families: dict[int, set[str]] = defaultdict(set)  # who names each actor anywhere in the story
+    for u in units:
+        for a in u.actors:
+            actor_families[a].add(family[u.outlet])
     facts = []
-    for members in groups.values():
+    for members in groups:
         mem = [units[i] for i in members]
-        by_outlet: dict[str, list[Unit]] = defaultdict(list)
-        for u in mem:
-            by_outlet[u.outlet].append(u)
-        if len(by_outlet) >= 2:
-            status = "agreed"
+        outs = {u.outlet for u in mem}
+        sources = len({family[o] for o in outs})
+        spread = None
+        if len(outs) >= 2:
+            ms = [m for i in members for m in by_unit.get(i, [])]
+            if _clash(ms, units):
+                status = "differs"
+                spread = _spread(ms, units, family)
+            elif sources >= 2 and _denied(mem, family):
+                status = "differs"
+            else:
+                status = "agreed" if sources >= 2 else "single-source"  # copies of one text: one source
         else:
             i = members[0]
             u = units[i]
-            top = max((s for s, _ in best[i].values()), default=0.0)
+            # the closest clause of another source that is about the same actor: a call for restraint by one
+            # government is not reported by an outlet that carries another government's call
+            top = max((s for o, (s, j) in best[i].items() if family[o] != family[u.outlet]
+                       and not (u.subject is not None and units[j].subject is not None
+                                and u.subject != units[j].subject and s < MATCH)), default=0.0)
             if top >= NEAR:
                 continue  # a near paraphrase elsewhere: too close to call it unreported
+            if any(len(slot_outlets[(m.event, m.head)]) > 1 for m in by_unit.get(i, [])):
+                continue  # another outlet gives a value of the same slot: compared, not unreported
+            if any(len(value_families.get(_measure(v), ())) > 1 for c, v in u.claims if _measure(v)):
+                continue  # its measure ("a 25-minute operation") is given by another source: reported there
             novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
             weight = sum(vectors.idf[t] for t in u.terms) or 1.0
             novelty = sum(vectors.idf[t] for t in novel) / weight
-            if len(novel) < 2 or (novelty < NOVEL and top >= SILENT):
-                continue
+            own_actor = u.subject is not None and actor_families[u.subject] == {family[u.outlet]}
+            if len(novel) < 2 or (novelty < NOVEL and not own_actor):
+                continue  # its words and its actor are found elsewhere in the story: perhaps reported otherwise
             status = "single-source"
         kinds = {c.kind for u in mem for c, v in u.claims if c.kind != "number" or v.unit}
         quoted = sum(u.quoted for u in mem) / len(mem)
         kind = "quote" if quoted >= 0.5 else "statement"
         if status == "single-source" and kind == "statement":
             kind = next((k for k in _KIND_ORDER if k in kinds), kind)
-        outlets_ev = {o: [_span(arts[u.article], u.start, u.end) for u in us] for o, us in sorted(by_outlet.items())}
         first = min(mem, key=lambda u: (u.outlet, u.start))
         spans = [(u.article, u.start, u.end) for u in mem]
-        facts.append({"id": _fact_id(kind, spans), "text": first.text, "kind": kind, "status": status,
-                      "outlets": outlets_ev, "_pos": first.start})
+        fact = {"id": _fact_id(kind, spans), "text": first.text, "kind": kind, "status": status,
+                "outlets": _evidence(units, members, arts), "sources": sources, "_pos": first.start}
+        if spread:
+            fact["spread"] = spread
+        if status == "single-source":
+            fact["importance"] = round(_importance(members, units, vectors, by_unit), 3)
+        facts.append(fact)
     return facts
+
+
+def _measure(v: Value) -> tuple | None:
+    """A duration, amount or percentage as a comparable key; bare counts are too common to identify a report."""
+    if v.kind in ("duration", "money", "percent") and v.lo is not None:
+        return v.kind, v.unit, round(v.lo, 4), round(v.hi, 4) if v.hi != float("inf") else None
+    return None
+
+
+def _negated_terms(text: str) -> set[str]:
+    """Content words in the scope of a negation: the few words after "no", "not", "denied" ..."""
+    out: set[str] = set()
+    for m in _NEGATION.finditer(text):
+        out.update(content_terms(" ".join(text[m.end():].split()[:4])))
+    return out
+
+
+def _denied(mem: list[Unit], family: Mapping[str, str]) -> bool:
+    """A statement and its denial, each from an independent source: words one member negates ("no military
+    installation was targeted") that another states plainly ("military installations were hit")."""
+    neg = {i: _negated_terms(u.text) for i, u in enumerate(mem)}
+    for i, u in enumerate(mem):
+        if not neg[i]:
+            continue
+        for j, v in enumerate(mem):
+            if neg[j] or family[v.outlet] == family[u.outlet]:
+                continue
+            if len(neg[i] & set(v.terms)) >= 2:
+                return True
+    return False
+
+
+def _importance(members: list[int], units: list[Unit], vectors: _Vectors,
+                by_unit: Mapping[int, list[Mention]]) -> float:
+    """How much an exclusive matters to the story: its centrality (similarity to the rest of the story), named
+    actors, values, quotation and lead position."""
+    u = units[members[0]]
+    _, vals = vectors.row(members[0])
+    centrality = float(np.sort(vals)[-5:].mean()) if len(vals) else 0.0
+    return (centrality + 0.1 * min(3, len(u.actors)) + 0.15 * bool(by_unit.get(members[0]))
+            + 0.1 * (u.quoted >= 0.5) + 0.2 / (1 + u.lead))

@@ -90,24 +90,46 @@ when where why how all any both each few other some own same too only up down ou
 say told tell according one ones s t""".split())
 
 # Words news outlets use interchangeably for the same thing; mapped to one concept so lexical matching sees them.
+# General news vocabulary only: countries, capitals and demonyms come from the gazetteer (``_place_concept``).
 _CONCEPTS = {
     "talk": "talk", "negotiation": "talk", "negoti": "talk", "negotiator": "talk", "negotiate": "talk", "discussion": "talk", "discus": "talk",
     "meeting": "talk", "meet": "talk", "summit": "talk", "dialogue": "talk", "consultation": "talk",
     "lead": "lead", "led": "lead", "head": "lead", "chair": "lead",
     "deal": "agreement", "agreement": "agreement", "accord": "agreement", "pact": "agreement", "treaty": "agreement",
     "consensu": "agreement", "framework": "agreement",
-    "kill": "kill", "dead": "kill", "death": "kill", "die": "kill", "fatal": "kill", "slain": "kill",
-    "injur": "injure", "wound": "injure", "hurt": "injure",
+    "kill": "kill", "dead": "kill", "death": "kill", "die": "kill", "fatal": "kill", "slain": "kill", "slay": "kill",
+    "martyr": "kill", "martyrdom": "kill", "fatality": "kill", "fataliti": "kill", "toll": "kill",
+    "injur": "injure", "injury": "injure", "wound": "injure", "hurt": "injure",
     "arrest": "arrest", "detain": "arrest", "custody": "arrest", "apprehend": "arrest",
     "quake": "earthquake", "earthquake": "earthquake", "tremor": "earthquake",
     "fire": "fire", "blaze": "fire", "inferno": "fire",
     "shoot": "shoot", "shot": "shoot", "gunman": "shoot", "gunfire": "shoot",
+    # downing an aircraft, however it is phrased
+    "shoot_down": "down", "bring_down": "down", "take_down": "down", "down": "down", "gun_down": "kill",
+    "strike": "strike", "hit": "strike", "target": "strike", "bomb": "strike", "struck": "strike",
     "tariff": "tariff", "duty": "tariff", "levy": "tariff",
     "sign": "sign", "acquire": "buy", "buy": "buy", "purchase": "buy", "acquisition": "buy",
     "fire_": "dismiss", "sack": "dismiss", "dismis": "dismiss", "oust": "dismiss",
-    "us": "united_states", "u.s": "united_states", "america": "united_states", "washington": "united_states",
-    "china": "china", "chinese": "china", "beijing": "china",
+    # the counted things of news numbers, one concept each
+    "people": "person", "person": "person", "civilian": "person", "citizen": "person", "individual": "person",
+    "resident": "person",
+    "aircraft": "aircraft", "plane": "aircraft", "airplane": "aircraft", "jet": "aircraft", "warplane": "aircraft",
+    "fighter": "aircraft",
+    "site": "site", "location": "site", "place": "site", "spot": "site",
 }
+# Concepts above that name counted things, not events: a count of them says nothing until a predicate says what
+# happened to them ("nine sites" struck, "26 people" killed).
+THINGS = frozenset({"person", "aircraft", "site"})
+_THING_WORDS = {"target": "site", "targets": "site"}  # as the counted noun, a target is a site, not an attack
+
+
+def thing_concept(noun: str) -> str:
+    """The concept of a counted noun ("nine targets" -> site), as ``concept`` for anything else."""
+    low = noun.lower()
+    return _THING_WORDS[low] if low in _THING_WORDS else concept(noun)
+# Nouns that count the victims of an event: "eight deaths" is "eight people killed".
+VICTIM_NOUNS = {"death": ("kill", "person"), "fatality": ("kill", "person"), "life": ("kill", "person"),
+                "injury": ("injure", "person")}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
 _NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -138,19 +160,50 @@ def concept(word: str) -> str:
     low = word.lower().replace("’", "'")
     if low in _CONCEPTS:
         return _CONCEPTS[low]
+    if low.endswith("s") and low[:-1] in _CONCEPTS:  # a plural the stemmer would cut too far ("planes")
+        return _CONCEPTS[low[:-1]]
     st = stem(low)
     return _CONCEPTS.get(st, st)
 
 
+@lru_cache(maxsize=100_000)
+def _place_concept(name: str) -> str | None:
+    """A country named by its name, short form, demonym or capital ("U.S.", "Pakistani", "Islamabad"), as one
+    concept per country, from the gazetteer of every country."""
+    from newsprism.knowledge.countries import capital_of, country_of
+
+    c = country_of(name) or capital_of(name)
+    return "country:" + c.lower().replace(" ", "_") if c else None
+
+
+def clause_key(text: str) -> str:
+    """A clause's text reduced to its words, to find the same clause in two pages."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def content_terms(text: str) -> list[str]:
-    """Normalised content words of a piece of text (stopwords dropped, concepts merged)."""
+    """Normalised content words of a piece of text (stopwords dropped, concepts merged, countries, demonyms and
+    capitals as their country)."""
     out = []
-    for m in _WORD.finditer(text):
+    words = list(_WORD.finditer(text))
+    skip = -1
+    for k, m in enumerate(words):
+        if k <= skip:
+            continue
         w = m.group()
         low = w.lower()
-        if w in ("US", "U.S", "U.S.", "USA"):
-            out.append("united_states")
-            continue
+        if w[:1].isupper():
+            if k + 1 < len(words) and words[k + 1].group()[:1].isupper() and \
+                    text[m.end():words[k + 1].start()] == " ":
+                pc = _place_concept(w + " " + words[k + 1].group())  # "New Delhi", "South Korea"
+                if pc:
+                    out.append(pc)
+                    skip = k + 1
+                    continue
+            pc = _place_concept(w) if w not in ("May", "March") else None
+            if pc:
+                out.append(pc)
+                continue
         if low in STOP or low in _NUMWORDS or (len(low) < 3 and not low.isdigit() and low not in ("us", "u.s")):
             continue
         if low[0].isdigit():

@@ -42,7 +42,12 @@ class Value:
     def describe(self) -> str:
         if self.lo is None:
             return self.label or ""
-        num = _fmt(self.lo) if self.lo == self.hi else f"{_fmt(self.lo)}–{_fmt(self.hi)}"
+        if self.unit == "days" and self.grain in _DUR_UNITS and self.grain != "day":
+            # shown in the text's own unit ("25 minutes", not "0.0174 days")
+            f = _DUR_UNITS[self.grain]
+            return Value(self.kind, f"{self.grain}s", self.lo / f, self.hi / f).describe()
+        num = _fmt(self.lo) if self.lo == self.hi else (
+            f"{_fmt(self.lo)}+" if self.hi == float("inf") else f"{_fmt(self.lo)}–{_fmt(self.hi)}")
         return f"{num} {self.unit}" if self.unit else num
 
 
@@ -75,7 +80,11 @@ def parse_numbers(text: str) -> list[float]:
 
 def _approx(text: str) -> tuple[bool, str | None]:
     low = text.lower()
-    if re.search(r"\b(at least|more than|over|above|upwards of|in excess of|no fewer than)\b", low):
+    if re.search(r"\b(at least|no fewer than)\b", low):
+        # a reported count ("at least 26 dead" is the toll the source stands by): compared as that number, so two
+        # tolls of one event differ ("at least 26" vs "at least 31"); "more than" below is an open bound
+        return True, None
+    if re.search(r"\b(more than|over|above|upwards of|in excess of)\b", low):
         return True, "min"
     if re.search(r"\b(at most|less than|fewer than|under|below|up to|no more than)\b", low):
         return True, "max"
@@ -90,13 +99,19 @@ def value_of(claim: Claim, context: str = "") -> Value:
     text = claim.text
     low = text.lower()
     approx, bound = _approx(context[-25:] + " " + text)
-    if kind == "duration" and re.search(r"\bover\s*$", context[-25:].lower()) and "over" not in low:
-        approx, bound = False, None  # "continue over four days": across, not "more than"
     if kind in ("place", "commitment"):
         label = str(claim.normalized or claim.value or text).strip().lower()
         return Value(kind, label=label)
     if kind == "date":
-        return Value(kind, label=_date_label(claim))
+        iso = claim.normalized if isinstance(claim.normalized, str) and re.fullmatch(
+            r"\d{4}(?:-\d\d){0,2}", claim.normalized) else None
+        own = _date_label(claim)
+        if iso and (own is None or "-" not in own):
+            # a relative date ("Wednesday", "yesterday") resolved by the nlp stage against the article's
+            # publication date; a written date keeps only what the text says (no guessed year)
+            parts = iso.split("-") + ["?"] * (3 - len(iso.split("-")))
+            return Value(kind, label="-".join(parts))
+        return Value(kind, label=own)
     if re.search(r"\bold\b|\bage[sd]?\b", low):
         return Value(kind, label=None)  # an age, not a duration or a count of the story's things
     if re.search(r"\d\s+(?:of|out of)\s*$", context[-12:]):

@@ -140,7 +140,7 @@ def _resolve_date(text: str, published: str | None, future: bool = False) -> str
 
 
 def _duration(text: str) -> tuple[float | None, str | None, str | None]:
-    m = re.search(r"(\S+(?:\s+\S+)?)\s+(second|minute|hour|day|week|month|year|decade)s?\b", text, re.I)
+    m = re.search(r"(\S+?(?:\s+\S+)?)[\s-]+(second|minute|hour|day|week|month|year|decade)s?\b", text, re.I)
     if not m:
         return None, None, None
     n = _number(m.group(1).split()[-1]) if not re.search(r"\d", m.group(1)) else _number(m.group(1))
@@ -173,6 +173,7 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
                 c = Claim(start, nxt.end_char, text[start:nxt.end_char], kind, value=[lo, hi],
                           unit="%" if label == "PERCENT" else _unit(ent, nxt.text),
                           normalized={"min": lo, "max": hi}, about=_about(ent), sentence=_sentence(ent))
+                c.slot = value_slot(ent)
                 out.append(c)
                 i += 2
                 continue
@@ -194,7 +195,9 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
             c = Claim(start, end, ent.text, "money", value=v, unit=_unit(ent, ent.text), normalized=v)
         elif label in ("CARDINAL", "QUANTITY"):
             v = _number(ent.text)
-            if v is not None and not (ent.end - ent.start == 1 and ent.text.lower() in ("one", "a")):
+            # "one" counts something only when it modifies a noun ("one drone"), not as a pronoun ("one of them")
+            if v is not None and not (ent.end - ent.start == 1 and ent.text.lower() in ("one", "a")
+                                      and ent.root.dep_ != "nummod"):
                 c = Claim(start, end, ent.text, "number", value=v, unit=_unit(ent, ent.text), normalized=v)
         elif label in ("DATE", "TIME"):
             n, unit, iso = _duration(ent.text)
@@ -208,6 +211,8 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
         if c is not None:
             if c.about is None and c.kind != "place":
                 c.about = _about(ent)
+            if c.kind in ("number", "money", "percent", "duration"):
+                c.slot = value_slot(ent)
             c.sentence = _sentence(ent)
             out.append(c)
         i += 1
@@ -231,16 +236,153 @@ def _points_ahead(ent: SpacySpan) -> bool:
     return any(c.tag_ == "MD" and c.lower_ in ("will", "'ll", "shall") for c in head.children)
 
 
+# Verbs that report what someone else says: the subject of one of these above a value is who the outlet credits it to.
+_REPORTING = frozenset("say claim report tell announce confirm state allege add insist deny accuse estimate put "
+                       "describe show suggest reveal disclose quote cite".split())
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "appos", "dative"})
+
+
+def _phrase(tok: Token) -> str:
+    sub = list(tok.subtree)
+    return _clip(tok.doc[sub[0].i: sub[-1].i + 1].text, 80)
+
+
+# "in three villages", "across six areas": where it happened, not what happened to the counted thing.
+_PLACE_PREPS = frozenset("in across near within inside outside from during after before since throughout".split())
+
+
+def _measured(ent: SpacySpan) -> Token | None:
+    """What a duration measures: the thing "of" it ("two days of talks") or the subject of its verb ("the
+    negotiations continue over four days")."""
+    root = ent.root
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                return obj
+    tok = root.head
+    while tok.dep_ == "prep" and tok.head is not tok:
+        tok = tok.head
+    if tok.pos_ == "NOUN" and tok.i != root.i:
+        return tok  # "a 25-minute operation", "the 48-hour closure"
+    while tok.dep_ == "xcomp" and tok.head is not tok and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        tok = tok.head  # "the talks are scheduled to continue over four days"
+    if tok.pos_ in ("VERB", "AUX"):
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+            return subj
+        if tok.dep_ in ("acl", "relcl") and tok.head.pos_ == "NOUN":
+            return tok.head  # "the talks, which lasted two days"
+    return None
+
+
+def _predicate_of(anchor: Token, num: Token) -> Token | None:
+    """The word that says what happened to the counted thing: a verb or adjective over it ("shot down five jets",
+    "26 people killed", "12 dead") or a noun it is "of" ("the death of nine soldiers")."""
+    for tok in (anchor, num):
+        for c in tok.children:
+            if c.dep_ in ("acl", "relcl", "amod") and c.pos_ in ("VERB", "ADJ") and c.i > tok.i:
+                return c
+    if num.dep_ == "nummod" and num.head.pos_ in ("ADJ", "VERB"):
+        return num.head  # "12 dead", "30 injured"
+    tok = anchor
+    for _ in range(3):  # a conjunct shares the first conjunct's predicate ("five jets and one drone")
+        if tok.dep_ != "conj":
+            break
+        tok = tok.head
+    if tok.dep_ in _ARG_DEPS and tok.head is not tok:
+        return tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ not in _PLACE_PREPS:
+        return tok.head.head
+    if tok.dep_ == "conj" or (tok.dep_ in ("nsubj", "ROOT") and tok.pos_ in ("VERB", "ADJ")):
+        return tok
+    return None
+
+
+def value_slot(ent: SpacySpan) -> dict | None:
+    """What a count is a count of, from the dependency parse: the predicate over it (lemma, with its particle:
+    "shoot down"), the head noun it counts ("jet"), whether the predicate is negated, and whom the sentence credits
+    with it (the subject of a reporting verb above it, or "according to X")."""
+    num = ent.root
+    if ent.label_ in ("DATE", "TIME"):
+        m = _measured(ent)
+        return {"predicate": None, "head": m.lemma_.lower(), "negated": False, "attributed_to": None} if m else None
+    head = num.head if num.dep_ in ("nummod", "quantmod") and num.head.pos_ in ("NOUN", "PROPN") else None
+    while head is not None and head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # "three fighter jets": jets, not fighter
+    if head is None and ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN" and ent.root.head.i == ent.end:
+        head = ent.doc[ent.end]
+    anchor = head if head is not None else num
+    pred = _predicate_of(anchor, num)
+    if pred is not None and pred.pos_ not in ("VERB", "ADJ", "NOUN", "AUX"):
+        pred = None
+    lemma = None
+    negated = False
+    if pred is not None:
+        prt = next((c.lower_ for c in pred.children if c.dep_ == "prt"), None)
+        lemma = pred.lemma_.lower() + (" " + prt if prt else "")
+        if lemma in ("be", "have") or lemma in _REPORTING:
+            # "five civilians were reported dead", "two are said to be missing": what they were reported as
+            comp = next((c for c in pred.children if c.dep_ in ("oprd", "acomp", "xcomp")), None)
+            if comp is not None and comp.lemma_ == "be":
+                comp = next((c for c in comp.children if c.dep_ in ("acomp", "attr")), None)
+            lemma = comp.lemma_.lower() if comp is not None and comp.pos_ in ("ADJ", "VERB") else None
+        negated = any(c.dep_ == "neg" for c in pred.children)
+    negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children)
+    agent = _agent(pred, anchor) if pred is not None else None
+    attributed = None
+    tok = pred if pred is not None else anchor
+    for anc in [tok, *tok.ancestors]:
+        for c in anc.children:
+            if c.lower_ == "according" and c.dep_ == "prep":
+                obj = next((x for x in c.subtree if x.dep_ == "pobj"), None)
+                if obj is not None:
+                    attributed = _phrase(obj)
+        if attributed is None and anc.pos_ == "VERB" and anc.lemma_.lower() in _REPORTING:
+            # the active subject reports; a passive one ("two people are reported missing") is reported on
+            subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.pos_ != "PRON" and not any(x.i == num.i for x in subj.subtree):
+                attributed = _phrase(subj)  # not "at least 38 deaths were reported": the value itself
+        if attributed:
+            break
+    if lemma is None and head is None:
+        return None
+    return {"predicate": lemma, "head": head.lemma_.lower() if head is not None else None, "negated": negated,
+            "attributed_to": attributed, "agent": agent}
+
+
+_CAUSE_PREPS = frozenset({"by", "from", "in"})
+
+
+def _agent(pred: Token, anchor: Token) -> str | None:
+    """Who or what did it: the subject of an active predicate ("gunmen killed 26"), the "by" phrase of a passive
+    one ("killed by shelling"), or the cause it came "from" ("12 dead from shelling"); the subject of the verb
+    an adjective completes ("the strikes left 12 dead")."""
+    inside = {t.i for t in anchor.subtree}
+    verb = pred.head if pred.pos_ == "ADJ" and pred.dep_ in ("oprd", "acomp", "conj") else pred
+    # coordinated predicates share their cause: "10 killed and 48 injured in shelling"
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
+    for c in (c for v in verbs for c in v.children):
+        if c.dep_ == "nsubj" and c.i not in inside and c.pos_ in ("NOUN", "PROPN"):
+            return _phrase(c)
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
+                return _phrase(obj)  # "in the strikes" is a cause, "in Kashmir" a place
+    return None
+
+
 def _unit(ent: SpacySpan, text: str) -> str | None:
     low = text.lower()
     for w, code in _CURRENCY.items():
         if w in low.split() or (not w.isalpha() and w in low):
             return code
+    if ent.root.dep_ == "nummod" and ent.root.head.pos_ == "NOUN" and ent.root.head.i >= ent.end:
+        return ent.root.head.lemma_  # "four government helicopters": the counted noun, not the next word
     nxt: Token | None = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     if nxt is not None and nxt.pos_ == "NOUN":
         return nxt.lemma_
-    if ent.root.head.pos_ == "NOUN" and ent.root.head.i >= ent.end:
-        return ent.root.head.lemma_
     return None
 
 

@@ -1,0 +1,168 @@
+"""Facts across many outlets: tight groups, value slots with their spread, copies counted once, furniture, denials."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from newsprism.compare import CompareStage, compare_story
+from newsprism.compare.align import tight_groups
+from newsprism.compare.values import compatible, value_of
+from newsprism.model import Article, Claim, Story
+from newsprism.pipeline import Corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_helpers import all_spans, article, find, story  # noqa: E402
+
+
+def _slotted(aid, outlet, text, values):
+    """An article whose count claims carry the slot the nlp stage would read from the parse."""
+    a = Article(id=aid, outlet=outlet, text=text)
+    for sub, norm, slot in values:
+        s, e = find(text, sub)
+        a.claims.append(Claim(s, e, sub, "number", value=norm, normalized=norm,
+                              slot={"predicate": None, "head": None, "negated": False, "attributed_to": None,
+                                    "agent": None, **slot}))
+    return a
+
+
+def _facts(comp, status=None):
+    return [f for f in comp["facts"] if status in (None, f["status"])]
+
+
+def test_tight_groups_never_chain_through_an_intermediary():
+    # a~b and b~c are close, a and c are not: no group may hold both a and c
+    sims = {(0, 1): 0.8, (1, 2): 0.8, (0, 2): 0.0, (2, 3): 0.9}
+    sim = lambda i, j: sims.get((min(i, j), max(i, j)), 0.0)  # noqa: E731
+    edges = [(v, i, j) for (i, j), v in sims.items() if v > 0]
+    groups = tight_groups(4, edges, sim, lambda i: f"o{i}", link=0.4, close=0.3)
+    assert not any({0, 2} <= set(g) for g in groups)
+    # one clause per outlet: two clauses of one outlet never share a group, however close
+    groups = tight_groups(3, [(0.9, 0, 1), (0.9, 1, 2), (0.9, 0, 2)], lambda i, j: 0.9,
+                          lambda i: "same" if i < 2 else "other", link=0.4, close=0.3)
+    assert not any({0, 1} <= set(g) for g in groups)
+
+
+def test_values_of_one_slot_differ_with_their_spread():
+    kill = {"predicate": "kill", "head": "people"}
+    hurt = {"predicate": "injure"}
+    arts = [
+        _slotted("a", "Alpha", "A landslide in the hill district killed 12 people and injured 30, officials said.",
+                 [("12", 12, kill), ("30", 30, hurt)]),
+        _slotted("b", "Beta", "The landslide in the hill district killed 12 people and injured 30.",
+                 [("12", 12, kill), ("30", 30, hurt)]),
+        _slotted("c", "Gamma", "Rescuers said the landslide in the hill district killed 19 people and injured 30.",
+                 [("19", 19, kill), ("30", 30, hurt)]),
+    ]
+    comp = compare_story(*story(*arts))
+    differs = [f for f in _facts(comp, "differs") if f.get("slot")]
+    assert len(differs) == 1, [f["text"] for f in comp["facts"]]
+    f = differs[0]
+    assert f["slot"]["event"] == "kill" and f["sources"] == 3
+    spread = {d["value"]: d for d in f["spread"]}
+    assert set(spread) == {"12", "19"}
+    assert spread["12"]["outlets"] == ["Alpha", "Beta"] and spread["12"]["sources"] == 2
+    assert f["spread"][0]["value"] == "12"  # the most widely carried value first
+    # the injured count is another slot: agreed, never compared with the dead
+    injured = [f for f in _facts(comp, "agreed") if f.get("slot", {}).get("event") == "injure"]
+    assert injured and injured[0]["sources"] == 3
+
+
+def test_vague_quantities_never_make_a_difference():
+    several = value_of(Claim(0, 7, "several", "number"))
+    assert several.lo is None and compatible(several, value_of(Claim(0, 4, "five", "number", normalized=5))) is None
+
+
+def test_at_least_is_a_reported_count_more_than_an_open_bound():
+    def v(ctx, n):
+        return value_of(Claim(0, len(str(n)), str(n), "number", normalized=n), ctx)
+    assert compatible(v("at least ", 26), v("", 31)) is False
+    assert compatible(v("more than ", 26), v("", 31)) is True
+
+
+def test_relative_dates_resolve_against_the_publication_date():
+    # the nlp stage resolved "Wednesday" against the article's publication date
+    assert value_of(Claim(0, 9, "Wednesday", "date", normalized="2025-05-07")).label == "2025-05-07"
+    # a written date keeps only what the text says: no guessed year
+    assert value_of(Claim(0, 6, "May 12", "date", normalized="2031-05-12")).label == "?-05-12"
+
+
+_WIRE = ("The harbour authority closed the northern pier after a crane collapsed onto a cargo ship on Tuesday "
+         "morning. Dock workers said the crane had shown cracks for weeks and that inspections had been postponed "
+         "twice. The port expects the pier to stay closed while engineers examine the remaining cranes. ")
+
+
+def test_copies_count_once():
+    a = Article(id="a", outlet="Coast Daily", text=_WIRE + "The mayor called for an inquiry into the inspections.")
+    b = Article(id="b", outlet="Harbour Times", text=_WIRE + "Shares in the operator fell sharply in early trade.")
+    c = Article(id="c", outlet="Sea Post", text="A crane collapsed onto a cargo ship at the northern pier on "
+                "Tuesday, and the harbour authority closed the pier. The mayor called for an inquiry.")
+    comp = compare_story(*story(a, b, c))
+    for f in comp["facts"]:
+        assert f["sources"] <= len(f["outlets"])
+        if set(f["outlets"]) == {"Coast Daily", "Harbour Times"}:
+            # the wire text in two papers is one source: never agreed on the strength of copies alone
+            assert f["sources"] == 1 and f["status"] != "agreed"
+
+
+def test_page_furniture_is_never_a_fact():
+    line = "Updated: 07 May 2025 10:31 IST | Log in or sign up to read more"
+    a = article("a", "Alpha", line + "\nFloods closed the main highway for two days, officials said.")
+    b = article("b", "Beta", line + "\nThe main highway was closed for two days by floods.")
+    comp = compare_story(*story(a, b))
+    assert not any("Log in" in ev["text"] for f in comp["facts"] for evs in f["outlets"].values() for ev in evs)
+
+
+def test_clauses_recurring_across_unrelated_stories_are_furniture():
+    promo = "Get the best stories of the day delivered to your inbox every morning with our newsletter digest."
+    s1 = [Article(id="a1", outlet="Alpha", text="Floods closed the main highway for two days. " + promo),
+          Article(id="b1", outlet="Beta", text="The main highway was closed for two days by floods.")]
+    s2 = [Article(id="a2", outlet="Alpha", text="The city council approved a new stadium budget. " + promo),
+          Article(id="c2", outlet="Gamma", text="Council members approved the stadium budget after a debate.")]
+    corpus = Corpus(articles=s1 + s2)
+    corpus.stories = {"s1": Story(id="s1", articles=["a1", "b1"]), "s2": Story(id="s2", articles=["a2", "c2"])}
+    CompareStage()(corpus)
+    for st in corpus.stories.values():
+        assert not any("newsletter" in ev["text"] for f in st.comparison["facts"]
+                       for evs in f["outlets"].values() for ev in evs)
+
+
+def test_a_statement_and_its_denial_differ():
+    a = article("a", "Alpha", "The army said no hospitals were hit by the overnight air strikes on the city.")
+    b = article("b", "Beta", "Two hospitals were hit by the overnight air strikes on the city, doctors said.")
+    c = article("c", "Gamma", "Hospitals were hit by the overnight air strikes on the city, residents said.")
+    comp = compare_story(*story(a, b, c))
+    assert any(f["status"] == "differs" and {"Alpha", "Beta"} <= set(f["outlets"]) for f in comp["facts"]), \
+        [(f["status"], f["text"]) for f in comp["facts"]]
+
+
+def test_schema_additions_are_pinned():
+    kill = {"predicate": "kill", "head": "people"}
+    arts = [_slotted("a", "Alpha", "The storm killed 4 people in the valley, police said. The bridge at Orr "
+                     "collapsed under the flood water on Sunday night.", [("4", 4, kill)]),
+            _slotted("b", "Beta", "Police said the storm killed 6 people in the valley.", [("6", 6, kill)])]
+    comp = compare_story(*story(*arts))
+    facts = comp["facts"]
+    assert [f["rank"] for f in facts] == list(range(1, len(facts) + 1))
+    for f in facts:
+        assert isinstance(f["sources"], int) and 1 <= f["sources"] <= len(f["outlets"])
+        if f["status"] == "single-source":
+            assert isinstance(f["importance"], float)
+        for d in f.get("spread", []):
+            assert {"value", "outlets", "sources", "attributed_to"} <= set(d)
+    value = next(f for f in facts if f.get("slot"))
+    assert {"event", "head"} <= set(value["slot"]) and value["status"] == "differs"
+    assert isinstance(comp["framing_sides"], dict)
+    for fr in comp["framing"].values():
+        assert {"own_voice", "quoted", "own_voice_per_1000_words", "evidence", "distinctive"} <= set(fr)
+    for ev in all_spans(comp):
+        assert {a.id: a for a in arts}[ev["article"]].text[ev["start"]:ev["end"]] == ev["text"]
+
+
+def test_values_of_one_slot_in_unrelated_sentences_never_differ():
+    kill = {"predicate": "kill", "head": "people"}
+    arts = [_slotted("a", "Alpha", "The flood killed 4 people in the northern valley on Monday.", [("4", 4, kill)]),
+            _slotted("b", "Beta", "Last year a bus crash on the coast road killed 9 people.", [("9", 9, kill)])]
+    arts += [Article(id=c, outlet=c.upper(), text="The northern valley flood closed schools and roads on Monday.")
+             for c in ("c", "d", "e")]
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]
