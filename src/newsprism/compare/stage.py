@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
+from newsprism.knowledge.actors import record_of
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
@@ -11,7 +12,7 @@ from .align import align
 from .framing import framing, framing_groups
 from .outlets import representatives
 from .text import clause_key, clauses, sentences
-from .voices import voices
+from .voices import story_voices
 
 SCHEMA_VERSION = 1
 
@@ -38,7 +39,7 @@ def compare_story(story: Story, articles: Mapping[str, Article], furniture: Coll
     ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``)."""
     members = {aid: articles[aid] for aid in story.articles if aid in articles and articles[aid].ok}
     outlet_by_article, copies = representatives(members)
-    speakers, share, unattributed = voices(members, outlet_by_article)
+    speakers, share, unattributed, anonymous, actors = story_voices(members, outlet_by_article)
     facts = align(members, outlet_by_article, furniture)
     counts = {s: sum(f["status"] == s for f in facts) for s in ("agreed", "differs", "single-source")}
     outlets: dict[str, list[str]] = {}
@@ -48,7 +49,8 @@ def compare_story(story: Story, articles: Mapping[str, Article], furniture: Coll
     side_of = {o: side for o, sh in share.items() if sh for side in [max(sh, key=sh.get)]
                if sh[side] >= 0.5 and side not in ("unknown", "other", "")}
     return {"schema": SCHEMA_VERSION, "outlets": outlets, "voices": speakers, "voice_share": share,
-            "unattributed_quotes": unattributed,
+            "unattributed_quotes": unattributed, "anonymous": anonymous,
+            "actors": [r.to_dict() for r in map(record_of, actors) if r is not None],
             "facts": facts, "counts": counts, "framing": framing(members, outlet_by_article),
             "framing_sides": framing_groups(members, outlet_by_article, side_of),
             "syndicated": copies}

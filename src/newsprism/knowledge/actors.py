@@ -223,13 +223,20 @@ class ActorBook:
         actor.title = actor.title or rec.title
 
     def learn(self, actors: Iterable) -> None:
-        """Fold resolved story actors (``compare.actors.StoryActor``) into the book."""
+        """Fold resolved story actors (``compare.actors.StoryActor``, or their ``record_of`` dicts) into the book."""
         for a in actors:
-            if not a.name or a.pinned:
-                continue
-            quotes = [{"article": aid, "start": q.start, "end": q.end} for aid, q in a.quotes]
-            self.add(ActorRecord(a.name, a.type, a.side, a.title, sorted(set(a.variants) - {a.name}),
-                                 {t: sorted(set(ev)) for t, ev in a.titles.items()}, quotes=quotes))
+            rec = ActorRecord.from_dict(a) if isinstance(a, dict) else record_of(a)
+            if rec is not None and not rec.pinned:
+                self.add(rec)
+
+
+def record_of(actor) -> ActorRecord | None:
+    """The book's record of a resolved story actor (``compare.actors.StoryActor``); None when it has no name."""
+    if not actor.name:
+        return None
+    quotes = [{"article": aid, "start": q.start, "end": q.end} for aid, q in actor.quotes]
+    return ActorRecord(actor.name, actor.type, actor.side, actor.title, sorted(set(actor.variants) - {actor.name}),
+                       {t: sorted(set(ev)) for t, ev in actor.titles.items()}, pinned=actor.pinned, quotes=quotes)
 
 
 # What this process has learned or loaded from a store (``remember`` / ``recall``); ActorBook.default() starts from it.
