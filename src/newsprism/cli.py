@@ -74,6 +74,9 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching URLs on private, "
                                                                              "loopback or link-local addresses.")]
         = False,
+        chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk; a "
+                                                                            "killed run resumes after the last "
+                                                                            "one.")] = 2000,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")] = False,
         as_json: JsonOpt = False) -> None:
     """Ingest INPUTS, run every stage, store the results and write the report.
@@ -84,6 +87,7 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
     from newsprism.executors import make_executor
     from newsprism.jobs import run_job
     from newsprism.stages import Options
+    from newsprism.store.sql import StoreBusy
 
     store = _store(db)
     try:
@@ -97,15 +101,20 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         if progress:
             with progress:
                 result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
-                                 progress=progress, refresh=refresh, allow_private=allow_private)
+                                 progress=progress, refresh=refresh, allow_private=allow_private,
+                                 chunk_size=chunk_size)
         else:
             result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
-                             refresh=refresh, allow_private=allow_private)
+                             refresh=refresh, allow_private=allow_private, chunk_size=chunk_size)
+    except StoreBusy as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(3) from exc
     finally:
         store.close()
     failed = result.failed
     if as_json:
-        print(json.dumps({"articles": len(result.articles), "new": result.new, "failed": len(failed),
+        print(json.dumps({"articles": len(result.articles), "new": result.new, "chunks": result.chunks,
+                          "failed": len(failed),
                           "stories": len(result.stories), "out": str(out_dir), "db": db,
                           "errors": [{"id": a.id, "source": a.source, "errors": a.errors} for a in failed],
                           "seconds": {k: round(v, 3) for k, v in result.stats.seconds.items()}}))

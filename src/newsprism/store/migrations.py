@@ -77,8 +77,19 @@ def _v4_error_lookup(op: Operations, dialect: str) -> None:
     op.create_index("ix_errors_article", "errors", ["article_id"])
 
 
+def _v5_chunk_log(op: Operations, dialect: str) -> None:
+    # One row per committed chunk of a run: a killed run's finished chunks are visible, and a run can tell whether
+    # another writer committed since its own last chunk (then it reloads the stories and state it keeps in memory).
+    op.create_table(
+        "chunks",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("run", sa.Text, nullable=False), sa.Column("articles", sa.Integer, nullable=False),
+        sa.Column("at", sa.Float, nullable=False),
+    )
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
-                                                       _v4_error_lookup]
+                                                       _v4_error_lookup, _v5_chunk_log]
 LATEST = len(MIGRATIONS)
 
 

@@ -48,3 +48,11 @@ state = sa.Table(
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+chunks = sa.Table(
+    "chunks", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run", sa.Text, nullable=False),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)

@@ -372,6 +372,23 @@ class SqlStore:
             conn.execute(stmt.on_conflict_do_update(index_elements=[t.state.c.key],
                                                     set_={"value": stmt.excluded.value}), rows)
 
+    # -- the chunk log ----------------------------------------------------------------------------------------
+    def log_chunk(self, run: str, articles: int) -> int:
+        """Note a committed chunk of ``run`` (call inside its unit of work); returns its sequence number."""
+        with self._writing() as conn:
+            return int(conn.execute(t.chunks.insert().values(run=run, articles=articles, at=time.time())
+                                    .returning(t.chunks.c.seq)).scalar_one())
+
+    def last_chunk(self) -> int:
+        """The sequence number of the last committed chunk of any run (0 for none)."""
+        with self._reading() as conn:
+            return int(conn.execute(sa.select(sa.func.max(t.chunks.c.seq))).scalar() or 0)
+
+    def count_chunks(self, run: str | None = None) -> int:
+        q = sa.select(sa.func.count()).select_from(t.chunks)
+        with self._reading() as conn:
+            return int(conn.execute(q if run is None else q.where(t.chunks.c.run == run)).scalar() or 0)
+
     # -- search and housekeeping ------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching ``query`` (words, all required), best first: id, title, story, snippet."""
