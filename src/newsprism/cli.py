@@ -77,6 +77,9 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk; a "
                                                                             "killed run resumes after the last "
                                                                             "one.")] = 2000,
+        max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest article text processed; a "
+                                                                          "longer one is refused with an error.")]
+        = 200_000,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")] = False,
         as_json: JsonOpt = False) -> None:
     """Ingest INPUTS, run every stage, store the results and write the report.
@@ -95,16 +98,17 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    options = Options(verbatim=verbatim, max_chars=max_chars)
     show = not quiet and not as_json
     progress = RichProgress(err) if show and err.is_terminal else None
     try:
         if progress:
             with progress:
-                result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
+                result = run_job(inputs, store, options=options, out_dir=out_dir, executor=ex,
                                  progress=progress, refresh=refresh, allow_private=allow_private,
                                  chunk_size=chunk_size)
         else:
-            result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
+            result = run_job(inputs, store, options=options, out_dir=out_dir, executor=ex,
                              refresh=refresh, allow_private=allow_private, chunk_size=chunk_size)
     except StoreBusy as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)

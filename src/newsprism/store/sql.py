@@ -274,7 +274,8 @@ class SqlStore:
         if story is not None:
             q = q.where(t.articles.c.story == story)
         with self._reading() as conn:
-            for h, rec in conn.execution_options(stream_results=True).execute(q):
+            # Per statement: Connection.execution_options would change the unit of work's shared connection.
+            for h, rec in conn.execute(q, execution_options={"stream_results": True}):
                 if h not in exclude:
                     yield Article.from_record(json.loads(rec))
 
