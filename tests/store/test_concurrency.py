@@ -85,3 +85,15 @@ def test_a_writer_gives_up_after_its_lock_timeout(store_url):
     assert second.get_state() == {"k": 1}, "readers never wait"
     first.close()
     second.close()
+
+
+def test_opening_a_database_while_another_process_writes_does_not_wait(store_url):
+    first = open_store(store_url)
+    with first.transaction():
+        first.put_state({"k": 1})
+        t0 = time.monotonic()
+        reader = open_store(store_url, lock_timeout=0.5)
+        assert reader.get_state() == {}, "the unit of work is not committed yet"
+        reader.close()
+        assert time.monotonic() - t0 < 5
+    first.close()

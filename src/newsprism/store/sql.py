@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from newsprism.model import Article, Story
 from newsprism.store import schema as t
-from newsprism.store.migrations import current_version, migrate
+from newsprism.store.migrations import LATEST, current_version, migrate
 
 _CHUNK = 500  # keeps IN (...) lists under SQLite's variable limit
 # Control characters cannot reach FTS5 or PostgreSQL text safely (NUL is refused by PostgreSQL outright).
@@ -58,8 +58,17 @@ class SqlStore:
             self.engine = sa.create_engine(url, pool_pre_ping=True)
         self.dialect = self.engine.dialect.name
         self._pg = self.dialect == "postgresql"
-        with self._write() as conn:
-            migrate(conn)
+        # Readers never wait: the write lock is taken only when the schema is behind (then re-checked under it).
+        if self._version_unlocked() != LATEST:
+            with self._write() as conn:
+                migrate(conn)
+
+    def _version_unlocked(self) -> int | None:
+        try:
+            with self.engine.connect() as conn:
+                return current_version(conn)
+        except sa.exc.SQLAlchemyError:
+            return None  # a database being created by another process this very moment: migrate() will wait for it
 
     @property
     def display(self) -> str:
