@@ -215,15 +215,18 @@ class SqlStore:
                     stale_hashes = [x for (x,) in conn.execute(stale)]
                     if stale_hashes:
                         self._delete_hashes(conn, stale_hashes)
-                stmt = self._insert(t.articles)
+                cols = ["id", "source", "url", "outlet", "title", "published", "story", "duplicate_of",
+                        "duplicate_kind", "failed", "record", "updated_at"]
+                table = t.articles_with_text if self._pg else t.articles
+                stmt = self._insert(table)
                 excluded = stmt.excluded
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=[t.articles.c.content_hash],
-                    set_={c: excluded[c] for c in ("id", "source", "url", "outlet", "title", "published", "story",
-                                                   "duplicate_of", "duplicate_kind", "failed", "record",
-                                                   "updated_at")})
-                conn.execute(stmt, [{k: v for k, v in r.items() if k != "_text"} for r in chunk])
-                self._index_text(conn, chunk)
+                stmt = stmt.on_conflict_do_update(index_elements=[table.c.content_hash],
+                                                  set_={c: excluded[c] for c in cols + ["text"] * self._pg})
+                if self._pg:
+                    conn.execute(stmt, [{k if k != "_text" else "text": v for k, v in r.items()} for r in chunk])
+                else:
+                    conn.execute(stmt, [{k: v for k, v in r.items() if k != "_text"} for r in chunk])
+                    self._index_text(conn, chunk)
         return new
 
     def _delete_hashes(self, conn: sa.Connection, hashes: list[str]) -> None:
@@ -235,21 +238,19 @@ class SqlStore:
             conn.execute(sa.text("DELETE FROM search_docs WHERE content_hash = :h"), params)
 
     def _index_text(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-        """Every lookup here goes through a unique index: the cost of a row does not grow with the archive."""
+        """SQLite's search index; every lookup goes through a unique index, so a row's cost does not grow with the
+        archive. (PostgreSQL indexes the text column written with the row.)"""
         texts = [{"h": r["content_hash"], "title": r["title"] or "", "text": r["_text"]} for r in rows]
-        if self.dialect == "sqlite":
-            conn.execute(sa.text("INSERT INTO search_docs (content_hash) VALUES (:h) "
-                                 "ON CONFLICT (content_hash) DO NOTHING"), texts)
-            docs = dict(conn.execute(sa.text("SELECT content_hash, doc FROM search_docs WHERE content_hash IN "
-                                             "(" + ",".join(f":h{i}" for i in range(len(texts))) + ")"),
-                                     {f"h{i}": x["h"] for i, x in enumerate(texts)}).all())
-            for x in texts:
-                x["doc"] = docs[x["h"]]
-            conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :doc"), texts)
-            conn.execute(sa.text("INSERT INTO articles_fts (rowid, title, text) VALUES (:doc, :title, :text)"),
-                         texts)
-        elif self.dialect == "postgresql":
-            conn.execute(sa.text("UPDATE articles SET text = :text WHERE content_hash = :h"), texts)
+        conn.execute(sa.text("INSERT INTO search_docs (content_hash) VALUES (:h) "
+                             "ON CONFLICT (content_hash) DO NOTHING"), texts)
+        docs = dict(conn.execute(sa.text("SELECT content_hash, doc FROM search_docs WHERE content_hash IN "
+                                         "(" + ",".join(f":h{i}" for i in range(len(texts))) + ")"),
+                                 {f"h{i}": x["h"] for i, x in enumerate(texts)}).all())
+        for x in texts:
+            x["doc"] = docs[x["h"]]
+        conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :doc"), texts)
+        conn.execute(sa.text("INSERT INTO articles_fts (rowid, title, text) VALUES (:doc, :title, :text)"),
+                     texts)
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         hashes = list(hashes)
