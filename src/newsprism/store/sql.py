@@ -160,7 +160,7 @@ class SqlStore:
 
     def _pg_lock(self, conn: sa.Connection) -> None:
         # One lock per schema (tests and tenants may share a database); released when the transaction ends.
-        key = "hashtextextended(current_schema() || '/newsprism-writer', 0)"
+        key = "hashtextextended(coalesce(current_schema(), '') || '/newsprism-writer', 0)"
         if conn.execute(sa.text(f"SELECT pg_try_advisory_xact_lock({key})")).scalar():
             return
         self._waiting()
