@@ -435,5 +435,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Content hashes are random keys: each insert lands on a random page of the primary key and of the search
+    # mapping, so the default 2 MB page cache makes a big archive's writes read pages back from the OS.
+    cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
