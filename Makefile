@@ -34,7 +34,8 @@ test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 # Quality and speed figures (need ../shared); dedup_data.py is a helper and nlp_tune.py a tuning tool, not benchmarks.
-BENCHES := extraction quotes cluster_quality cluster_growth dedup_quality dedup_speed compare_precision compare_speed
+BENCHES := extraction quotes cluster_quality cluster_growth dedup_quality dedup_speed compare_precision compare_speed \
+	store_growth
 bench: $(STAMP)
 	for b in $(BENCHES); do echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || exit 1; done
 

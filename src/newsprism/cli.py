@@ -76,6 +76,12 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching URLs on private, "
                                                                              "loopback or link-local addresses.")]
         = False,
+        chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk; a "
+                                                                            "killed run resumes after the last "
+                                                                            "one.")] = 2000,
+        max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest article text processed; a "
+                                                                          "longer one is refused with an error.")]
+        = 200_000,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")] = False,
         as_json: JsonOpt = False) -> None:
     """Ingest INPUTS, run every stage, store the results and write the report.
@@ -86,6 +92,7 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
     from newsprism.executors import make_executor
     from newsprism.jobs import run_job
     from newsprism.stages import Options
+    from newsprism.store.sql import StoreBusy
 
     store = _store(db)
     try:
@@ -93,21 +100,27 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    options = Options(verbatim=verbatim, max_chars=max_chars)
     show = not quiet and not as_json
     progress = RichProgress(err) if show and err.is_terminal else None
     try:
         if progress:
             with progress:
-                result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
-                                 progress=progress, refresh=refresh, allow_private=allow_private)
+                result = run_job(inputs, store, options=options, out_dir=out_dir, executor=ex,
+                                 progress=progress, refresh=refresh, allow_private=allow_private,
+                                 chunk_size=chunk_size)
         else:
-            result = run_job(inputs, store, options=Options(verbatim=verbatim), out_dir=out_dir, executor=ex,
-                             refresh=refresh, allow_private=allow_private)
+            result = run_job(inputs, store, options=options, out_dir=out_dir, executor=ex,
+                             refresh=refresh, allow_private=allow_private, chunk_size=chunk_size)
+    except StoreBusy as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(3) from exc
     finally:
         store.close()
     failed = result.failed
     if as_json:
-        print(json.dumps({"articles": len(result.articles), "new": result.new, "failed": len(failed),
+        print(json.dumps({"articles": len(result.articles), "new": result.new, "chunks": result.chunks,
+                          "failed": len(failed),
                           "stories": len(result.stories), "out": str(out_dir), "db": db,
                           "errors": [{"id": a.id, "source": a.source, "errors": a.errors} for a in failed],
                           "seconds": {k: round(v, 3) for k, v in result.stats.seconds.items()}}))

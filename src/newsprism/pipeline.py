@@ -120,7 +120,9 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
         from newsprism.executors.local import LocalExecutor
         executor = LocalExecutor()
     stats = RunStats(articles=len(corpus.articles))
-    for st in stages:
+    # The input as read (often HTML several times the size of its text) is dropped once no later stage needs it.
+    last_raw = max((i for i, st in enumerate(stages) if "raw" in st.requires), default=None)
+    for i, st in enumerate(stages):
         t0 = time.perf_counter()
         if st.scope == "article":
             progress.start(st.name, len(corpus.articles))
@@ -133,6 +135,9 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
             progress.start(st.name, None)
             st(corpus)
         progress.finish()
+        if i == last_raw:
+            for art in corpus.articles:
+                art.raw = None
         stats.seconds[st.name] = stats.seconds.get(st.name, 0.0) + time.perf_counter() - t0
     stats.failed = sum(not a.ok for a in corpus.articles)
     return stats

@@ -9,6 +9,7 @@ from newsprism.pipeline import Stage
 @dataclass
 class Options:
     verbatim: bool = False  # keep each input's text exactly as given (no cleaning), so offsets refer to the input
+    max_chars: int = 200_000  # longest article text processed; a longer one gets a clear error and is not processed
 
 
 def default_stages(options: Options | None = None) -> list[Stage]:
@@ -19,5 +20,5 @@ def default_stages(options: Options | None = None) -> list[Stage]:
     from newsprism.nlp.stage import NlpStage
 
     options = options or Options()
-    return [CleanStage(verbatim=options.verbatim), DedupStage(), NlpStage(), ClusterStage(), StorySyndicationStage(),
+    return [CleanStage(verbatim=options.verbatim, max_chars=options.max_chars), DedupStage(), NlpStage(), ClusterStage(), StorySyndicationStage(),
             CompareStage(), TimelineStage()]

@@ -93,3 +93,19 @@ def test_unknown_executor_is_refused():
 
     with pytest.raises(ValueError, match="unknown executor"):
         make_executor("gpu")
+
+
+def test_raw_input_is_dropped_after_the_last_stage_that_reads_it():
+    seen = []
+
+    class Peek:
+        name, scope = "peek", "article"
+        requires, assigns = frozenset({"text"}), frozenset()
+
+        def __call__(self, a):
+            seen.append(a.raw)
+            return a
+
+    corpus = Corpus(_arts("one", "two"))
+    run_stages(corpus, [Upper(), Peek()])
+    assert seen == [None, None] and [a.text for a in corpus.articles] == ["ONE", "TWO"]

@@ -15,47 +15,6 @@ def _article(i: str, text: str = "China and the United States met in Madrid.", *
     return a
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = open_store(tmp_path / "np.db")
-        yield s
-        s.close()
-    else:
-        yield from _postgres_store()
-
-
-def _postgres_store():
-    """A store in a fresh schema of the test server (NEWSPRISM_TEST_PG), dropped afterwards."""
-    import os
-    import uuid
-
-    import sqlalchemy as sa
-
-    url = os.environ.get("NEWSPRISM_TEST_PG")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("NEWSPRISM_TEST_PG is not set in CI; make test starts PostgreSQL and sets it")
-        pytest.skip("no PostgreSQL for tests (make test starts one and sets NEWSPRISM_TEST_PG)")
-    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    schema = "t_" + uuid.uuid4().hex[:12]
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(f"PostgreSQL at NEWSPRISM_TEST_PG is not reachable: {exc.orig}")
-    s = open_store(f"{url}?options=-csearch_path%3D{schema}")
-    try:
-        yield s
-    finally:
-        s.close()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def test_round_trip_keeps_every_field(store):
     a = _article("a1", title="Talks", published="2025-09-15", duplicate_of="a0", duplicate_kind="near")
     a.errors.append("nlp: boom")
@@ -145,3 +104,101 @@ def test_refuses_a_newer_schema(tmp_path):
     con.close()
     with pytest.raises(RuntimeError, match="newer"):
         open_store(path)
+
+
+def test_stories_merge_without_touching_others(store):
+    store.put_stories([Story("s1", "one", ["a1"]), Story("s2", "two", ["a2"])])
+    store.put_stories([Story("s2", "two", ["a2", "a3"])])
+    store.delete_stories(["s-missing"])
+    assert sorted(s.id for s in store.iter_stories()) == ["s1", "s2"]
+    assert store.get_stories(["s2", "s9"])["s2"].articles == ["a2", "a3"]
+    store.delete_stories(["s1"])
+    assert [s.id for s in store.iter_stories()] == ["s2"]
+
+
+def test_an_error_is_recorded_once(store):
+    for _ in range(3):
+        store.record_error("/in/bad.html", "bad", "clean: empty page")
+    store.record_error("/in/bad.html", None, "ingest: unreadable")
+    store.record_error("/in/bad.html", None, "ingest: unreadable")
+    assert len(list(store.iter_errors())) == 2
+
+
+def test_a_transaction_commits_everything_or_nothing(store):
+    with pytest.raises(KeyError):
+        with store.transaction():
+            store.upsert_articles([_article("a1")])
+            store.put_stories([Story("s1", "one", ["a1"])])
+            store.record_error("/in/a1.txt", "a1", "boom")
+            store.put_state({"k": 1})
+            assert store.count_articles() == 1, "reads inside the unit see its own writes"
+            raise KeyError("killed half-way")
+    assert (store.count_articles(), list(store.iter_stories()), list(store.iter_errors()), store.get_state()) == \
+        (0, [], [], {})
+    with store.transaction():
+        store.upsert_articles([_article("a1")])
+        with store.transaction():  # nested units join the outer one
+            store.put_stories([Story("s1", "one", ["a1"])])
+    assert store.count_articles() == 1 and store.get_story("s1").articles == ["a1"]
+
+
+def test_nul_and_control_characters_are_stored_and_searchable(store):
+    text = "Talks in Madrid\x00 went on\x07 late."
+    a = Article("nul", source="/in/nul.txt", title="Madrid\x00 talks", text=text, content_hash=content_hash(text))
+    store.upsert_articles([a])
+    assert store.get_article("nul").text == text, "the record keeps the text exactly (JSON escapes NUL)"
+    assert [r["id"] for r in store.search("Madrid")] == ["nul"]
+    assert store.search("Madrid\x00") != [] and store.search("\x00") == []
+    store.record_error("/in/nul\x00.txt", "nul", "clean: bad\x00 byte")
+    assert len(list(store.iter_errors())) == 1
+
+
+def test_migration_from_v2_indexes_the_articles_stored_before(tmp_path):
+    import json
+
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = tmp_path / "v2.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    a = _article("old", "Negotiators from both sides met in Madrid on Sunday.", title="Madrid talks")
+    with engine.begin() as conn:  # a database as version 2 left it: the article stored, the search index empty
+        conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        for version in (1, 2):
+            MIGRATIONS[version - 1](Operations(MigrationContext.configure(conn)), "sqlite")
+            conn.execute(sa.text("INSERT INTO schema_version VALUES (:v)"), {"v": version})
+        conn.execute(sa.text("INSERT INTO articles (content_hash, id, source, title, failed, record, updated_at) "
+                             "VALUES (:h, 'old', 'x', :t, 0, :r, 0)"),
+                     {"h": a.content_hash, "t": a.title, "r": json.dumps(a.to_record())})
+    engine.dispose()
+    s = open_store(path)
+    assert [r["id"] for r in s.search("negotiators")] == ["old"]
+    s.upsert_articles([_article("new", "Negotiators met again in Madrid.")])
+    assert sorted(r["id"] for r in s.search("negotiators")) == ["new", "old"]
+    s.close()
+
+
+def test_migration_on_postgresql_fills_the_text_of_old_articles(store_url):
+    if not store_url.startswith("postgres"):
+        pytest.skip("the PostgreSQL step")
+    import json
+
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    engine = sa.create_engine(store_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    a = _article("old", "Negotiators from both sides met in Madrid on Sunday.")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        for version in (1, 2):
+            MIGRATIONS[version - 1](Operations(MigrationContext.configure(conn)), "postgresql")
+            conn.execute(sa.text("INSERT INTO schema_version VALUES (:v)"), {"v": version})
+        conn.execute(sa.text("INSERT INTO articles (content_hash, id, source, failed, record, updated_at) "
+                             "VALUES (:h, 'old', 'x', false, :r, 0)"), {"h": a.content_hash,
+                                                                         "r": json.dumps(a.to_record())})
+    engine.dispose()
+    s = open_store(store_url)
+    assert [r["id"] for r in s.search("negotiators")] == ["old"]
+    s.close()

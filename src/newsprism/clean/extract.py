@@ -2,7 +2,7 @@
 
 Metadata: title, outlet (site name, else the domain), author, publication date (trafilatura's metadata, which uses
 htmldate on the page's markup and URL, not on scripts or related-article widgets), language (``<html lang>`` /
-``content-language``, else a stop-word guess on the text).
+``content-language``, else py3langid on the text).
 """
 from __future__ import annotations
 
@@ -15,16 +15,10 @@ _LANG_META = re.compile(
     r"""<meta\b[^>]*?http-equiv\s*=\s*["']?content-language["']?[^>]*?content\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_STOP = {
-    "en": "the and of to in is that for it with as was on are be by this have from",
-    "de": "der die und das ist nicht mit den ein eine auf für sich dem des von zu",
-    "fr": "le la les et des est une que pour dans qui pas sur au du ce avec",
-    "es": "el la los las y de que en un una por para con no es se del al",
-    "it": "il di che la le per un una non con del della sono gli è nel",
-    "pt": "o a os as de que e do da em um uma para com não no na se",
-    "nl": "de het een en van is dat niet op te in voor met zijn er aan",
-}
-_STOPSETS = {k: set(v.split()) for k, v in _STOP.items()}
+# py3langid reads the opening of the text: on the shared extraction pages whose <html lang> names their language
+# (Zyte, 156 pages in 8 languages) the first 600 characters score as well as 2,000 (0.974; stop-word counts 0.897,
+# blind to Russian, Korean, Japanese, Indonesian), at 3.6 ms a page.
+_LANGID_CHARS = 1000
 
 
 @dataclass
@@ -39,12 +33,13 @@ class Extracted:
 
 
 def guess_language(text: str) -> str | None:
-    words = _LETTERS.findall(text[:20000].lower())
-    if len(words) < 5:
+    """ISO 639-1 code of the text's language (py3langid), or None for fewer than five words."""
+    head = text[:_LANGID_CHARS]
+    if len(_LETTERS.findall(head)) < 5:
         return None
-    scores = {k: sum(w in s for w in words) for k, s in _STOPSETS.items()}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] >= max(3, 0.05 * len(words)) else None
+    import py3langid
+
+    return py3langid.classify(head)[0]
 
 
 def html_language(html: str) -> str | None:

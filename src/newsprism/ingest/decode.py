@@ -90,19 +90,58 @@ def decode_bytes(data: bytes, *, declared: str | None = None, kind: str = "text"
         name = _known(enc)
         if name and name not in ("utf-8",):
             try:
-                return data.decode(name)
+                return _decode_as(data, name)
             except (UnicodeDecodeError, LookupError):
                 continue
+    text = _detected(data)
+    if text is not None:
+        return text
+    raise InputError("not UTF-8, no charset declared, and no legacy encoding decodes it as text; save it as UTF-8 "
+                     "or declare its charset")
+
+
+# Labels that mean windows-1252 on the web (WHATWG Encoding Standard): pages labelled latin-1 use its 0x80-0x9F
+# range for quotes, dashes and the euro sign, which ISO-8859-1 would turn into control characters.
+_WINDOWS_1252_LABELS = {"iso8859-1", "ascii"}  # codecs.lookup names
+
+
+def _decode_as(data: bytes, name: str) -> str:
+    if name in _WINDOWS_1252_LABELS:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass  # one of the five bytes windows-1252 leaves undefined: the label's own table
+    return data.decode(name)
+
+
+# Coherence (how much a decoding's letter frequencies look like some language) differs by a few hundredths between
+# code pages on a sentence or two: differences that small are noise, not evidence.
+_COHERENCE_NOISE = 0.05
+
+
+def _detected(data: bytes) -> str | None:
+    """Charset detection for undeclared legacy bytes, or None when nothing reads as text.
+
+    charset_normalizer scores each candidate by how chaotic and how language-like its decoding is; on short texts
+    many single-byte code pages score the same and it picks one of them arbitrarily (a French "à" read as cp1250's
+    "ŕ"). windows-1252 is scored explicitly too, and wins such (near) ties: it is the default the WHATWG Encoding
+    Standard gives undeclared legacy documents. A clearly better-scoring candidate (Cyrillic, Greek) still wins.
+    """
     try:
         from charset_normalizer import from_bytes
-        best = from_bytes(data[:200_000]).best()
+        sample = data[:200_000]
+        matches = list(from_bytes(sample)) + list(from_bytes(sample, cp_isolation=["cp1252"]))
     except Exception:  # noqa: BLE001 - detection is best effort
-        best = None
-    if best is not None and best.encoding:
-        try:
-            text = data.decode(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            text = None
-        if text is not None and best.chaos < 0.3:
-            return text
-    raise InputError("not UTF-8 and no charset decodes it")
+        return None
+    if not matches:
+        return None
+    best = min(matches, key=lambda m: (m.chaos, -m.coherence))
+    if best.chaos >= 0.3:
+        return None
+    western = [m for m in matches if m.encoding == "cp1252"]
+    if western and western[0].chaos <= best.chaos and western[0].coherence >= best.coherence - _COHERENCE_NOISE:
+        best = western[0]
+    try:
+        return data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None

@@ -251,9 +251,12 @@ def recall(store) -> int:
 
 
 def remember(store, actors: Iterable) -> int:
-    """Fold resolved story actors into this process's book and write the book to the store; returns how many."""
+    """Fold resolved story actors into this process's book and write the records that changed to the store;
+    returns how many were written."""
+    before = {r.name: r.to_dict() for r in _LEARNED}
     book = ActorBook(_LEARNED)
     book.learn(actors)
     _LEARNED[:] = book.records()
-    store.upsert_actors([r.to_dict() for r in _LEARNED])
-    return len(_LEARNED)
+    changed = [d for d in (r.to_dict() for r in _LEARNED) if before.get(d["name"]) != d]
+    store.upsert_actors(changed)
+    return len(changed)

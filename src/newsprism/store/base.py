@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from newsprism.model import Article, Story
@@ -10,22 +11,35 @@ from newsprism.model import Article, Story
 class Store(Protocol):
     url: str
 
+    def transaction(self) -> AbstractContextManager[Store]:
+        """One unit of work: every write inside commits together or not at all, and one writer at a time holds the
+        database (others wait, saying so). Reads inside see the unit's own writes; nested calls join the outer one.
+        Write methods called outside a transaction are each their own unit."""
+
     def upsert_articles(self, articles: Iterable[Article]) -> int:
         """Insert or update articles keyed by ``content_hash``; returns how many rows were new."""
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]: ...
     def get_articles_by_hash(self, hashes: Iterable[str]) -> dict[str, Article]: ...
     def get_article(self, article_id: str) -> Article | None: ...
-    def iter_articles(self, exclude_hashes: Iterable[str] = ()) -> Iterator[Article]: ...
+    def iter_articles(self, exclude_hashes: Iterable[str] = (), story: str | None = None) -> Iterator[Article]: ...
     def count_articles(self) -> int: ...
 
+    def put_stories(self, stories: Iterable[Story]) -> None:
+        """Insert or update these stories, leaving every other stored story as it is."""
+
+    def delete_stories(self, story_ids: Iterable[str]) -> None: ...
+    def get_stories(self, story_ids: Iterable[str]) -> dict[str, Story]: ...
+
     def replace_stories(self, stories: Iterable[Story]) -> None:
-        """Make the stored stories exactly these (clustering may merge or split stories)."""
+        """Make the stored stories exactly these (a whole rebuild; a run merges with put/delete_stories)."""
 
     def get_story(self, story_id: str) -> Story | None: ...
     def iter_stories(self) -> Iterator[Story]: ...
 
-    def record_error(self, source: str, article_id: str | None, message: str) -> None: ...
+    def record_error(self, source: str, article_id: str | None, message: str) -> None:
+        """Record an error once (the same error of the same input on a later run is not repeated)."""
+
     def iter_errors(self) -> Iterator[dict[str, Any]]: ...
 
     def get_state(self) -> dict[str, Any]: ...
@@ -38,6 +52,13 @@ class Store(Protocol):
     def iter_actors(self) -> Iterator[dict[str, Any]]:
         """Every stored actor record, by name."""
         ...
+    def log_chunk(self, run: str, articles: int) -> int:
+        """Note a committed chunk of a run, inside its unit of work; returns its sequence number."""
+
+    def last_chunk(self) -> int:
+        """Sequence number of the last chunk any run committed: a run that finds its own knows no one else wrote."""
+
+    def count_chunks(self, run: str | None = None) -> int: ...
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]: ...
 

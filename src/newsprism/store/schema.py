@@ -24,6 +24,11 @@ articles = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
+# On PostgreSQL the article text is a column too (the full-text index is an expression over it), written with the
+# row in one statement; on SQLite it lives in the FTS5 table instead.
+articles_with_text = sa.Table("articles", sa.MetaData(), *(c._copy() for c in articles.columns),
+                              sa.Column("text", sa.Text))
+
 stories = sa.Table(
     "stories", metadata,
     sa.Column("id", sa.Text, primary_key=True),
@@ -56,4 +61,12 @@ actors = sa.Table(
     sa.Column("side", sa.Text),
     sa.Column("record", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+chunks = sa.Table(
+    "chunks", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run", sa.Text, nullable=False),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
 )

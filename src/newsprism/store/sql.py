@@ -1,18 +1,36 @@
-"""The Store protocol over SQLAlchemy Core: SQLite (WAL, FTS5) by default, PostgreSQL with the same code."""
+"""The Store protocol over SQLAlchemy Core: SQLite (WAL, FTS5) by default, PostgreSQL with the same code.
+
+Writes go through one write transaction at a time per database: SQLite ``BEGIN IMMEDIATE`` (readers go on in WAL
+mode) and a PostgreSQL transaction-scoped advisory lock. ``transaction()`` makes every write inside it one unit of
+work; a write method called outside a transaction is its own unit. A writer that finds the database busy says so
+(``on_wait``) and waits up to ``lock_timeout`` seconds.
+"""
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
 from newsprism.model import Article, Story
 from newsprism.store import schema as t
-from newsprism.store.migrations import current_version, migrate
+from newsprism.store.migrations import LATEST, current_version, migrate
 
 _CHUNK = 500  # keeps IN (...) lists under SQLite's variable limit
+# Control characters cannot reach FTS5 or PostgreSQL text safely (NUL is refused by PostgreSQL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_READ_TIMEOUT_S = 30.0  # SQLite busy wait for readers and schema checks (WAL readers rarely wait at all)
+
+
+class StoreBusy(RuntimeError):
+    """Another process kept the database's write lock longer than ``lock_timeout``."""
 
 
 def _chunks(items: list[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
@@ -20,16 +38,140 @@ def _chunks(items: list[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
         yield items[i:i + n]
 
 
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 class SqlStore:
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, lock_timeout: float = 3600.0,
+                 on_wait: Callable[[str], None] | None = None):
         self.url = url
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait or _stderr
+        self._local = threading.local()  # the current unit of work's connection, per thread (the API is threaded)
         if url.startswith("sqlite"):
-            self.engine = sa.create_engine(url, connect_args={"timeout": 30})
+            # The driver's own transaction handling is off: this store emits BEGIN / BEGIN IMMEDIATE itself.
+            self.engine = sa.create_engine(url, connect_args={"timeout": _READ_TIMEOUT_S, "isolation_level": None})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", self._sqlite_begin)
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True)
         self.dialect = self.engine.dialect.name
-        migrate(self.engine)
+        self._pg = self.dialect == "postgresql"
+        # Readers never wait: the write lock is taken only when the schema is behind (then re-checked under it).
+        if self._version_unlocked() != LATEST:
+            with self._write() as conn:
+                migrate(conn)
+
+    def _version_unlocked(self) -> int | None:
+        try:
+            with self.engine.connect() as conn:
+                return current_version(conn)
+        except sa.exc.SQLAlchemyError:
+            return None  # a database being created by another process this very moment: migrate() will wait for it
+
+    @property
+    def display(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # -- units of work and the write lock ---------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[SqlStore]:
+        """Everything written inside commits together, or nothing does; other writers wait until it ends.
+
+        Reads inside see this unit's own writes. Nested calls join the outer unit.
+        """
+        if getattr(self._local, "conn", None) is not None:
+            yield self
+            return
+        with self._write() as conn:
+            self._local.conn = conn
+            try:
+                yield self
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        conn = self.engine.connect().execution_options(newsprism_write=True)
+        try:
+            conn.begin()
+            if self._pg:
+                self._pg_lock(conn)
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+        else:
+            with self._write() as conn:
+                yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.connect() as conn:
+                yield conn
+
+    def _waiting(self) -> None:
+        self.on_wait(f"newsprism: {self.display} is being written by another process; waiting for it to finish "
+                     f"(up to {self.lock_timeout:.0f} s)")
+
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(f"{self.display} is still being written by another process after {self.lock_timeout:.0f} s;"
+                         " try again when it has finished")
+
+    def _sqlite_begin(self, conn: sa.Connection) -> None:
+        dbapi = conn.connection.driver_connection
+        if not conn.get_execution_options().get("newsprism_write"):
+            dbapi.execute("BEGIN")
+            return
+        # Take the write lock at the start (not at the first write), so a unit of work never fails half-way on
+        # SQLITE_BUSY; a short first try tells whether to say that we wait.
+        try:
+            dbapi.execute("PRAGMA busy_timeout = 200")
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            self._waiting()
+            dbapi.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise self._busy() from None
+                raise
+        finally:
+            dbapi.execute(f"PRAGMA busy_timeout = {int(_READ_TIMEOUT_S * 1000)}")
+
+    def _pg_lock(self, conn: sa.Connection) -> None:
+        # One lock per schema (tests and tenants may share a database); released when the transaction ends.
+        key = "hashtextextended(coalesce(current_schema(), '') || '/newsprism-writer', 0)"
+        if conn.execute(sa.text(f"SELECT pg_try_advisory_xact_lock({key})")).scalar():
+            return
+        self._waiting()
+        conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout * 1000)}ms'"))
+        try:
+            conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({key})"))
+        except sa.exc.OperationalError as exc:
+            if "lock timeout" in str(exc.orig):
+                raise self._busy() from None
+            raise
+        conn.execute(sa.text("SET LOCAL lock_timeout = 0"))
 
     # -- articles ---------------------------------------------------------------------------------------------
     def _insert(self, table: sa.Table):
@@ -39,63 +181,81 @@ class SqlStore:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
 
+    def _text(self, value: Any) -> Any:
+        """PostgreSQL refuses NUL in text; ingest strips it, and this is the last line of defence."""
+        if self._pg and isinstance(value, str) and "\x00" in value:
+            return value.replace("\x00", "")
+        return value
+
     def upsert_articles(self, articles: Iterable[Article]) -> int:
         rows = []
         for a in articles:
             if not a.content_hash:
                 raise ValueError(f"article {a.id!r} has no content_hash; ingest sets it")
-            rows.append({"content_hash": a.content_hash, "id": a.id, "source": a.source or "", "url": a.url,
-                         "outlet": a.outlet, "title": a.title, "published": a.published, "story": a.story,
-                         "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind, "failed": not a.ok,
-                         "record": json.dumps(a.to_record(), ensure_ascii=False), "updated_at": time.time()})
+            row = {"content_hash": a.content_hash, "id": a.id, "source": a.source or "", "url": a.url,
+                   "outlet": a.outlet, "title": a.title, "published": a.published, "story": a.story,
+                   "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind, "failed": not a.ok,
+                   "record": json.dumps(a.to_record(), ensure_ascii=False), "updated_at": time.time()}
+            rows.append({k: self._text(v) for k, v in row.items()} | {"_text": self._text(a.text or "")})
         if not rows:
             return 0
         new = 0
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for chunk in _chunks(rows):
                 hashes = [r["content_hash"] for r in chunk]
                 known = {h for (h,) in conn.execute(sa.select(t.articles.c.content_hash)
                                                     .where(t.articles.c.content_hash.in_(hashes)))}
                 new += len(set(hashes) - known)
                 # A file edited in place keeps its source but changes its hash: the old version is replaced.
-                sources = [(r["source"], r["content_hash"]) for r in chunk if r["source"]]
-                for src, h in sources:
+                for r in chunk:
+                    if not r["source"]:
+                        continue
                     stale = sa.select(t.articles.c.content_hash).where(
-                        t.articles.c.source == src, t.articles.c.content_hash != h)
+                        t.articles.c.source == r["source"], t.articles.c.content_hash != r["content_hash"])
                     stale_hashes = [x for (x,) in conn.execute(stale)]
                     if stale_hashes:
                         self._delete_hashes(conn, stale_hashes)
-                stmt = self._insert(t.articles)
+                cols = ["id", "source", "url", "outlet", "title", "published", "story", "duplicate_of",
+                        "duplicate_kind", "failed", "record", "updated_at"]
+                table = t.articles_with_text if self._pg else t.articles
+                stmt = self._insert(table)
                 excluded = stmt.excluded
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=[t.articles.c.content_hash],
-                    set_={c: excluded[c] for c in ("id", "source", "url", "outlet", "title", "published", "story",
-                                                   "duplicate_of", "duplicate_kind", "failed", "record",
-                                                   "updated_at")})
-                conn.execute(stmt, chunk)
-                self._index_text(conn, chunk)
+                stmt = stmt.on_conflict_do_update(index_elements=[table.c.content_hash],
+                                                  set_={c: excluded[c] for c in cols + ["text"] * self._pg})
+                if self._pg:
+                    conn.execute(stmt, [{k if k != "_text" else "text": v for k, v in r.items()} for r in chunk])
+                else:
+                    conn.execute(stmt, [{k: v for k, v in r.items() if k != "_text"} for r in chunk])
+                    self._index_text(conn, chunk)
         return new
 
     def _delete_hashes(self, conn: sa.Connection, hashes: list[str]) -> None:
         conn.execute(t.articles.delete().where(t.articles.c.content_hash.in_(hashes)))
         if self.dialect == "sqlite":
-            for h in hashes:
-                conn.execute(sa.text("DELETE FROM articles_fts WHERE content_hash = :h"), {"h": h})
+            params = [{"h": h} for h in hashes]
+            conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = "
+                                 "(SELECT doc FROM search_docs WHERE content_hash = :h)"), params)
+            conn.execute(sa.text("DELETE FROM search_docs WHERE content_hash = :h"), params)
 
     def _index_text(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-        texts = [{"h": r["content_hash"], "title": r["title"] or "", "text": json.loads(r["record"])["text"]}
-                 for r in rows]
-        if self.dialect == "sqlite":
-            conn.execute(sa.text("DELETE FROM articles_fts WHERE content_hash = :h"), texts)
-            conn.execute(sa.text("INSERT INTO articles_fts (content_hash, title, text) VALUES (:h, :title, :text)"),
-                         texts)
-        elif self.dialect == "postgresql":
-            conn.execute(sa.text("UPDATE articles SET text = :text WHERE content_hash = :h"), texts)
+        """SQLite's search index; every lookup goes through a unique index, so a row's cost does not grow with the
+        archive. (PostgreSQL indexes the text column written with the row.)"""
+        texts = [{"h": r["content_hash"], "title": r["title"] or "", "text": r["_text"]} for r in rows]
+        conn.execute(sa.text("INSERT INTO search_docs (content_hash) VALUES (:h) "
+                             "ON CONFLICT (content_hash) DO NOTHING"), texts)
+        docs = dict(conn.execute(sa.text("SELECT content_hash, doc FROM search_docs WHERE content_hash IN "
+                                         "(" + ",".join(f":h{i}" for i in range(len(texts))) + ")"),
+                                 {f"h{i}": x["h"] for i, x in enumerate(texts)}).all())
+        for x in texts:
+            x["doc"] = docs[x["h"]]
+        conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :doc"), texts)
+        conn.execute(sa.text("INSERT INTO articles_fts (rowid, title, text) VALUES (:doc, :title, :text)"),
+                     texts)
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         hashes = list(hashes)
         out: set[str] = set()
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(hashes):
                 out |= {h for (h,) in conn.execute(sa.select(t.articles.c.content_hash)
                                                    .where(t.articles.c.content_hash.in_(chunk)))}
@@ -104,7 +264,7 @@ class SqlStore:
     def get_articles_by_hash(self, hashes: Iterable[str]) -> dict[str, Article]:
         hashes = list(hashes)
         out: dict[str, Article] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(hashes):
                 q = sa.select(t.articles.c.content_hash, t.articles.c.record).where(
                     t.articles.c.content_hash.in_(chunk))
@@ -113,7 +273,7 @@ class SqlStore:
         return out
 
     def get_article(self, article_id: str) -> Article | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rec = conn.execute(sa.select(t.articles.c.record).where(t.articles.c.id == article_id)
                                .order_by(t.articles.c.updated_at.desc()).limit(1)).scalar()
         return Article.from_record(json.loads(rec)) if rec else None
@@ -123,26 +283,28 @@ class SqlStore:
         q = sa.select(t.articles.c.content_hash, t.articles.c.record).order_by(t.articles.c.updated_at)
         if story is not None:
             q = q.where(t.articles.c.story == story)
-        with self.engine.connect() as conn:
-            for h, rec in conn.execution_options(stream_results=True).execute(q):
+        with self._reading() as conn:
+            # Per statement: Connection.execution_options would change the unit of work's shared connection.
+            for h, rec in conn.execute(q, execution_options={"stream_results": True}):
                 if h not in exclude:
                     yield Article.from_record(json.loads(rec))
 
     def count_articles(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t.articles)).scalar() or 0)
 
     # -- stories ----------------------------------------------------------------------------------------------
-    def replace_stories(self, stories: Iterable[Story]) -> None:
-        rows = [{"id": s.id, "title": s.title, "n_articles": len(s.articles), "first_published": s.first_published,
-                 "last_published": s.last_published, "record": json.dumps(s.to_record(), ensure_ascii=False)}
-                for s in stories]
-        with self.engine.begin() as conn:
-            keep = {r["id"] for r in rows}
-            stored = {i for (i,) in conn.execute(sa.select(t.stories.c.id))}
-            gone = list(stored - keep)
-            for chunk in _chunks(gone):
-                conn.execute(t.stories.delete().where(t.stories.c.id.in_(chunk)))
+    def _story_row(self, s: Story) -> dict[str, Any]:
+        row = {"id": s.id, "title": s.title, "n_articles": len(s.articles), "first_published": s.first_published,
+               "last_published": s.last_published, "record": json.dumps(s.to_record(), ensure_ascii=False)}
+        return {k: self._text(v) for k, v in row.items()}
+
+    def put_stories(self, stories: Iterable[Story]) -> None:
+        """Insert or update these stories; other stored stories are left as they are."""
+        rows = [self._story_row(s) for s in stories]
+        if not rows:
+            return
+        with self._writing() as conn:
             for chunk in _chunks(rows):
                 stmt = self._insert(t.stories)
                 stmt = stmt.on_conflict_do_update(index_elements=[t.stories.c.id],
@@ -151,41 +313,92 @@ class SqlStore:
                                                          "record")})
                 conn.execute(stmt, chunk)
 
+    def delete_stories(self, story_ids: Iterable[str]) -> None:
+        ids = list(story_ids)
+        if not ids:
+            return
+        with self._writing() as conn:
+            for chunk in _chunks(ids):
+                conn.execute(t.stories.delete().where(t.stories.c.id.in_(chunk)))
+
+    def replace_stories(self, stories: Iterable[Story]) -> None:
+        """Make the stored stories exactly these (a whole rebuild; runs use ``put_stories``/``delete_stories``)."""
+        stories = list(stories)
+        with self.transaction():
+            with self._reading() as conn:
+                stored = {i for (i,) in conn.execute(sa.select(t.stories.c.id))}
+            self.delete_stories(stored - {s.id for s in stories})
+            self.put_stories(stories)
+
+    def get_stories(self, story_ids: Iterable[str]) -> dict[str, Story]:
+        ids = list(story_ids)
+        out: dict[str, Story] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(ids):
+                for (rec,) in conn.execute(sa.select(t.stories.c.record).where(t.stories.c.id.in_(chunk))):
+                    s = Story.from_record(json.loads(rec))
+                    out[s.id] = s
+        return out
+
     def get_story(self, story_id: str) -> Story | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rec = conn.execute(sa.select(t.stories.c.record).where(t.stories.c.id == story_id)).scalar()
         return Story.from_record(json.loads(rec)) if rec else None
 
     def iter_stories(self) -> Iterator[Story]:
         q = sa.select(t.stories.c.record).order_by(t.stories.c.n_articles.desc(),
                                                     t.stories.c.last_published.desc(), t.stories.c.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for (rec,) in conn.execute(q):
                 yield Story.from_record(json.loads(rec))
 
     # -- errors and state -------------------------------------------------------------------------------------
     def record_error(self, source: str, article_id: str | None, message: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(t.errors.insert().values(source=source, article_id=article_id, message=message,
-                                                  at=time.time()))
+        """Record an error once: the same error for the same input, seen again on a later run, is not repeated."""
+        source, article_id, message = self._text(source), self._text(article_id), self._text(message)
+        e = t.errors.c
+        same = sa.select(e.seq).where(e.source == source, e.message == message,
+                                      e.article_id == article_id if article_id is not None
+                                      else e.article_id.is_(None)).limit(1)
+        with self._writing() as conn:
+            if conn.execute(same).first() is None:
+                conn.execute(t.errors.insert().values(source=source, article_id=article_id, message=message,
+                                                      at=time.time()))
 
     def iter_errors(self) -> Iterator[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for row in conn.execute(sa.select(t.errors).order_by(t.errors.c.seq)):
                 yield dict(row._mapping)
 
     def get_state(self) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {k: json.loads(v) for k, v in conn.execute(sa.select(t.state.c.key, t.state.c.value))}
 
     def put_state(self, state: dict[str, Any]) -> None:
         rows = [{"key": k, "value": json.dumps(v)} for k, v in state.items()]
         if not rows:
             return
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             stmt = self._insert(t.state)
             conn.execute(stmt.on_conflict_do_update(index_elements=[t.state.c.key],
                                                     set_={"value": stmt.excluded.value}), rows)
+
+    # -- the chunk log ----------------------------------------------------------------------------------------
+    def log_chunk(self, run: str, articles: int) -> int:
+        """Note a committed chunk of ``run`` (call inside its unit of work); returns its sequence number."""
+        with self._writing() as conn:
+            return int(conn.execute(t.chunks.insert().values(run=run, articles=articles, at=time.time())
+                                    .returning(t.chunks.c.seq)).scalar_one())
+
+    def last_chunk(self) -> int:
+        """The sequence number of the last committed chunk of any run (0 for none)."""
+        with self._reading() as conn:
+            return int(conn.execute(sa.select(sa.func.max(t.chunks.c.seq))).scalar() or 0)
+
+    def count_chunks(self, run: str | None = None) -> int:
+        q = sa.select(sa.func.count()).select_from(t.chunks)
+        with self._reading() as conn:
+            return int(conn.execute(q if run is None else q.where(t.chunks.c.run == run)).scalar() or 0)
 
     # -- search and housekeeping ------------------------------------------------------------------------------
     # -- actors ------------------------------------------------------------------------------------------------
@@ -195,7 +408,7 @@ class SqlStore:
                 for r in records if r.get("name")]
         if not rows:
             return 0
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for chunk in _chunks(rows):
                 stmt = self._insert(t.actors)
                 conn.execute(stmt.on_conflict_do_update(
@@ -205,28 +418,30 @@ class SqlStore:
         return len(rows)
 
     def iter_actors(self) -> Iterator[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for (record,) in conn.execute(sa.select(t.actors.c.record).order_by(t.actors.c.name)):
                 yield json.loads(record)
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching ``query`` (words, all required), best first: id, title, story, snippet."""
+        query = _CONTROL.sub(" ", query)
         words = [w for w in query.split() if w.strip()]
         if not words:
             return []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             if self.dialect == "sqlite":
                 # Each word quoted, so user input is never parsed as FTS5 syntax.
                 match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
                 rows = conn.execute(sa.text(
-                    "SELECT a.id, a.title, a.story, snippet(articles_fts, 2, '[', ']', '…', 12) AS snippet "
-                    "FROM articles_fts JOIN articles a ON a.content_hash = articles_fts.content_hash "
+                    "SELECT a.id, a.title, a.story, snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet "
+                    "FROM articles_fts JOIN search_docs d ON d.doc = articles_fts.rowid "
+                    "JOIN articles a ON a.content_hash = d.content_hash "
                     "WHERE articles_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": match, "n": limit})
             else:
                 rows = conn.execute(sa.text(
                     "SELECT id, title, story, left(text, 160) AS snippet FROM articles WHERE "
                     "to_tsvector('english', coalesce(title,'') || ' ' || coalesce(text,'')) "
-                    "@@ plainto_tsquery('english', :q) LIMIT :n"), {"q": query, "n": limit})
+                    "@@ plainto_tsquery('english', :q) LIMIT :n"), {"q": " ".join(words), "n": limit})
             return [dict(r._mapping) for r in rows]
 
     # -- paged summary reads for list pages (see reads.py) -----------------------------------------------------
@@ -251,7 +466,7 @@ class SqlStore:
         return search_hits(self.engine, query, **filters)
 
     def schema_version(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return current_version(conn)
 
     def close(self) -> None:
@@ -262,5 +477,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Content hashes are random keys: each insert lands on a random page of the primary key and of the search
+    # mapping, so the default 2 MB page cache makes a big archive's writes read pages back from the OS.
+    cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

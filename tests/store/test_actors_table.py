@@ -1,26 +1,4 @@
 """The store's actors table on both dialects: records round-trip, a second write replaces the first."""
-from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
-
-import pytest
-
-from newsprism.store import open_store
-
-_spec = importlib.util.spec_from_file_location("_store_tests", Path(__file__).parents[1] / "store" / "test_store.py")
-_store_tests = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_store_tests)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = open_store(tmp_path / "np.db")
-        yield s
-        s.close()
-    else:
-        yield from _store_tests._postgres_store()
 
 
 def test_actor_records_round_trip_and_replace(store):
