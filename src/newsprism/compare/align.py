@@ -48,7 +48,7 @@ COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a s
 MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
-SLOT_MERGE = 0.3  # centroid similarity at which tight groups of one slot are one scene (one fact)
+SLOT_MERGE = 0.28  # centroid similarity at which tight groups of one slot are one scene (one fact)
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
 _ANAPHORIC = {"other", "others", "more", "another", "rest"}
@@ -330,9 +330,11 @@ def _hands(article: Article) -> list[tuple[int, str]]:
         for s, t in e.mentions:
             if not _CAUSE.search(text[max(0, s - 16):s]):
                 continue
-            after = re.match(r"\s+([a-z][\w-]*)", text[t:t + 30])
-            # an attribute of a noun ("Pakistani shelling", "Indian forces") or a possessive ("India's strikes")
-            if not (_POSSESSIVE.match(text[t:t + 3]) or (after and content_terms(after.group(1)))):
+            after = re.match(r"\s+([a-z][\w-]*)(\s+[A-Z])?", text[t:t + 40])
+            # an attribute of a noun ("Pakistani shelling", "Indian forces") or a possessive ("India's strikes");
+            # not the start of a place's name ("Indian administered Kashmir")
+            if not (_POSSESSIVE.match(text[t:t + 3])
+                    or (after and content_terms(after.group(1)) and not after.group(2))):
                 continue
             out.append((s, countries.canonical(country)))
     return out
@@ -345,8 +347,11 @@ def _side_of(c: Claim, agent: str | None, hands: list[tuple[int, str]], start: i
         country = countries.country_of(re.sub(r"['’]s$", "", word))
         if country:
             return countries.canonical(country)
-    found = {k for s, k in hands if start <= s < end}
-    return next(iter(found)) if len(found) == 1 else None
+    # the cause phrase nearest after the value ("26 killed by Indian strikes and 12 dead from Pakistani shelling"),
+    # else the nearest before it ("in India's strikes, 26 were killed")
+    after = [(s - c.end, k) for s, k in hands if c.end <= s < end]
+    before = [(c.start - s, k) for s, k in hands if start <= s < c.start]
+    return min(after)[1] if after else (min(before)[1] if before else None)
 
 
 def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
