@@ -166,3 +166,77 @@ def test_values_of_one_slot_in_unrelated_sentences_never_differ():
              for c in ("c", "d", "e")]
     comp = compare_story(*story(*arts))
     assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]
+
+
+def _ent(a, name, typ, nth=0):
+    from newsprism.model import Entity
+    s, e = find(a.text, name, nth)
+    a.entities.append(Entity(f"e{len(a.entities)}", name, typ, mentions=[(s, e)]))
+    return a
+
+
+def test_every_outlets_value_of_one_slot_lands_in_one_fact():
+    # each outlet gives the toll twice (a lead and a later paragraph): tight groups hold one clause per outlet, so
+    # the slot's scene gathers both groups into one fact
+    kill = {"predicate": "kill", "head": "people"}
+    arts = []
+    for aid, outlet, n in (("a", "Alpha", 40), ("b", "Beta", 40), ("c", "Gamma", 55), ("d", "Delta", 55)):
+        text = (f"Floods in the river delta killed {n} people on Sunday, the disaster agency said. "
+                f"Rescuers in the river delta said the floods had killed {n} people in flooded villages on Sunday.")
+        a = _slotted(aid, outlet, text, [(str(n), n, kill)])
+        s = text.rindex(str(n))  # the same toll again, later in the article
+        a.claims.append(Claim(s, s + len(str(n)), str(n), "number", value=n, normalized=n, slot=dict(kill)))
+        arts.append(a)
+    comp = compare_story(*story(*arts))
+    differs = [f for f in _facts(comp, "differs") if f.get("slot")]
+    assert len(differs) == 1, [f["text"] for f in comp["facts"]]
+    f = differs[0]
+    assert {d["value"]: d["outlets"] for d in f["spread"]} == {"40": ["Alpha", "Beta"], "55": ["Delta", "Gamma"]}
+    assert all(len(evs) == 2 for evs in f["outlets"].values())
+
+
+def test_tolls_of_two_sides_hands_are_two_facts():
+    kill = {"predicate": "kill", "head": "villager"}
+    arts = []
+    for aid, outlet, n, demonym in (("a", "Alpha", 6, "Chilean"), ("b", "Beta", 6, "Chilean"),
+                                    ("c", "Gamma", 9, "Peruvian"), ("d", "Delta", 9, "Peruvian")):
+        a = _slotted(aid, outlet, f"Officials said {n} villagers were killed in {demonym} shelling of the border "
+                     "district overnight.", [(str(n), n, kill)])
+        arts.append(_ent(a, demonym, "NORP"))
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]
+    tolls = {f["spread"][0]["value"]: f["sources"] for f in _facts(comp, "agreed") if f.get("spread")}
+    assert tolls == {"6": 2, "9": 2}
+
+
+def test_the_hand_of_a_value_is_the_cause_phrase_nearest_after_it():
+    from newsprism.compare.align import _hands, _side_of
+    text = ("Officials said 26 people were killed by Chilean strikes, and 12 died from Peruvian shelling in "
+            "Chilean administered Arica.")
+    a = Article(id="a", outlet="Alpha", text=text)
+    for name in ("Chilean", "Peruvian"):
+        _ent(a, name, "NORP")
+    _ent(a, "Chilean", "NORP", nth=1)
+    hands = _hands(a)
+    assert [k for _, k in hands] == ["Chile", "Peru"]  # "Chilean administered Arica" names a place, not a hand
+    s26, e26 = find(text, "26")
+    s12, e12 = find(text, "12")
+    assert _side_of(Claim(s26, e26, "26", "number"), None, hands, 0, len(text)) == "Chile"
+    assert _side_of(Claim(s12, e12, "12", "number"), None, hands, 0, len(text)) == "Peru"
+
+
+def test_others_is_no_counted_head():
+    hurt_others = {"predicate": "injure", "head": "others"}
+    hurt_people = {"predicate": "injure", "head": "people"}
+    arts = [
+        _slotted("a", "Alpha", "The blast at the port killed two dockers and injured 30 others, police said.",
+                 [("30", 30, hurt_others)]),
+        _slotted("b", "Beta", "Police said 30 people were injured in the blast at the port.",
+                 [("30", 30, hurt_people)]),
+        _slotted("c", "Gamma", "Police said 41 people were injured in the blast at the port.",
+                 [("41", 41, hurt_people)]),
+    ]
+    comp = compare_story(*story(*arts))
+    differs = [f for f in _facts(comp, "differs") if f.get("slot")]
+    assert len(differs) == 1, [f["text"] for f in comp["facts"]]
+    assert {d["value"]: d["outlets"] for d in differs[0]["spread"]} == {"30": ["Alpha", "Beta"], "41": ["Gamma"]}

@@ -48,8 +48,10 @@ COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a s
 MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
+SLOT_MERGE = 0.28  # centroid similarity at which tight groups of one slot are one scene (one fact)
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
+_ANAPHORIC = {"other", "others", "more", "another", "rest"}
 _KIND_ORDER = ("percent", "money", "duration", "number", "date", "commitment")
 # Credit, time-stamp, login, share and navigation lines: what a page wraps around any article.
 _FURNITURE = re.compile(
@@ -88,6 +90,7 @@ class Mention:
     attributed: str | None = None
     negated: bool = False
     agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
+    side: str | None = None  # the country whose hand did it ("by Pakistani shelling", "in India's strikes")
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -293,6 +296,8 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
         return ("?", None) if c.kind in VALUE_KINDS else None
     slot = c.slot
     pred, head = slot.get("predicate"), slot.get("head")
+    if head and head.lower() in _ANAPHORIC:
+        head = None  # "46 others injured": the noun stands for the thing counted before it, not a thing of its own
     p = concept(pred.replace(" ", "_")) if pred else None
     h = thing_concept(head) if head else None
     if c.kind == "duration":
@@ -306,8 +311,52 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     return h, "=" + h  # a count of the events themselves ("24 strikes"), never of the things they hit
 
 
+_CAUSE = re.compile(r"\b(?:by|in|from|after|amid|under|during|of)\s+(?:the\s+|an?\s+)?$", re.I)
+_POSSESSIVE = re.compile(r"^['’]s\b")
+
+
+def _hands(article: Article) -> list[tuple[int, str]]:
+    """(offset, country) of every phrase that names whose hand did something: a demonym or a country's possessive
+    after a cause preposition ("killed in Pakistani shelling", "by Indian forces", "in India's strikes"). A country
+    named plainly after "in" is a place ("killed in Pakistan"), not a hand."""
+    text = article.text
+    out = []
+    for e in article.entities:
+        if e.type not in ("NORP", "GPE", "ORG"):
+            continue
+        country = countries.country_of(e.name)
+        if not country:
+            continue
+        for s, t in e.mentions:
+            if not _CAUSE.search(text[max(0, s - 16):s]):
+                continue
+            after = re.match(r"\s+([a-z][\w-]*)(\s+[A-Z])?", text[t:t + 40])
+            # an attribute of a noun ("Pakistani shelling", "Indian forces") or a possessive ("India's strikes");
+            # not the start of a place's name ("Indian administered Kashmir")
+            if not (_POSSESSIVE.match(text[t:t + 3])
+                    or (after and content_terms(after.group(1)) and not after.group(2))):
+                continue
+            out.append((s, countries.canonical(country)))
+    return out
+
+
+def _side_of(c: Claim, agent: str | None, hands: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The country whose hand the parse's agent names, else the one a cause phrase of the clause names (a clause
+    naming two hands says nothing sure)."""
+    for word in re.findall(r"[A-Z][\w.-]*(?:['’]s)?", agent or ""):
+        country = countries.country_of(re.sub(r"['’]s$", "", word))
+        if country:
+            return countries.canonical(country)
+    # the cause phrase nearest after the value ("26 killed by Indian strikes and 12 dead from Pakistani shelling"),
+    # else the nearest before it ("in India's strikes, 26 were killed")
+    after = [(s - c.end, k) for s, k in hands if c.end <= s < end]
+    before = [(c.start - s, k) for s, k in hands if start <= s < c.start]
+    return min(after)[1] if after else (min(before)[1] if before else None)
+
+
 def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
     out = []
+    hands = {aid: _hands(a) for aid, a in arts.items()}
     for i, u in enumerate(units):
         text = arts[u.article].text
         for c, v in u.claims:
@@ -319,7 +368,8 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
                     continue
                 s = c.slot or {}
                 out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated")),
-                                   frozenset(content_terms(s.get("agent") or ""))))
+                                   frozenset(content_terms(s.get("agent") or "")),
+                                   _side_of(c, s.get("agent"), hands[u.article], u.start, u.end)))
             elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
                     and not countries.country_of(c.text) and not countries.body_of(c.text):
                 out.append(Mention(i, c, v, "place:" + v.label, None))
@@ -331,6 +381,8 @@ def _same_slot(a: Mention, b: Mention) -> bool:
         return False
     if a.head and b.head and a.head != b.head:
         return False
+    if a.side and b.side and a.side != b.side:
+        return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
     if a.agent and b.agent and not a.agent & b.agent:
         return False  # done by different hands: "killed by shelling" and "killed by the strikes"
     if a.claim.kind != "place" and (a.value.unit or "") != (b.value.unit or "") and a.claim.kind != "number":
@@ -419,9 +471,72 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         def same(x: int, y: int) -> bool:
             return _same_slot(ms[x], ms[y])
 
-        for g in tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same):
-            groups.append([idx[x] for x in g])
+        local = tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same)
+        if event != "?" and kind != "place":
+            local = _slot_merge(local, ctx, ms, units)
+        groups.extend([idx[x] for x in g] for g in local)
     return groups
+
+
+def _centroid(g: list[int], ctx: "_Context") -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for x in g:
+        for t, w in ctx.vecs[x].items():
+            out[t] += w
+    norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
+    return {t: w / norm for t, w in out.items()}
+
+
+def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _main_head(g: list[int], ms: list[Mention]) -> str | None:
+    heads = Counter(ms[x].head for x in g if ms[x].head)
+    return heads.most_common(1)[0][0] if heads else None
+
+
+def _main_side(g: list[int], ms: list[Mention]) -> str | None:
+    sides = Counter(ms[x].side for x in g if ms[x].side)
+    return sides.most_common(1)[0][0] if sides else None
+
+
+def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
+    """Two groups count the same thing: their main counted heads ("aircraft", "drone") agree, or one has none,
+    and so do the sides whose hands did it."""
+    ha, hb = _main_head(a, ms), _main_head(b, ms)
+    sa, sb = _main_side(a, ms), _main_side(b, ms)
+    return (ha is None or hb is None or ha == hb) and (sa is None or sb is None or sa == sb)
+
+
+def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit]) -> list[list[int]]:
+    """One fact per value slot and scene: tight groups of one slot whose contexts, taken as a whole (the centroid
+    of their clauses without the slot's own words), tell the same scene are one fact, so every outlet's value for
+    that slot lands in it with its spread. Centroid to centroid, never member chaining: a group joins a scene only
+    through what its clauses say together; values of another scene (another place, another hand) keep apart."""
+    groups = [list(g) for g in groups]
+    cents = [_centroid(g, ctx) for g in groups]
+    alive = [True] * len(groups)
+    while True:
+        best, pick = SLOT_MERGE, None
+        for a in range(len(groups)):
+            if not alive[a]:
+                continue
+            for b in range(a + 1, len(groups)):
+                if not alive[b]:
+                    continue
+                s = _cos(cents[a], cents[b])
+                if s >= best and _heads_meet(groups[a], groups[b], ms):
+                    best, pick = s, (a, b)
+        if pick is None:
+            break
+        a, b = pick
+        groups[a] += groups[b]
+        alive[b] = False
+        cents[a] = _centroid(groups[a], ctx)
+    return [g for g, ok in zip(groups, alive) if ok]
 
 
 def _spread(ms: list[Mention], units: list[Unit], family: Mapping[str, str]) -> list[dict]:
