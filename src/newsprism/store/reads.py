@@ -45,8 +45,8 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
     if dialect == "sqlite":
         outlets_x = "json_extract(record, '$.outlets')"
         counts_x = "json_extract(record, '$.comparison.counts')"
-        words_w = ("id IN (SELECT a.story FROM articles_fts JOIN articles a ON a.content_hash = "
-                   "articles_fts.content_hash WHERE articles_fts MATCH :words)")
+        words_w = ("id IN (SELECT a.story FROM articles_fts JOIN search_docs d ON d.doc = articles_fts.rowid "
+                   "JOIN articles a ON a.content_hash = d.content_hash WHERE articles_fts MATCH :words)")
     else:
         outlets_x = "(CAST(record AS jsonb) -> 'outlets')"
         counts_x = "(CAST(record AS jsonb) -> 'comparison' -> 'counts')"
@@ -109,10 +109,10 @@ def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 
     params: dict[str, Any] = {"offset": max(0, offset), "limit": max(1, limit), "flimit": facet_limit,
                               "outlet": outlet, "story": story, "month": month}
     if dialect == "sqlite":
-        base = ("FROM articles_fts JOIN articles a ON a.content_hash = articles_fts.content_hash "
-                "WHERE articles_fts MATCH :q")
+        base = ("FROM articles_fts JOIN search_docs d ON d.doc = articles_fts.rowid "
+                "JOIN articles a ON a.content_hash = d.content_hash WHERE articles_fts MATCH :q")
         params["q"] = _fts_match(words)
-        snippet = "snippet(articles_fts, 2, '[', ']', '…', 12)"
+        snippet = "snippet(articles_fts, 1, '[', ']', '…', 12)"
         order = "rank"
     else:
         base = ("FROM articles a WHERE to_tsvector('english', coalesce(a.title,'') || ' ' || coalesce(a.text,'')) "
