@@ -283,8 +283,8 @@ def _same_actor(a: str, b: str) -> bool:
 
 
 def actor_page(store: Store, name: str) -> dict[str, Any] | None:
-    """Everything the stored stories hold about one actor. Reads stories' actors and voices today; when the store
-    keeps an actor table (issue #11) this function is the one place to switch to it."""
+    """Everything the store holds about one actor: the actor book's record (variants, titles with the articles that
+    give them, side) and, from the stories, its quotes and the stories it appears in."""
     variants, titles, sides, types = set(), {}, defaultdict(int), set()
     quotes, stories = [], []
     surname = (_norm(name).split() or [""])[-1]
@@ -321,12 +321,22 @@ def actor_page(store: Store, name: str) -> dict[str, Any] | None:
                     t["stories"].append({"story": s.id, "href": evidence_href(ev) if ev else story_href(s.id)})
         if hit:
             stories.append({"story": s.id, "title": s.title or s.id, "href": story_href(s.id)})
-    if not stories:
+    book = next((r for r in map(store.get_actor, [name, *sorted(variants)]) if r), None)
+    if not stories and book is None:
         return None
+    side = max(sides, key=sides.get) if sides else None
+    if book is not None:
+        variants |= set(book.get("variants") or []) | {book["name"]}
+        types |= {book.get("type")}
+        side = book.get("side") or side
+        for title, evidence in (book.get("titles") or {}).items():
+            t = titles.setdefault(title, {"title": title, "stories": []})
+            t["articles"] = [{"article": a, "href": f"/articles/{quote(str(a), safe='')}"}
+                             for a in evidence if a != "user"]
     return {"name": name, "variants": sorted(variants), "types": sorted(t for t in types if t),
-            "side": max(sides, key=sides.get) if sides else None, "sides": dict(sides),
+            "side": side, "sides": dict(sides),
             "titles": list(titles.values()), "stories": stories, "quotes": quotes[:500],
-            "quotes_total": len(quotes), "source": "stories"}
+            "quotes_total": len(quotes), "source": "actor book and stories" if book else "stories"}
 
 
 def actors_index(store: Store, *, limit: int = 2000) -> dict[str, Any]:

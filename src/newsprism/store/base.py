@@ -49,6 +49,10 @@ class Store(Protocol):
         """Store actor records (``knowledge.actors.ActorRecord.to_dict()``), replacing any of the same name."""
         ...
 
+    def get_actor(self, name: str) -> dict[str, Any] | None:
+        """The actor book's record stored under exactly this name, or None."""
+        ...
+
     def iter_actors(self) -> Iterator[dict[str, Any]]:
         """Every stored actor record, by name."""
         ...

@@ -417,6 +417,11 @@ class SqlStore:
                           "updated_at": stmt.excluded.updated_at}), chunk)
         return len(rows)
 
+    def get_actor(self, name: str) -> dict[str, Any] | None:
+        with self._reading() as conn:
+            row = conn.execute(sa.select(t.actors.c.record).where(t.actors.c.name == name)).first()
+        return json.loads(row[0]) if row else None
+
     def iter_actors(self) -> Iterator[dict[str, Any]]:
         with self._reading() as conn:
             for (record,) in conn.execute(sa.select(t.actors.c.record).order_by(t.actors.c.name)):
