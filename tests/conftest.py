@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,37 @@ def seeds_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_corpus() -> Path:
     return ROOT / "examples" / "corpus"
+
+
+@contextmanager
+def _postgres_schema():
+    """A fresh schema of the test PostgreSQL server (NEWSPRISM_TEST_PG) as a store URL, dropped afterwards; skips
+    outside CI when there is no server, fails in CI."""
+    import sqlalchemy as sa
+
+    url = os.environ.get("NEWSPRISM_TEST_PG")
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("NEWSPRISM_TEST_PG is not set in CI; make test starts PostgreSQL and sets it")
+        pytest.skip("no PostgreSQL for tests (make test starts one and sets NEWSPRISM_TEST_PG)")
+    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    schema = "t_" + uuid.uuid4().hex[:12]
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(f"PostgreSQL at NEWSPRISM_TEST_PG is not reachable: {exc.orig}")
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """``with postgres_schema() as url:`` a store URL in a fresh schema of the test PostgreSQL, for any scope."""
+    return _postgres_schema

@@ -21,41 +21,19 @@ TEXTS = {
 }
 
 
-def _pg_store():
-    """A store in a fresh schema of the test PostgreSQL (NEWSPRISM_TEST_PG), dropped afterwards."""
-    import os
-    import uuid
-
-    import sqlalchemy as sa
-
-    url = os.environ.get("NEWSPRISM_TEST_PG")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("NEWSPRISM_TEST_PG is not set in CI; make test starts PostgreSQL and sets it")
-        pytest.skip("no PostgreSQL for tests (make test starts one and sets NEWSPRISM_TEST_PG)")
-    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    schema = "t_" + uuid.uuid4().hex[:12]
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    store = open_store(f"{url}?options=-csearch_path%3D{schema}")
-    try:
-        yield store
-    finally:
-        store.close()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def client(request, tmp_path_factory):
+def client(request, tmp_path_factory, postgres_schema):
     if request.param == "sqlite":
         store = open_store(tmp_path_factory.mktemp("pages") / "np.db")
         yield from _serve(store)
         store.close()
     else:
-        for store in _pg_store():
-            yield from _serve(store)
+        with postgres_schema() as url:
+            store = open_store(url)
+            try:
+                yield from _serve(store)
+            finally:
+                store.close()
 
 
 def _serve(store):
