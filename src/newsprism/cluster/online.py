@@ -7,7 +7,11 @@ and names, never through every story, scores each candidate, and joins the best 
 
 Order: an online pass depends on arrival order, so ``refine`` then moves the batch's articles to the story that fits
 them best once every article of the batch is known (with the article itself left out of its own story), and merges
-new stories into close ones. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
+new stories into close ones. Recent ("open") stories keep a compact record of each member (its heaviest raw counts),
+stored with the story; a run that touches an open story dissolves it and clusters its members again together with
+the batch (``reopen``), so that stories depend on which articles arrived, not on how they were batched. Stories
+fall closed (their member records dropped, their sums kept) once they are ``open_days`` older than the newest
+article, or ``open_runs`` runs untouched when undated: re-examination stays bounded as the corpus grows. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
 the corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
 """
 from __future__ import annotations
@@ -49,6 +53,11 @@ class Params:
     doc_conflict: str = "off"
     split: bool = True
     split_name_weight: float = 1.0  # names against body words when splitting a story in two
+    # Re-examination of recent stories (see the module docstring).
+    open_days: int = 7
+    open_runs: int = 20
+    open_max: int = 400  # a story larger than this is not re-clustered whole (its record is dropped)
+    record_terms: int = 60  # raw counts kept per member record
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> Params:
@@ -65,6 +74,7 @@ class Doc:
     names: dict[str, float]
     title: dict[str, float]
     day: int | None
+    record: list | None = None  # [terms, names, title, day, sort key]: what reopening the story needs
 
 
 @dataclass(slots=True)
@@ -81,16 +91,23 @@ class StoryStats:
     d1: int | None = None
     presence: dict[str, int] = field(default_factory=dict)  # name word -> members that carry it
     posted: set[str] = field(default_factory=set)  # index keys already pointing here
+    records: dict[str, list] | None = field(default_factory=dict)  # member id -> record; None once closed
+    run: int = 0  # the run that last changed it
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
         return {"text": r(self.text), "names": r(self.names), "title": r(self.title), "n": self.n,
-                "d0": self.d0, "d1": self.d1, "presence": self.presence}
+                "d0": self.d0, "d1": self.d1, "presence": self.presence, "records": self.records, "run": self.run}
+
+    @property
+    def open(self) -> bool:
+        return self.records is not None and len(self.records) == self.n
 
     @classmethod
     def from_state(cls, key: str, d: Mapping) -> StoryStats:
         s = cls(key, dict(d.get("text", {})), dict(d.get("names", {})), dict(d.get("title", {})),
-                n=int(d.get("n", 0)), d0=d.get("d0"), d1=d.get("d1"), presence=dict(d.get("presence", {})))
+                n=int(d.get("n", 0)), d0=d.get("d0"), d1=d.get("d1"), presence=dict(d.get("presence", {})),
+                records=dict(d["records"]) if d.get("records") is not None else None, run=int(d.get("run", 0)))
         s.text2 = _norm2(s.text)
         s.names2 = _norm2(s.names)
         s.title2 = _norm2(s.title)
@@ -147,6 +164,9 @@ class OnlineClusterer:
         self._new = 0
         self._fresh: set[str] = set()  # stories started in this run
         self._dirty: set[str] = set()  # stories changed since the split pass last looked at them
+        self.run = int(state.get("run", 0)) + 1
+        self.newest_day: int | None = state.get("newest_day")
+        self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
         for key, d in state.get("stories", {}).items():
             st = StoryStats.from_state(key, d)
             self.stories[key] = st
@@ -158,6 +178,8 @@ class OnlineClusterer:
         self._fresh.clear()
         self._dirty.clear()
         self.dropped.clear()
+        self.reopened.clear()
+        self.run += 1
 
     # ---- vectors -------------------------------------------------------------------------------------------
     def count(self, feats: ArticleFeatures) -> None:
@@ -171,9 +193,59 @@ class OnlineClusterer:
         if feats.names:
             self.name_df.remove(feats.names.keys())
 
-    def vectorise(self, doc_id: str, feats: ArticleFeatures) -> Doc:
+    def vectorise(self, doc_id: str, feats: ArticleFeatures, sort_key: str = "") -> Doc:
+        if feats.day is not None:
+            self.newest_day = feats.day if self.newest_day is None else max(self.newest_day, feats.day)
+        terms = dict(feats.terms)
+        if len(terms) > self.params.record_terms:
+            # The record keeps the heaviest raw counts (weighed with today's frequencies) to be re-weighed later.
+            w = weigh(terms, self.df)
+            terms = {t: terms[t] for t in sorted(w, key=lambda t: (-w[t], t))[:self.params.record_terms]}
+        record = [terms, dict(feats.names), dict(feats.title), feats.day, sort_key]
         return Doc(doc_id, weigh(feats.terms, self.df, self.params.doc_cap), weigh(feats.names, self.name_df),
-                   weigh(feats.title, self.df), feats.day)
+                   weigh(feats.title, self.df), feats.day, record)
+
+    def from_record(self, doc_id: str, record: list) -> Doc:
+        terms, names, title, day, _ = record
+        return Doc(doc_id, weigh(terms, self.df, self.params.doc_cap), weigh(names, self.name_df),
+                   weigh(title, self.df), day, record)
+
+    # ---- re-examination ------------------------------------------------------------------------------------
+    def reopen(self, docs: Iterable[Doc]) -> list[Doc]:
+        """Dissolve the open stories these articles could join and return their members as documents, to be
+        clustered again with the batch. Each reopened story's former members are kept in ``reopened``."""
+        keys: set[str] = set()
+        for doc in docs:
+            for key in self.candidates(doc):
+                st = self.stories[key]
+                if st.open and st.n <= self.params.open_max and key not in self._fresh:
+                    keys.add(key)
+        out: list[Doc] = []
+        for key in sorted(keys):
+            st = self.stories[key]
+            self.reopened[key] = set(self.by_story.get(key, ()))
+            for doc_id, rec in sorted(st.records.items()):
+                if doc_id in self.docs:
+                    continue
+                out.append(self.from_record(doc_id, rec))
+            for doc_id in sorted(self.by_story.get(key, ())):
+                self._set_member(doc_id, None)
+            self._drop(key)
+        return out
+
+    def close_stale(self) -> None:
+        """Drop the member records of stories that fell out of the re-examination window."""
+        p = self.params
+        for key, st in self.stories.items():
+            if st.records is None:
+                continue
+            if st.d1 is not None and self.newest_day is not None:
+                stale = st.d1 < self.newest_day - p.open_days
+            else:
+                stale = self.run - st.run > p.open_runs
+            if stale or st.n > p.open_max or len(st.records) != st.n:
+                st.records = None
+                self._changed.add(key)
 
     # ---- index ---------------------------------------------------------------------------------------------
     def _post(self, st: StoryStats) -> None:
@@ -238,6 +310,12 @@ class OnlineClusterer:
         st.title2 += _add_into(st.title, doc.title, 1.0)
         st.n += 1
         _count_into(st.presence, doc.names, 1)
+        if st.records is not None:
+            if doc.record is not None:
+                st.records[doc.id] = doc.record
+            else:
+                st.records = None
+        st.run = self.run
         self._dirty.add(st.key)
         self._changed.add(st.key)
         if doc.day is not None:
@@ -257,6 +335,9 @@ class OnlineClusterer:
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
         st.n -= 1
         _count_into(st.presence, doc.names, -1)
+        if st.records is not None:
+            st.records.pop(doc.id, None)
+        st.run = self.run
         self._dirty.add(st.key)
         self._changed.add(st.key)
         self._set_member(doc.id, None)
@@ -508,6 +589,11 @@ class OnlineClusterer:
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
         dst.n += src.n
+        if dst.records is not None and src.records is not None:
+            dst.records.update(src.records)
+        else:
+            dst.records = None
+        dst.run = self.run
         self._dirty.add(dst.key)
         self._changed.add(dst.key)
         _count_into(dst.presence, src.presence, 1, counts=True)
@@ -553,6 +639,8 @@ class OnlineClusterer:
         """Write the index into ``state`` (JSON-able). Unless ``full``, only stories changed since the last save
         are rewritten and the big maps are shared, not copied, so saving costs what the run changed."""
         state["version"] = 1
+        state["run"] = self.run
+        state["newest_day"] = self.newest_day
         state["params"] = asdict(self.params)
         state["df"] = {"n": self.df.n, "df": self.df.df}
         state["name_df"] = {"n": self.name_df.n, "df": self.name_df.df}
@@ -598,8 +686,13 @@ def _two_means(docs: list[Doc], rounds: int = 6, name_weight: float = 1.0) -> tu
     centre: dict[str, float] = {}
     for v in vecs.values():
         _add_into(centre, v, 1.0)
-    first = min(docs, key=lambda d: (dot(vecs[d.id], centre), d.id))
-    second = min(docs, key=lambda d: (dot(vecs[d.id], vecs[first.id]), d.id))
+    if len(docs) <= 80:
+        # Small stories: seed with the least similar pair (the two events' most typical members, usually).
+        first, second = min(((x, y) for i, x in enumerate(docs) for y in docs[i + 1:]),
+                            key=lambda p: (dot(vecs[p[0].id], vecs[p[1].id]), p[0].id, p[1].id))
+    else:
+        first = min(docs, key=lambda d: (dot(vecs[d.id], centre), d.id))
+        second = min(docs, key=lambda d: (dot(vecs[d.id], vecs[first.id]), d.id))
     ca, cb = dict(vecs[first.id]), dict(vecs[second.id])
     a: list[Doc] = []
     b: list[Doc] = []
