@@ -93,7 +93,7 @@ def _mk(y: int | None, m: int, d: int) -> str | None:
         return None
 
 
-def event_dates(text: str, published: date | None = None) -> list[str]:
+def event_dates(text: str, published: date | None = None, weekdays: bool = False) -> list[str]:
     """Days the text names, as ISO dates when a year is known (from the text, else the publication), else "MM-DD".
 
     Weekday names count only with a publication date: "on Tuesday" in a Wednesday paper is the day before (news
@@ -121,8 +121,11 @@ def event_dates(text: str, published: date | None = None) -> list[str]:
         iso = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if iso:
             out.append(iso)
-    if published:
-        for m in _WD.finditer(text):
-            back = (published.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
+    for m in _WD.finditer(text):
+        wd = m.group(1).lower()
+        if published:
+            back = (published.weekday() - _WEEKDAYS.index(wd)) % 7
             out.append((published - timedelta(days=back)).isoformat())
+        elif weekdays:
+            out.append(wd[:3])  # unresolved weekday (off by default: it split stories more than it told events apart)
     return out

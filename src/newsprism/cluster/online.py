@@ -21,12 +21,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
 
-from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, weigh
+from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, general_rarity, weigh
 
 
 @dataclass
 class Params:
-    threshold: float = 0.25  # combined score an article needs to join a story
+    threshold: float = 0.25  # combined score with which an article surely joins a story
+    # Below the threshold, decided by contrast (see ``OnlineClusterer.accepts``); join_spread 0 turns it off.
+    join_floor: float = 0.12
+    join_spread: float = 0.0  # 0: no spread test
+    join_margin: float = 0.0  # 0: no contrast joins below the threshold
     w_text: float = 0.5
     w_names: float = 0.5
     w_title: float = 0.15  # taken from the body weight when both sides have titles
@@ -53,11 +57,20 @@ class Params:
     doc_conflict: str = "off"
     split: bool = True
     split_name_weight: float = 1.0  # names against body words when splitting a story in two
+    # Contrast of two groups: how close each group's members are to the other group, relative to how close they are
+    # to their own (leave-one-out). A story splits in two when that ratio is below ``split_ratio``; a new story
+    # merges into its closest one when the ratio is at least ``merge_ratio`` (and the score at least ``merge_floor``).
+    split_ratio: float = 0.0
+    merge_ratio: float = 2.0
+    merge_floor: float = 0.15
     # Re-examination of recent stories (see the module docstring).
     open_days: int = 7
     open_runs: int = 20
     open_max: int = 400  # a story larger than this is not re-clustered whole (its record is dropped)
-    record_terms: int = 60  # raw counts kept per member record
+    record_terms: int = 60  # raw counts kept per member record (and clustered on)
+    reopen_hops: int = 1  # 2: also the open stories the reopened members could join
+    reopen_floor: float = 0.1  # score an article must have with an open story to reopen it
+    copy_sim: float = 0.6  # body cosine from which two articles count as copies of one text (1.0: off)
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> Params:
@@ -143,6 +156,18 @@ def _cos_sum(a: Mapping[str, float], acc: Mapping[str, float], acc2: float, leav
     return max(0.0, d / math.sqrt(acc2))
 
 
+def _cos_minus(a: Mapping[str, float], acc: Mapping[str, float], acc2: float, gone: list[Mapping[str, float]]) -> float:
+    """Cosine of ``a`` with a story sum from which the vectors ``gone`` are taken out."""
+    u: dict[str, float] = {}
+    for v in gone:
+        _add_into(u, v, 1.0)
+    d = dot(a, acc) - dot(a, u)
+    n2 = acc2 - 2 * dot(acc, u) + _norm2(u)
+    if n2 <= 1e-12:
+        return 0.0
+    return max(0.0, d / math.sqrt(n2))
+
+
 class OnlineClusterer:
     def __init__(self, params: Params | None = None, state: Mapping | None = None):
         self.params = params or Params()
@@ -198,12 +223,12 @@ class OnlineClusterer:
             self.newest_day = feats.day if self.newest_day is None else max(self.newest_day, feats.day)
         terms = dict(feats.terms)
         if len(terms) > self.params.record_terms:
-            # The record keeps the heaviest raw counts (weighed with today's frequencies) to be re-weighed later.
-            w = weigh(terms, self.df)
+            # The record keeps the heaviest raw counts, chosen without the corpus frequencies (which change as
+            # articles arrive), and the article is clustered on exactly these, whether it arrives now or is
+            # re-examined later: the same article is the same vector in any batching.
+            w = {t: (1.0 + math.log(c)) * general_rarity(t) for t, c in terms.items()}
             terms = {t: terms[t] for t in sorted(w, key=lambda t: (-w[t], t))[:self.params.record_terms]}
-        record = [terms, dict(feats.names), dict(feats.title), feats.day, sort_key]
-        return Doc(doc_id, weigh(feats.terms, self.df, self.params.doc_cap), weigh(feats.names, self.name_df),
-                   weigh(feats.title, self.df), feats.day, record)
+        return self.from_record(doc_id, [terms, dict(feats.names), dict(feats.title), feats.day, sort_key])
 
     def from_record(self, doc_id: str, record: list) -> Doc:
         terms, names, title, day, _ = record
@@ -214,14 +239,25 @@ class OnlineClusterer:
     def reopen(self, docs: Iterable[Doc]) -> list[Doc]:
         """Dissolve the open stories these articles could join and return their members as documents, to be
         clustered again with the batch. Each reopened story's former members are kept in ``reopened``."""
-        keys: set[str] = set()
-        for doc in docs:
-            for key in self.candidates(doc):
-                st = self.stories[key]
-                if st.open and st.n <= self.params.open_max and key not in self._fresh:
-                    keys.add(key)
         out: list[Doc] = []
-        for key in sorted(keys):
+        todo = list(docs)
+        for _ in range(self.params.reopen_hops):
+            keys: set[str] = set()
+            for doc in todo:
+                for key in self.candidates(doc):
+                    st = self.stories[key]
+                    if not st.open or st.n > self.params.open_max or key in self._fresh or key in keys:
+                        continue
+                    # Only a story this article could plausibly join is worth re-examining.
+                    if self.score(doc, st) >= self.params.reopen_floor:
+                        keys.add(key)
+            todo = self._dissolve(sorted(keys))
+            out += todo
+        return out
+
+    def _dissolve(self, keys: list[str]) -> list[Doc]:
+        out: list[Doc] = []
+        for key in keys:
             st = self.stories[key]
             self.reopened[key] = set(self.by_story.get(key, ()))
             for doc_id, rec in sorted(st.records.items()):
@@ -279,16 +315,26 @@ class OnlineClusterer:
         return [k for k, _ in ranked if k in self.stories]
 
     # ---- scoring -------------------------------------------------------------------------------------------
-    def score(self, doc: Doc, st: StoryStats, leave_out: bool = False) -> float:
+    def score(self, doc: Doc, st: StoryStats, leave_out: bool = False, without: list[Doc] | None = None) -> float:
+        """Combined similarity of ``doc`` to story ``st``; ``leave_out`` takes the article itself out of the story,
+        ``without`` takes out these members too (its copies: a copy must not prop its original up)."""
         p = self.params
-        if leave_out and st.n <= 1:
-            return 0.0
-        text = _cos_sum(doc.text, st.text, st.text2, leave_out)
-        names = _cos_sum(doc.names, st.names, st.names2, leave_out) if doc.names and st.names2 > 0 else text
+        if without:
+            gone = list(without) + ([doc] if leave_out else [])
+            if len(gone) >= st.n:
+                return 0.0
+            cos = lambda f: _cos_minus(getattr(doc, f), getattr(st, f), getattr(st, f + "2"),  # noqa: E731
+                                       [getattr(d, f) for d in gone])
+        else:
+            if leave_out and st.n <= 1:
+                return 0.0
+            cos = lambda f: _cos_sum(getattr(doc, f), getattr(st, f), getattr(st, f + "2"), leave_out)  # noqa: E731
+        text = cos("text")
+        names = cos("names") if doc.names and st.names2 > 0 else text
         w_text, w_title = p.w_text, 0.0
         title = 0.0
         if doc.title and st.title2 > 0:
-            title = _cos_sum(doc.title, st.title, st.title2, leave_out)
+            title = cos("title")
             w_title = min(p.w_title, w_text)
             w_text -= w_title
         s = w_text * text + p.w_names * names + w_title * title
@@ -391,26 +437,67 @@ class OnlineClusterer:
         return st
 
     def best(self, doc: Doc, exclude: str | None = None) -> tuple[str | None, float]:
-        best_key, best = None, -1.0
+        key, s, _ = self.best2(doc, exclude)
+        return key, s
+
+    def best2(self, doc: Doc, exclude: str | None = None) -> tuple[str | None, float, float]:
+        """The best candidate story, its score and the runner-up's score."""
+        best_key, best, second = None, -1.0, 0.0
+        floor = min(self.params.threshold, self.params.join_floor)
         for key in self.candidates(doc):
             if key == exclude:
                 continue
             st = self.stories[key]
-            # No similarity can lift a story this far away in time over the threshold: skip the vector work.
-            if self.time_factor(doc.day, st.d0, st.d1) < self.params.threshold:
+            # No similarity can lift a story this far away in time over the floor: skip the vector work.
+            if self.time_factor(doc.day, st.d0, st.d1) < floor:
                 continue
-            s = self.score(doc, st)
-            if s >= self.params.threshold and self.conflicts(doc, key):
+            s = self.score(doc, st, without=self._copies_in(doc, key))
+            if s >= floor and self.conflicts(doc, key):
                 continue
             if s > best or (s == best and best_key is not None and key < best_key):
-                best_key, best = key, s
-        return best_key, best
+                best_key, best, second = key, s, max(second, best)
+            else:
+                second = max(second, s)
+        return best_key, best, second
+
+    def accepts(self, doc: Doc, key: str | None, s: float, runner: float, leave_out: bool = False) -> bool:
+        """Whether ``doc`` belongs in story ``key`` with score ``s`` (runner-up story ``runner``).
+
+        Sure above ``threshold``. Between ``join_floor`` and the threshold, by contrast: the article must be about
+        as close to the story's members as they are to each other (``join_spread`` of the story's own mean pairwise
+        similarity: a loose story of many framings takes a loosely matching article, a tight one of copies does
+        not) and clearly closer to this story than to the runner-up (``join_margin``)."""
+        p = self.params
+        if key is None or s < p.join_floor and s < p.threshold:
+            return False
+        if s >= p.threshold:
+            return True
+        if p.join_margin <= 0 or s < p.join_margin * runner:
+            return False
+        if p.join_spread <= 0:
+            return True
+        st = self.stories[key]
+        n = st.n - (1 if leave_out else 0)
+        if n < 2:
+            return False
+        parts = []
+        for x, acc, acc2, w in ((doc.text, st.text, st.text2, p.w_text), (doc.names, st.names, st.names2, p.w_names)):
+            d = dot(x, acc)
+            if leave_out:
+                x2 = _norm2(x)
+                d, acc2 = d - x2, acc2 - 2 * d + x2
+            # Sum of unit vectors: its squared norm is n + twice the sum of pairwise similarities.
+            pair = max(0.0, (acc2 - n) / (n * (n - 1)))
+            parts.append((w * d / n, w * pair))
+        to_members = sum(a for a, _ in parts)
+        among = sum(b for _, b in parts)
+        return among > 0 and to_members >= p.join_spread * among
 
     def add(self, doc: Doc) -> str:
-        """Place one article: join the best candidate story above the threshold, or start a story."""
+        """Place one article: join the best candidate story when it accepts it, or start a story."""
         self.docs[doc.id] = doc
-        key, s = self.best(doc)
-        st = self.stories[key] if key is not None and s >= self.params.threshold else self.new_story()
+        key, s, runner = self.best2(doc)
+        st = self.stories[key] if self.accepts(doc, key, s, runner) else self.new_story()
         self._attach(doc, st)
         return st.key
 
@@ -454,6 +541,7 @@ class OnlineClusterer:
         that fits them best (each left out of its own story when compared), split stories that hold two events,
         and merge new stories into close ones. Returns how many changes were made."""
         order = list(order) if order is not None else sorted(self.docs)
+        self.copies_of = self._copy_units()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -461,6 +549,36 @@ class OnlineClusterer:
             if not n:
                 break
         return changes
+
+    def _copy_units(self) -> dict[str, list[Doc]]:
+        """Near-copies among this run's documents (body cosine at least ``copy_sim``): each is scored with its
+        copies left out of the story, so that a copy does not prop its original up (wire copies as one unit)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        ids = sorted(self.docs)
+        if len(ids) < 2 or self.params.copy_sim >= 1.0:
+            return {}
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for i, doc_id in enumerate(ids):
+            for w, x in self.docs[doc_id].text.items():
+                rows.append(i)
+                cols.append(vocab.setdefault(w, len(vocab)))
+                vals.append(x)
+        m = sp.csr_matrix((vals, (rows, cols)), shape=(len(ids), len(vocab)))
+        sim = (m @ m.T).tocoo()
+        out: dict[str, list[Doc]] = {}
+        keep = (sim.data >= self.params.copy_sim) & (sim.row != sim.col)
+        for i, j in zip(sim.row[keep].tolist(), sim.col[keep].tolist()):
+            out.setdefault(ids[i], []).append(self.docs[ids[j]])
+        for v in out.values():
+            v.sort(key=lambda d: d.id)
+        del np
+        return out
+
+    def _copies_in(self, doc: Doc, key: str) -> list[Doc]:
+        return [c for c in getattr(self, "copies_of", {}).get(doc.id, ()) if self.members.get(c.id) == key]
 
     def _reassign(self, order: list[str]) -> int:
         p = self.params
@@ -471,13 +589,15 @@ class OnlineClusterer:
             if doc is None or own_key not in self.stories:
                 continue
             own = self.stories[own_key]
-            own_s = self.score(doc, own, leave_out=True) if own.n > 1 else -1.0
-            key, s = self.best(doc, exclude=own_key)
-            if key is not None and s >= p.threshold and s > own_s + 1e-6:
+            own_copies = self._copies_in(doc, own_key)
+            alone = own.n <= 1 + len(own_copies)  # only the article and its copies: a singleton in effect
+            own_s = self.score(doc, own, leave_out=True, without=own_copies) if not alone else -1.0
+            key, s, runner = self.best2(doc, exclude=own_key)
+            if s > own_s + 1e-6 and self.accepts(doc, key, s, max(runner, own_s)):
                 self._detach(doc, own)
                 self._attach(doc, self.stories[key])
                 moved += 1
-            elif own.n > 1 and own_s < p.threshold:
+            elif not alone and not self.accepts(doc, own_key, own_s, s, leave_out=True):
                 # It no longer fits the story it joined early on: split it off.
                 self._detach(doc, own)
                 self._attach(doc, self.new_story())
@@ -542,7 +662,8 @@ class OnlineClusterer:
             if min(len(a), len(b)) < p.split_min:
                 continue
             pa, pb = _presence(a), _presence(b)
-            if self.contrast(pa, len(a), pb, len(b)) >= p.contrast_min:
+            if (self.contrast(pa, len(a), pb, len(b)) >= p.contrast_min
+                    or self.separation(a, b) < p.split_ratio):
                 new = self.new_story()
                 for doc in b:
                     self._detach(doc, st)
@@ -566,7 +687,15 @@ class OnlineClusterer:
                 s = self.score(probe, o) * self.span_factor(st, o)
                 if s > best:
                     best_key, best = other, s
-            if best_key is None or best < p.merge_threshold:
+            if best_key is None or best < p.merge_floor:
+                continue
+            part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
+            other = [self.docs[i] for i in sorted(self.by_story.get(best_key, ())) if i in self.docs]
+            known = len(part) == st.n and len(other) == self.stories[best_key].n
+            sep = self.separation(part, other) if known and (p.split_ratio > 0 or p.merge_ratio <= 1.5) else None
+            if best < p.merge_threshold and (sep is None or sep < p.merge_ratio):
+                continue
+            if sep is not None and min(len(part), len(other)) >= p.split_min and sep < p.split_ratio:
                 continue
             o = self.stories[best_key]
             if min(st.n, o.n) >= p.split_min and self.contrast(st.presence, st.n, o.presence, o.n) >= p.contrast_min:
@@ -574,6 +703,33 @@ class OnlineClusterer:
             self._absorb(st, o)
             merged += 1
         return merged
+
+    def _cos_group(self, doc: Doc, text: Mapping[str, float], t2: float, names: Mapping[str, float], n2: float,
+                   leave_out: bool) -> float:
+        p = self.params
+        t = _cos_sum(doc.text, text, t2, leave_out)
+        n = _cos_sum(doc.names, names, n2, leave_out) if doc.names and n2 > 0 else t
+        return (p.w_text * t + p.w_names * n) / (p.w_text + p.w_names)
+
+    def separation(self, a: list[Doc], b: list[Doc]) -> float:
+        """Mean closeness of each group's members to the other group over their closeness to their own group
+        (leave-one-out), averaged over both groups: about 1 for two halves of one story, low for two events."""
+        sums = []
+        for g in (a, b):
+            t: dict[str, float] = {}
+            n: dict[str, float] = {}
+            for d in g:
+                _add_into(t, d.text, 1.0)
+                _add_into(n, d.names, 1.0)
+            sums.append((t, _norm2(t), n, _norm2(n)))
+        ratios = []
+        for g, own, other in ((a, sums[0], sums[1]), (b, sums[1], sums[0])):
+            if len(g) < 2:
+                continue
+            within = sum(self._cos_group(d, *own, leave_out=True) for d in g) / len(g)
+            between = sum(self._cos_group(d, *other, leave_out=False) for d in g) / len(g)
+            ratios.append(between / within if within > 1e-9 else 1.0)
+        return sum(ratios) / len(ratios) if ratios else 1.0
 
     def span_factor(self, a: StoryStats, b: StoryStats) -> float:
         if a.d0 is None or b.d0 is None:

@@ -13,7 +13,8 @@ from newsprism.cluster.evidence import _STAMP, evidence_text, is_credit_or_datel
 from newsprism.cluster.features import terms
 
 _SENT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘A-Z0-9])")
-_LEAD = re.compile(r"^(?:[A-Z][A-Za-z./ -]{1,40}(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+_LEAD = re.compile(r"^(?:[A-Z][A-Za-z./'’ -]{1,30}(?:,\s*[A-Z][A-Za-z. ]{1,25})?"
+                   r"(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
                    r"(?:\s*\([^)]{1,30}\))?\s*(?::|—|–|\s-\s)|[^\w\"“]+)\s*")
 _CLAUSE = re.compile(r"[,;:—–]\s")
 
