@@ -28,9 +28,9 @@ from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, general_ra
 class Params:
     threshold: float = 0.25  # combined score with which an article surely joins a story
     # Below the threshold, decided by contrast (see ``OnlineClusterer.accepts``); join_spread 0 turns it off.
-    join_floor: float = 0.12
+    join_floor: float = 0.15
     join_spread: float = 0.0  # 0: no spread test
-    join_margin: float = 0.0  # 0: no contrast joins below the threshold
+    join_margin: float = 1.5  # 0: no contrast joins below the threshold
     w_text: float = 0.5
     w_names: float = 0.5
     w_title: float = 0.15  # taken from the body weight when both sides have titles
@@ -60,7 +60,7 @@ class Params:
     # Contrast of two groups: how close each group's members are to the other group, relative to how close they are
     # to their own (leave-one-out). A story splits in two when that ratio is below ``split_ratio``; a new story
     # merges into its closest one when the ratio is at least ``merge_ratio`` (and the score at least ``merge_floor``).
-    split_ratio: float = 0.0
+    split_ratio: float = 0.6
     merge_ratio: float = 2.0
     merge_floor: float = 0.15
     # Re-examination of recent stories (see the module docstring).
@@ -69,7 +69,9 @@ class Params:
     open_max: int = 400  # a story larger than this is not re-clustered whole (its record is dropped)
     record_terms: int = 60  # raw counts kept per member record (and clustered on)
     reopen_hops: int = 1  # 2: also the open stories the reopened members could join
-    reopen_floor: float = 0.1  # score an article must have with an open story to reopen it
+    # An article reopens an open story when its score with it is at least this share of the lowest joining score (a
+    # story no article of the batch could join is not changed by the batch; part of a story may fit it better).
+    reopen_floor: float = 0.75
     copy_sim: float = 0.6  # body cosine from which two articles count as copies of one text (1.0: off)
 
     @classmethod
@@ -239,6 +241,8 @@ class OnlineClusterer:
     def reopen(self, docs: Iterable[Doc]) -> list[Doc]:
         """Dissolve the open stories these articles could join and return their members as documents, to be
         clustered again with the batch. Each reopened story's former members are kept in ``reopened``."""
+        p = self.params
+        floor = p.reopen_floor * (min(p.threshold, p.join_floor) if p.join_margin > 0 else p.threshold)
         out: list[Doc] = []
         todo = list(docs)
         for _ in range(self.params.reopen_hops):
@@ -249,7 +253,7 @@ class OnlineClusterer:
                     if not st.open or st.n > self.params.open_max or key in self._fresh or key in keys:
                         continue
                     # Only a story this article could plausibly join is worth re-examining.
-                    if self.score(doc, st) >= self.params.reopen_floor:
+                    if self.score(doc, st) >= floor:
                         keys.add(key)
             todo = self._dissolve(sorted(keys))
             out += todo
