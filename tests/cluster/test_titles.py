@@ -32,7 +32,7 @@ def test_extract_skips_dateline_caption_and_credit():
             "Sunday, the coast guard said.\nPassengers wait on the quay. (AP Photo/Jane Roe)")
     s = central_sentence(text)
     assert s.startswith("A ferry carrying 300 passengers ran aground") and "Reuters" not in s
-    assert article_title(None, text) == ("", s)
+    assert article_title(None, text) == ("", s, False)
     long = "A " + "very " * 40 + "long sentence, with a clause that goes on and on about the ferry and the island."
     assert len(central_sentence(long)) <= 110
 

@@ -596,6 +596,15 @@ class OnlineClusterer:
             own_copies = self._copies_in(doc, own_key)
             alone = own.n <= 1 + len(own_copies)  # only the article and its copies: a singleton in effect
             own_s = self.score(doc, own, leave_out=True, without=own_copies) if not alone else -1.0
+            if alone:
+                # One unit with its copies: an article alone (with its copies) follows a copy that found a story.
+                away = sorted((self.members.get(c.id), c.id) for c in getattr(self, "copies_of", {}).get(doc_id, ())
+                              if self.members.get(c.id) not in (None, own_key))
+                if away and away[0][0] in self.stories:
+                    self._detach(doc, own)
+                    self._attach(doc, self.stories[away[0][0]])
+                    moved += 1
+                    continue
             key, s, runner = self.best2(doc, exclude=own_key)
             if s > own_s + 1e-6 and self.accepts(doc, key, s, max(runner, own_s)):
                 self._detach(doc, own)

@@ -31,7 +31,8 @@ def features_of(a: Article, use_light_names: bool = True) -> ArticleFeatures:
 
 def _record_extra(a: Article, root: str) -> list:
     """What the index keeps of a member besides its counts: sort key, title material, copy root, outlet, date."""
-    return [_hash(a), *article_title(a.title, a.text), root, a.outlet, a.published]
+    head, extract, about = article_title(a.title, a.text)
+    return [_hash(a), head, extract, root, a.outlet, a.published, about]
 
 
 class ClusterStage:
@@ -236,8 +237,9 @@ class ClusterStage:
 
     @staticmethod
     def _title(cl: OnlineClusterer, key: str) -> str:
-        """The headline of the member closest to the story's centre; when no member has a real headline, the
-        extract of the most central member's first reporting sentence. Ties go by id (deterministic)."""
+        """The headline of the member closest to the story's centre, headlines about their article first; when no
+        member has a headline, the extract of the most central member's first reporting sentence. Ties go by id
+        (deterministic)."""
         stats = cl.stories.get(key)
         if stats is None:
             return ""
@@ -246,8 +248,10 @@ class ClusterStage:
             doc = cl.docs.get(doc_id)
             if doc is None or not doc.record:
                 continue
-            head, extract = doc.record[4][1:3]
-            ranked.append((not head, -dot(doc.text, stats.text), doc_id, head or extract))
+            extra = doc.record[4]
+            head, extract, about = extra[1], extra[2], bool(extra[6]) if len(extra) > 6 else bool(extra[1])
+            rank = 0 if head and about else 1 if head else 2
+            ranked.append((rank, -dot(doc.text, stats.text), doc_id, head or extract))
         for *_, title in sorted(ranked):
             if title:
                 return title

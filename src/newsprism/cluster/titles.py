@@ -2,8 +2,9 @@
 sentence; never a credit, dateline, caption or page-furniture line. Deterministic. No I/O.
 
 A scraped "title" is often not a headline at all ("2 min read", "Connect with us", a byline, a date, an edition
-menu). A headline is accepted when it reads like one (enough words, not a credit or dateline line, mostly letters)
-and is about the article: most of its content words occur in the article's text.
+menu). A headline is accepted when it reads like one (enough words, not a credit or dateline line, mostly letters).
+Headlines about their article (most of their content words occur in its text) rank first; a headline-shaped title
+that is not (a publisher's teaser, a mislabelled related link) still beats an extract, which is the fallback.
 """
 from __future__ import annotations
 
@@ -19,21 +20,29 @@ _LEAD = re.compile(r"^(?:[A-Z][A-Za-z./'’ -]{1,30}(?:,\s*[A-Z][A-Za-z. ]{1,25}
 _CLAUSE = re.compile(r"[,;:—–]\s")
 
 
-def good_headline(title: str | None, text: str) -> str | None:
-    """``title`` cleaned, when it is a real headline of ``text``; otherwise None."""
+def headline_shaped(title: str | None) -> str | None:
+    """``title`` cleaned, when it reads like a headline (not a credit, dateline, caption or furniture line)."""
     if not title:
         return None
     t = " ".join(_STAMP.sub("", title).split())
     if not t or is_credit_or_dateline(t) or is_furniture(t) or len(t.split()) > 30:
         return None
-    words = terms(t)
-    if len(words) < 2:
-        return None
-    body = terms(text)
-    shared = sum(1 for w in words if w in body)
-    if shared < max(2, 0.5 * len(words)):
+    if len(terms(t)) < 2:
         return None
     return t
+
+
+def is_about(headline: str, text: str) -> bool:
+    """Whether most of the headline's content words occur in the article's text."""
+    words = terms(headline)
+    body = terms(text)
+    return sum(1 for w in words if w in body) >= max(2, 0.5 * len(words))
+
+
+def good_headline(title: str | None, text: str) -> str | None:
+    """``title`` cleaned, when it is a real headline of ``text``; otherwise None."""
+    t = headline_shaped(title)
+    return t if t and is_about(t, text) else None
 
 
 def central_sentence(text: str, limit: int = 110) -> str:
@@ -55,7 +64,8 @@ def central_sentence(text: str, limit: int = 110) -> str:
     return ""
 
 
-def article_title(title: str | None, text: str) -> tuple[str, str]:
-    """(headline or "", extract or ""): what a story can be titled with from this article."""
-    head = good_headline(title, text) or ""
-    return head, "" if head else central_sentence(text)
+def article_title(title: str | None, text: str) -> tuple[str, str, bool]:
+    """(headline or "", extract or "", whether the headline is about the text): what a story can be titled with."""
+    head = headline_shaped(title) or ""
+    about = bool(head) and is_about(head, text)
+    return head, "" if about else central_sentence(text), about
