@@ -194,6 +194,7 @@ class OnlineClusterer:
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
+        self.copies_of: dict[str, list[Doc]] = {}  # near-copies among this run's documents (set by refine)
         for key, d in state.get("stories", {}).items():
             st = StoryStats.from_state(key, d)
             self.stories[key] = st
@@ -206,6 +207,7 @@ class OnlineClusterer:
         self._dirty.clear()
         self.dropped.clear()
         self.reopened.clear()
+        self.copies_of = {}
         self.run += 1
 
     # ---- vectors -------------------------------------------------------------------------------------------
@@ -557,7 +559,6 @@ class OnlineClusterer:
     def _copy_units(self) -> dict[str, list[Doc]]:
         """Near-copies among this run's documents (body cosine at least ``copy_sim``): each is scored with its
         copies left out of the story, so that a copy does not prop its original up (wire copies as one unit)."""
-        import numpy as np
         import scipy.sparse as sp
 
         ids = sorted(self.docs)
@@ -578,11 +579,10 @@ class OnlineClusterer:
             out.setdefault(ids[i], []).append(self.docs[ids[j]])
         for v in out.values():
             v.sort(key=lambda d: d.id)
-        del np
         return out
 
     def _copies_in(self, doc: Doc, key: str) -> list[Doc]:
-        return [c for c in getattr(self, "copies_of", {}).get(doc.id, ()) if self.members.get(c.id) == key]
+        return [c for c in self.copies_of.get(doc.id, ()) if self.members.get(c.id) == key]
 
     def _reassign(self, order: list[str]) -> int:
         p = self.params
@@ -598,7 +598,7 @@ class OnlineClusterer:
             own_s = self.score(doc, own, leave_out=True, without=own_copies) if not alone else -1.0
             if alone:
                 # One unit with its copies: an article alone (with its copies) follows a copy that found a story.
-                away = sorted((self.members.get(c.id), c.id) for c in getattr(self, "copies_of", {}).get(doc_id, ())
+                away = sorted((self.members.get(c.id), c.id) for c in self.copies_of.get(doc_id, ())
                               if self.members.get(c.id) not in (None, own_key))
                 if away and away[0][0] in self.stories:
                     self._detach(doc, own)
