@@ -2,6 +2,11 @@
 
     .venv/bin/python benchmarks/cluster_quality.py [--entities none|spacy|nlp] [--split train dev] [--params JSON]
     .venv/bin/python benchmarks/cluster_quality.py --tune      # grid on train only, then scores dev once
+    .venv/bin/python benchmarks/cluster_quality.py --split dev --batchings 10   # order independence
+
+``--batchings N`` also clusters each split N more times, each time shuffled (seed k) and cut into 4-10 batches
+(one ``ClusterStage`` run each, the index and the earlier batches carried over as a store would), and prints the
+pair F1 of each batching and the spread (max - min) with the one-batch figure.
 
 Each split is clustered on its own (the topics of train and dev differ), in one batch, in file order. Entities:
 ``none`` runs the clusterer on its light capitalised-word names only; ``spacy`` runs plain spaCy NER
@@ -76,6 +81,20 @@ def cluster(docs: list[dict], ents: dict, params: Params, use_light_names: bool 
     return {a.id: a.story for a in arts}
 
 
+def cluster_batched(docs: list[dict], ents: dict, params: Params, seed: int, light: bool = True) -> dict[str, str]:
+    import random
+
+    arts = articles(docs, ents)
+    rng = random.Random(seed)
+    rng.shuffle(arts)
+    n_batches = rng.randint(4, 10)
+    size = -(-len(arts) // n_batches)
+    stage, state, stories = ClusterStage(params, use_light_names=light), {}, {}
+    for k in range(0, len(arts), size):
+        stage(Corpus(arts[k:k + size], stories=stories, state=state, prior_articles=lambda k=k: iter(arts[:k])))
+    return {a.id: a.story for a in arts}
+
+
 def score(pred: dict[str, str], split: str) -> dict:
     path = Path(f"/tmp/newsprism_cluster_pred_{split}.jsonl")
     with path.open("w") as f:
@@ -99,6 +118,7 @@ def main() -> None:
     ap.add_argument("--params", default="{}", help="JSON of Params fields to override")
     ap.add_argument("--no-light-names", action="store_true")
     ap.add_argument("--tune", action="store_true", help="grid search on train, then report dev with the best")
+    ap.add_argument("--batchings", type=int, default=0, help="also score N shuffled batchings and their spread")
     args = ap.parse_args()
     docs = load_docs()
     ents = entities_for(docs, args.entities)
@@ -124,7 +144,12 @@ def main() -> None:
         dt = time.perf_counter() - t0
         r = score(pred, split)
         print(json.dumps({"split": split, "entities": args.entities, "light_names": light, **r,
-                          "seconds": round(dt, 2)}))
+                          "seconds": round(dt, 2)}), flush=True)
+        if args.batchings:
+            f1s = [score(cluster_batched(by_split[split], ents, p, seed, light), split)["pair_f1"]
+                   for seed in range(args.batchings)]
+            print(json.dumps({"split": split, "batchings": args.batchings, "pair_f1": f1s,
+                              "spread": round(max(f1s) - min(f1s), 4), "one_batch": r["pair_f1"]}), flush=True)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,50 @@ def test_posting_lists_are_capped():
     for i in range(50):
         _add(cl, f"d{i}", f"Common words story number{i} unique{i}")
     assert max(len(v) for v in cl.index.values()) <= 10
+
+
+def _docs(cl, texts, published=None):
+    feats = {k: article_features(t, published=published) for k, t in texts.items()}
+    for f in feats.values():
+        cl.count(f)
+    return {k: cl.vectorise(k, f, [k, "", "", k, None, published]) for k, f in feats.items()}
+
+
+def test_a_copy_is_scored_out_of_the_story_it_would_prop_up():
+    texts = {"a": "Floods in Valencia: the Turia river broke its banks and Mayor Ana Lopez ordered evacuations.",
+             "b": "Valencia evacuated districts along the Turia after the river rose; Lopez said schools stay shut.",
+             "c": "Rescuers in Valencia reached villages cut off by the Turia floods, the mayor Ana Lopez said.",
+             "d": "Valencia evacuated districts along the Turia after the river rose; Lopez said schools stay shut!"}
+    cl = OnlineClusterer(Params())
+    docs = _docs(cl, texts)
+    with_copy = OnlineClusterer(Params(), cl.to_state())
+    st = with_copy.new_story()
+    for k in ("a", "b", "c"):
+        with_copy._attach(docs[k], st)
+    alone = with_copy.new_story()
+    for k in ("a", "c"):
+        with_copy._attach(docs[k], alone)
+    # "d" is a copy of "b": scored against the story holding "b", with "b" taken out, it sees only "a" and "c".
+    assert abs(with_copy.score(docs["d"], st, without=[docs["b"]]) - with_copy.score(docs["d"], alone)) < 1e-9
+    assert with_copy.score(docs["d"], st) > with_copy.score(docs["d"], alone)
+
+
+def test_stale_stories_close_and_recent_ones_reopen():
+    cl = OnlineClusterer(Params(open_days=7))
+    old = _docs(cl, {"o1": "Storm Ciara flooded towns in Yorkshire, the Environment Agency said on Sunday.",
+                     "o2": "Yorkshire towns flooded as Storm Ciara hit, the Environment Agency warned."}, "2020-02-09")
+    for d in old.values():
+        cl.add(d)
+    key = cl.members["o1"]
+    assert cl.members["o2"] == key and cl.stories[key].open
+    state = json.loads(json.dumps(cl.to_state()))
+    later = OnlineClusterer(Params(open_days=7), state)
+    again = _docs(later, {"o3": "Storm Ciara: Yorkshire towns flooded again, the Environment Agency said."},
+                  "2020-02-10")
+    # A recent open story that the new article could join is dissolved and its members come back to be clustered.
+    back = later.reopen(list(again.values()))
+    assert sorted(d.id for d in back) == ["o1", "o2"] and key in later.reopened and key not in later.stories
+    far = OnlineClusterer(Params(open_days=7), state)
+    far.vectorise("x", article_features("Unrelated budget vote in Oslo.", published="2020-03-30"))
+    far.close_stale()
+    assert not far.stories[key].open  # a month later its member records are dropped; its sums stay

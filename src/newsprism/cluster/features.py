@@ -5,7 +5,13 @@ grow as articles arrive: no fitted vocabulary, only document frequencies counted
 
 Names come from ``article.entities`` when the nlp stage found any; otherwise (or in addition) from capitalised words
 that do not open a sentence, a light stand-in for NER that keeps the clusterer useful when spaCy failed or is absent.
-Names are split into words so that "Reid" and "Tara Reid" meet.
+Names are split into words so that "Reid" and "Tara Reid" meet. The days an article names (event dates resolved
+against its publication date) join its names: what happened when is event identity, whatever the framing.
+
+Weights: a word's weight is the geometric mean of its rarity in this corpus (online document frequency) and its
+rarity in general English (``wordfreq``, shipped with its data). In a corpus that is mostly one story every shared
+word has a low corpus idf, which would leave only the incidental words to match; general rarity keeps "missile" or a
+place name informative there, and keeps "said" or "people" light in any corpus.
 """
 from __future__ import annotations
 
@@ -16,7 +22,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from functools import lru_cache
+
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from wordfreq import zipf_frequency
+
+from newsprism.cluster.evidence import event_dates, evidence_text
 
 # Words that carry no event identity in news copy, on top of the generic English list.
 _NEWS_STOP = frozenset("""
@@ -117,8 +128,13 @@ class ArticleFeatures:
 
 
 def article_features(text: str, title: str | None = None, entities: Iterable = (), published: str | None = None,
-                     use_light_names: bool = True) -> ArticleFeatures:
-    """Features of one article. The title's words count in the body too (a title is the densest summary)."""
+                     use_light_names: bool = True, outlet: str | None = None) -> ArticleFeatures:
+    """Features of one article. The title's words count in the body too (a title is the densest summary).
+
+    Only the evidence text counts (furniture lines and credit fragments out), the words of the article's own outlet
+    are not names of the event, and the days the text names are added to its names as ``date:`` keys."""
+    raw = text
+    text = evidence_text(text)
     body = terms(text)
     ttl = terms(title) if title else Counter()
     body.update(ttl)
@@ -131,7 +147,12 @@ def article_features(text: str, title: str | None = None, entities: Iterable = (
         for w, c in light.items():
             if w not in names:
                 names[w] += c
-    return ArticleFeatures(body, names, ttl, day_number(published))
+    for w in terms(outlet or ""):
+        names.pop(w, None)
+    day = day_number(published)
+    for d in event_dates(raw, date.fromordinal(day) if day else None):
+        names["date:" + d] += 1
+    return ArticleFeatures(body, names, ttl, day)
 
 
 class DocFreq:
@@ -158,8 +179,10 @@ class DocFreq:
                 df.pop(w, None)
 
     def idf(self, word: str) -> float:
-        # Smoothed so unseen words get the highest weight and the very first articles are not all zero.
-        return math.log((self.n + 1) / (self.df.get(word, 0) + 1)) + 1.0
+        # Smoothed so unseen words get the highest weight and the very first articles are not all zero; blended with
+        # the word's rarity in general English (see the module docstring).
+        corpus = math.log((self.n + 1) / (self.df.get(word, 0) + 1)) + 1.0
+        return math.sqrt(corpus * general_rarity(word))
 
     def to_state(self) -> dict:
         return {"n": self.n, "df": self.df}
@@ -168,6 +191,15 @@ class DocFreq:
     def from_state(cls, d: Mapping | None) -> DocFreq:
         d = d or {}
         return cls(int(d.get("n", 0)), d.get("df"))
+
+
+@lru_cache(maxsize=200_000)
+def general_rarity(word: str) -> float:
+    """Rarity of ``word`` in general English, about 1 for an ordinary content word ("strike"), up to 2 for words
+    English text almost never uses (names, coinages), down to 0.125 for the commonest. Date keys count as rare."""
+    if word.startswith("date:"):
+        return 2.0
+    return max(0.5, 8.0 - zipf_frequency(word, "en")) / 4.0
 
 
 def weigh(counts: Mapping[str, float], df: DocFreq, cap: int | None = None) -> dict[str, float]:

@@ -6,13 +6,13 @@ The clustering itself lives in ``online.py`` (no I/O); this module turns article
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from newsprism.cluster.features import ArticleFeatures, article_features, day_number, dot
 from newsprism.cluster.online import Doc, OnlineClusterer, Params
 from newsprism.cluster.timeline import build_timeline
+from newsprism.cluster.titles import article_title
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
@@ -25,14 +25,14 @@ def _hash(a: Article) -> str:
 
 
 def features_of(a: Article, use_light_names: bool = True) -> ArticleFeatures:
-    return article_features(a.text or "", a.title, a.entities, a.published, use_light_names=use_light_names)
+    return article_features(a.text or "", a.title, a.entities, a.published, use_light_names=use_light_names,
+                            outlet=a.outlet)
 
 
-def _first_sentence(text: str, limit: int = 120) -> str:
-    text = " ".join((text or "").split())
-    m = re.search(r"(?<=[.!?])\s", text)
-    s = text[: m.start()] if m else text
-    return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _record_extra(a: Article, root: str) -> list:
+    """What the index keeps of a member besides its counts: sort key, title material, copy root, outlet, date."""
+    head, extract, about = article_title(a.title, a.text)
+    return [_hash(a), head, extract, root, a.outlet, a.published, about]
 
 
 class ClusterStage:
@@ -70,7 +70,7 @@ class ClusterStage:
         for f in feats.values():
             cl.count(f)
         for a in prior:
-            cl.seed(cl.vectorise(a.id, feats[a.id]), a.story)
+            cl.seed(cl.vectorise(a.id, feats[a.id], _record_extra(a, a.duplicate_of or a.id)), a.story)
         return cl
 
     # ---- the stage -----------------------------------------------------------------------------------------
@@ -99,19 +99,31 @@ class ClusterStage:
         # Count the whole batch before weighing any of it, so the weights do not depend on arrival order.
         for f in feats.values():
             cl.count(f)
-        order = sorted(originals, key=lambda a: (day_number(a.published) or 0, _hash(a), a.id))
-        for a in order:
-            cl.add(cl.vectorise(a.id, feats[a.id]))
-        cl.refine([a.id for a in order])
-        for a in order:
-            root = self._root(a, by_id, cl)
-            if root != a.id and root in cl.members:
-                cl.move(a.id, cl.members[root])
-
+        docs = [cl.vectorise(a.id, feats[a.id], _record_extra(a, self._root(a, by_id, cl))) for a in originals]
+        # Re-examination: the open stories this batch could join are dissolved and their members clustered again
+        # with the batch, in one order that depends on the articles only (day, content hash).
+        before = dict(cl.members)
+        pool = docs + cl.reopen(docs)
+        pool.sort(key=lambda d: (d.day or 0, d.record[4][0], d.id))
+        for d in pool:
+            cl.add(d)
+        cl.refine([d.id for d in pool])
+        for d in pool:
+            root = d.record[4][3]
+            if root != d.id and root in cl.members:
+                cl.move(d.id, cl.members[root])
         self._name_fresh(cl, by_id)
         for a in batch:
             a.story = cl.members.get(a.id)
-        self._update_stories(corpus, cl, batch, prior_story)
+        # Earlier articles that re-examination moved to another story are re-stored with it (and compared again).
+        moved = {d.id for d in pool if d.id not in by_id and cl.members.get(d.id) != before.get(d.id)}
+        loaded = self._load_prior(corpus, moved)
+        for a in loaded:
+            prior_story[a.id] = before.get(a.id)
+            a.story = cl.members.get(a.id)
+        corpus.articles.extend(loaded)
+        self._update_stories(corpus, cl, batch + loaded, prior_story)
+        cl.close_stale()
         cl.docs.clear()
         state = corpus.state.get(STATE_KEY)
         if isinstance(state, dict) and (self._live is not None and state is self._live[0]
@@ -122,6 +134,18 @@ class ClusterStage:
             cl.save(state, full=True)
             corpus.state[STATE_KEY] = state
         self._live = (state, cl)
+
+    @staticmethod
+    def _load_prior(corpus: Corpus, ids: set[str]) -> list[Article]:
+        if not ids:
+            return []
+        out = []
+        for a in corpus.prior_articles():
+            if a.id in ids:
+                out.append(a)
+                if len(out) == len(ids):
+                    break
+        return out
 
     @staticmethod
     def _root(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> str:
@@ -139,11 +163,27 @@ class ClusterStage:
         return cur.id
 
     def _name_fresh(self, cl: OnlineClusterer, by_id: Mapping[str, Article]) -> None:
-        """Stories started in this run get an id from the smallest content hash among their members: the same
-        input gives the same ids whatever the order it arrived in."""
-        for key in sorted(cl.fresh):
+        """Stories started in this run take the id of the reopened story they overlap most (each id once, larger
+        overlaps first), so a story that did not change keeps its id; the others get an id from the smallest content
+        hash among their members: the same input gives the same ids whatever the order it arrived in."""
+        pairs = []
+        for key in cl.fresh:
             members = cl.by_story.get(key, set())
-            hashes = sorted(_hash(by_id[m]) for m in members if m in by_id) or [hashlib.sha256(key.encode()).hexdigest()]
+            for old, was in cl.reopened.items():
+                if old not in cl.stories:
+                    common = len(members & was)
+                    if common:
+                        pairs.append((-common, old, key))
+        taken: set[str] = set()
+        for _, old, key in sorted(pairs):
+            if key in taken or old in cl.stories:
+                continue
+            taken.add(key)
+            cl.rename(key, old)
+        for key in sorted(cl.fresh - set(cl.reopened)):
+            members = cl.by_story.get(key, set())
+            hashes = sorted(cl.docs[m].record[4][0] for m in members if m in cl.docs and cl.docs[m].record)
+            hashes = hashes or [hashlib.sha256(key.encode()).hexdigest()]
             base = "s" + hashes[0][:12]
             new, k = base, 1
             while new in cl.stories and new != key:
@@ -153,55 +193,69 @@ class ClusterStage:
 
     def _update_stories(self, corpus: Corpus, cl: OnlineClusterer, batch: list[Article],
                         prior_story: Mapping[str, str]) -> None:
+        """Bring ``corpus.stories`` in line with the index: lists of every story this run changed are rebuilt from
+        the index's membership (earlier order kept, new members appended), outlets and dates from the member
+        records, actors from the articles at hand."""
         stories = corpus.stories
-        batch_ids = {a.id for a in batch}
-        # Articles that moved away from (or were re-clustered out of) an earlier story leave its list.
-        for aid in batch_ids:
-            old = prior_story.get(aid)
-            if old and old in stories and cl.members.get(aid) != old:
-                st = stories[old]
-                st.articles = [x for x in st.articles if x != aid]
-                for actor in st.actors:
-                    actor["articles"] = [x for x in actor.get("articles", []) if x != aid]
         for key in cl.dropped:
             if key not in cl.stories:
                 stories.pop(key, None)
-        touched: dict[str, list[Article]] = {}
+        arts_by_story: dict[str, list[Article]] = {}
         for a in batch:
             if a.story:
-                touched.setdefault(a.story, []).append(a)
-        for key, arts in touched.items():
+                arts_by_story.setdefault(a.story, []).append(a)
+        changed = set(arts_by_story) | (cl.fresh & set(cl.stories))
+        # Stories that only lost members (to re-examination or to a re-processed article).
+        changed |= {old for old in prior_story.values() if old in stories and old in cl.stories}
+        for key in sorted(changed):
             st = stories.get(key) or Story(id=key)
             stories[key] = st
             was_empty = not st.articles
-            have = set(st.articles)
-            for a in arts:
-                if a.id not in have:
-                    have.add(a.id)
-                    st.articles.append(a.id)
-            st.outlets = sorted(set(st.outlets) | {a.outlet for a in arts if a.outlet})
-            dates = [d for d in [st.first_published, st.last_published] + [a.published for a in arts] if d]
+            members = cl.by_story.get(key, set())
+            kept = [x for x in st.articles if x in members]
+            st.articles = kept + sorted(members - set(kept))
+            gone = {aid for aid, old in prior_story.items() if old == key and aid not in members}
+            for actor in st.actors:
+                actor["articles"] = [x for x in actor.get("articles", []) if x in members and x not in gone]
+            records = [cl.docs[m].record[4] for m in members if m in cl.docs and cl.docs[m].record]
+            arts = arts_by_story.get(key, [])
+            if len(records) == len(members):
+                st.outlets = sorted({r[4] for r in records if r[4]})
+                dates = [r[5] for r in records if r[5]]
+            else:  # a closed story gaining articles: add to what it had
+                st.outlets = sorted(set(st.outlets) | {a.outlet for a in arts if a.outlet})
+                dates = [d for d in [st.first_published, st.last_published] + [a.published for a in arts] if d]
             if dates:
                 dated = sorted(dates, key=lambda d: (day_number(d) or 0, d))
                 st.first_published, st.last_published = dated[0], dated[-1]
-            st.actors = _merge_actors(st.actors, arts)
+            st.actors = [x for x in _merge_actors(st.actors, arts) if x["articles"]]
             if not st.title or key in cl.fresh or was_empty:
-                st.title = self._title(cl, key, arts) or st.title
+                st.title = self._title(cl, key) or st.title
+        for key in list(stories):
+            if key not in cl.stories and not cl.by_story.get(key):
+                stories.pop(key, None)
 
     @staticmethod
-    def _title(cl: OnlineClusterer, key: str, arts: list[Article]) -> str:
-        """The title of the member closest to the story's centre (its first sentence when untitled)."""
+    def _title(cl: OnlineClusterer, key: str) -> str:
+        """The headline of the member closest to the story's centre, headlines about their article first; when no
+        member has a headline, the extract of the most central member's first reporting sentence. Ties go by id
+        (deterministic)."""
         stats = cl.stories.get(key)
-        best, best_s = None, -1.0
-        for a in sorted(arts, key=lambda a: a.id):
-            doc: Doc | None = cl.docs.get(a.id)
-            s = dot(doc.text, stats.text) if doc is not None and stats is not None else 0.0
-            s += 1.0 if a.title else 0.0  # a real title beats any first sentence
-            if s > best_s:
-                best, best_s = a, s
-        if best is None:
+        if stats is None:
             return ""
-        return (best.title or "").strip() or _first_sentence(best.text)
+        ranked = []
+        for doc_id in cl.by_story.get(key, ()):
+            doc = cl.docs.get(doc_id)
+            if doc is None or not doc.record:
+                continue
+            extra = doc.record[4]
+            head, extract, about = extra[1], extra[2], bool(extra[6]) if len(extra) > 6 else bool(extra[1])
+            rank = 0 if head and about else 1 if head else 2
+            ranked.append((rank, -dot(doc.text, stats.text), doc_id, head or extract))
+        for *_, title in sorted(ranked):
+            if title:
+                return title
+        return ""
 
 
 def _merge_actors(actors: list[dict[str, Any]], arts: Iterable[Article], keep: int = 20) -> list[dict[str, Any]]:
