@@ -240,3 +240,63 @@ def test_others_is_no_counted_head():
     differs = [f for f in _facts(comp, "differs") if f.get("slot")]
     assert len(differs) == 1, [f["text"] for f in comp["facts"]]
     assert {d["value"]: d["outlets"] for d in differs[0]["spread"]} == {"30": ["Alpha", "Beta"], "41": ["Gamma"]}
+
+
+# ---------------------------------------------------------------- phrase-anchored statement facts
+
+_LEADS = [
+    ("p1", "Harbour Post", "Cyclone Mira flattened fishing villages along the coast overnight and knocked out the "
+                           "desalination plant that supplies the island's drinking water, leaving thousands queueing "
+                           "at tanker trucks."),
+    ("p2", "Island Daily", "Thousands of islanders queued for water on Tuesday after the storm crippled the "
+                           "desalination plant, while the navy ferried generators to the flooded northern villages."),
+    ("p3", "Coastal Wire", "With roads under water and the desalination plant out of action, islanders lined up "
+                           "for bottled water as officials counted the damage to the fishing fleet."),
+]
+
+
+def test_a_rare_phrase_several_sources_use_anchors_one_agreed_fact():
+    # three lead sentences that each carry several facts, worded differently: no clause is close enough to
+    # another for a tight group, but all three tell that the desalination plant is down
+    comp = compare_story(*story(*[article(a, o, t) for a, o, t in _LEADS]))
+    facts = [f for f in _facts(comp, "agreed") if len(f["outlets"]) == 3
+             and all("desalination plant" in ev["text"] for evs in f["outlets"].values() for ev in evs)]
+    assert len(facts) == 1, [(f["status"], f["text"]) for f in comp["facts"]]
+    f = facts[0]
+    assert f["sources"] == 3
+    arts = {a: t for a, _, t in _LEADS}
+    for evs in f["outlets"].values():
+        for ev in evs:
+            # the evidence is the piece of the lead that says it, a real span of the article
+            assert arts[ev["article"]][ev["start"]:ev["end"]] == ev["text"]
+            assert len(ev["text"]) < len(arts[ev["article"]])
+    # the clauses it holds are not reported as exclusives of their outlets
+    assert not any("desalination" in f["text"] for f in _facts(comp, "single-source"))
+
+
+def test_a_shared_rare_phrase_in_unrelated_statements_is_no_fact():
+    # the same rare phrase in three statements about different things (a tender, a strike, a museum) is a chance
+    # collocation: their other words have nothing in common
+    arts = [
+        article("q1", "Harbour Post", "The ministry opened a tender for a second desalination plant near the "
+                                      "southern airport, with bids due before the end of the fiscal year."),
+        article("q2", "Island Daily", "Dock workers striking over pensions marched past the desalination plant "
+                                      "and blocked the container terminal for several hours."),
+        article("q3", "Coastal Wire", "A retired engineer who designed the desalination plant donated his "
+                                      "sketchbooks to the maritime museum, curators announced."),
+    ]
+    comp = compare_story(*story(*arts))
+    assert not [f for f in comp["facts"] if f["status"] != "single-source" and len(f["outlets"]) == 3], \
+        [(f["status"], f["text"]) for f in comp["facts"]]
+
+
+def test_phrase_segments_break_at_punctuation_and_type_names():
+    from newsprism.compare.text import phrase_segments
+
+    segs = phrase_segments("Officials in Kenya said the desalination plant, built in 1998, was closed.")
+    kinds = [[(t.surface, t.kind) for t in s] for s in segs]
+    assert len(segs) == 3  # the commas break the runs: no phrase spans "plant, built"
+    assert ("Kenya", "name") in kinds[0] and ("desalination", "word") in kinds[0] and ("the", "stop") in kinds[0]
+    assert ("1998", "num") in kinds[1]
+    # words match on their normalised form: "plants" meets "plant"
+    assert phrase_segments("two desalination plants")[0][-1].key == segs[0][-1].key

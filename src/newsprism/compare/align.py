@@ -13,6 +13,14 @@ clustering over a nearest-neighbour graph of clauses (each clause linked to its 
   independent sources is ``agreed``; it is ``differs`` when its members hold incompatible values of one slot or
   when one side states what the other denies. A clause with no counterpart anywhere (low best similarity, words no
   other outlet uses) is ``single-source``; clauses in between are left out rather than guessed.
+* phrase-anchored statement facts: outlets paraphrase one statement inside long lead sentences that carry several
+  facts, so whole-clause similarity leaves it in pieces. A word n-gram (1-4 words, normalised, no stop word at
+  its edges, no number or compared value in it, not names alone) that at least three independent sources use and
+  that would be rare in general English (wordfreq Zipf of its non-name words, as if independent) anchors a fact:
+  each outlet's clause where the phrase is central (its IDF share, or a short clause), with the piece of the
+  clause around the phrase as evidence. Dropped when the members' other words have little in common (a chance
+  collocation), when they give incompatible values (the value facts compare those), and a denying minority is
+  left out. A phrase fact and a tight group sharing most clauses are one fact: the one with more sources stays.
 
 Syndicated copies count once: articles that share most of their text (shingle containment) form one source family,
 and every fact reports ``sources``, the number of independent families carrying it. Page furniture (credit,
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from functools import lru_cache
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
@@ -601,6 +610,8 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     best = _best_per_outlet(units, vectors)
     value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
     statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
+    statement_facts = _merge_phrase_facts(_phrase_facts(units, mentions, story_articles, vectors, family),
+                                          statement_facts)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
     facts.sort(key=lambda f: (order[f["status"]], -f["sources"], -len(f["outlets"]), -f.get("importance", 0.0),
@@ -832,3 +843,197 @@ def _importance(members: list[int], units: list[Unit], vectors: _Vectors,
     centrality = float(np.sort(vals)[-5:].mean()) if len(vals) else 0.0
     return (centrality + 0.1 * min(3, len(u.actors)) + 0.15 * bool(by_unit.get(members[0]))
             + 0.1 * (u.quoted >= 0.5) + 0.2 / (1 + u.lead))
+
+
+# ---------------------------------------------------------------- phrase-anchored statement facts
+# Outlets paraphrase one statement inside long lead sentences that carry several facts, so whole-clause similarity
+# leaves it in pieces. A phrase that several independent sources use and general English rarely does ("act of
+# war", "airspace") anchors the statement instead: each source's clause that is about the phrase is a member.
+
+PHRASE_SOURCES = 3  # independent sources (copy families) that must use a phrase for it to anchor a fact
+PHRASE_MAX = 4  # words in a phrase, stop words inside it included
+PHRASE_RARE = 3.8  # Zipf frequency (wordfreq, English) at or below which a word is rare in general English
+PHRASE_SUBSUME = 0.8  # a phrase whose carriers a longer phrase holds in this share says nothing of its own
+PHRASE_CENTRAL = 0.05  # IDF-weighted share of a clause's words the phrase must hold, unless the clause is short
+PHRASE_SHORT = 8  # content words at or below which a clause is short enough for any phrase in it to be central
+PHRASE_REST = 0.1  # mean pairwise TF-IDF similarity of the members' other words, below which the phrase is a
+#                     chance collocation shared by unrelated statements
+PHRASE_OVERLAP = 0.5  # share of a fact's clauses another (larger) fact already holds, at which it is a repeat
+
+
+@lru_cache(maxsize=100_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _phrase_zipf(surfaces: tuple[str, ...]) -> float:
+    """The Zipf frequency a phrase would have in general English if its words were independent: a unigram's own
+    frequency, and far rarer for a phrase of several words (a collocation several outlets repeat is specific)."""
+    return sum(_zipf(w) for w in surfaces) - 9.0 * (len(surfaces) - 1)
+
+
+def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]]) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
+    """The candidate phrases of one clause: word n-grams (1..PHRASE_MAX) not starting or ending in a stop word,
+    holding a content word that is not a name, and no number or part of a value the slots compare. Maps each
+    phrase key to its surface forms (for their general-English frequency) and its first span in the text."""
+    from .text import phrase_segments
+
+    out: dict[tuple[str, ...], tuple[set, tuple[int, int]]] = {}
+    base = u.start
+    for seg in phrase_segments(u.text):
+        for i in range(len(seg)):
+            for n in range(1, PHRASE_MAX + 1):
+                gram = seg[i:i + n]
+                if len(gram) < n or gram[0].kind == "stop" or gram[-1].kind == "stop":
+                    continue
+                if any(t.kind == "num" for t in gram):
+                    break
+                if not any(t.kind == "word" for t in gram):
+                    continue
+                s, e = base + gram[0].start, base + gram[-1].end
+                if any(cs < e and s < ce for cs, ce in claim_spans):
+                    continue  # a counted thing or a value: compared by the value slots
+                key = tuple(t.key for t in gram)
+                # names say who, not what: the phrase must be rare for its other words
+                out.setdefault(key, (set(), (s, e)))[0].add(tuple(t.surface.lower() for t in gram if t.kind != "name"))
+    return out
+
+
+def _phrase_terms(key: tuple[str, ...]) -> set[str]:
+    from .text import STOP
+
+    return {k for k in key if k not in STOP}
+
+
+def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
+                  family: Mapping[str, str]) -> list[dict]:
+    carriers: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    at: dict[tuple[int, tuple], tuple[int, int]] = {}
+    words: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for i, u in enumerate(units):
+        spans = [(c.start, c.end) for c, v in u.claims]
+        for key, (ws, where) in _unit_phrases(u, spans).items():
+            carriers[key].add(i)
+            words[key].update(ws)
+            at[(i, key)] = where
+    fams = {k: {family[units[i].outlet] for i in idx} for k, idx in carriers.items()}
+    salient = {k for k, f in fams.items() if len(f) >= PHRASE_SOURCES
+               and max(_phrase_zipf(w) for w in words[k]) <= PHRASE_RARE}
+    # a phrase inside a longer salient phrase carried by nearly the same sources is that phrase's fragment
+    def inside(short: tuple, long: tuple) -> bool:
+        return len(short) < len(long) and any(long[x:x + len(short)] == short
+                                               for x in range(len(long) - len(short) + 1))
+    keep = [k for k in sorted(salient) if not any(inside(k, q) and len(fams[q]) >= PHRASE_SUBSUME * len(fams[k])
+                                          for q in salient)]
+    by_unit: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_unit[m.unit].append(m)
+    idf = vectors.idf
+    facts = []
+    for key in keep:
+        terms = _phrase_terms(key)
+        best: dict[str, tuple[float, int]] = {}
+        for i in carriers[key]:
+            u = units[i]
+            weight = sum(idf[t] for t in u.terms) or 1.0
+            share = sum(idf[t] for t in u.terms if t in terms) / weight
+            if share < PHRASE_CENTRAL and len(u.terms) > PHRASE_SHORT:
+                continue  # the phrase is a side remark of this clause, not what it says
+            if u.outlet not in best or (share, -u.lead) > (best[u.outlet][0], -units[best[u.outlet][1]].lead):
+                best[u.outlet] = (share, i)
+        members = sorted(i for _, i in best.values())
+        sources = len({family[units[i].outlet] for i in members})
+        if sources < PHRASE_SOURCES:
+            continue
+        rest = [_rest_vector(units[i], terms, idf) for i in members]
+        pairs = [_cos(rest[x], rest[y]) for x in range(len(rest)) for y in range(x + 1, len(rest))
+                 if family[units[members[x]].outlet] != family[units[members[y]].outlet]]
+        if pairs and sum(pairs) / len(pairs) < PHRASE_REST:
+            continue
+        ms = [m for i in members for m in by_unit.get(i, [])]
+        if _clash(ms, units):
+            continue  # the members give incompatible values: the value facts compare them
+        # a statement and its denial are not one fact: the members that say it the way most sources do stay
+        neg = {i: bool(_negated_terms(units[i].text) & terms) for i in members}
+        negated = sum(neg.values())
+        if negated * 2 == len(members):
+            continue
+        members = [i for i in members if neg[i] == (negated * 2 > len(members))]
+        sources = len({family[units[i].outlet] for i in members})
+        if sources < PHRASE_SOURCES:
+            continue
+        mem = [units[i] for i in members]
+        status = "agreed"
+        quoted = sum(u.quoted for u in mem) / len(mem)
+        kind = "quote" if quoted >= 0.5 else "statement"
+        evidence: dict[str, list[dict]] = defaultdict(list)
+        for i in sorted(members, key=lambda i: (units[i].outlet, units[i].start)):
+            u = units[i]
+            s, e = _phrase_span(u, at[(i, key)])  # the piece of the clause that says it, not all its lead
+            evidence[u.outlet].append(_span(arts[u.article], s, e))
+        first = next(iter(sorted(evidence.items())))[1][0]
+        spans = [(ev["article"], ev["start"], ev["end"]) for evs in evidence.values() for ev in evs]
+        facts.append({"id": _fact_id(kind, spans), "text": first["text"], "kind": kind, "status": status,
+                      "outlets": dict(sorted(evidence.items())), "sources": sources,
+                      "_pos": min(u.start for u in mem), "_clauses": {(u.article, u.start, u.end) for u in mem}})
+    return facts
+
+
+_PIECE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+PHRASE_SPAN_WORDS = 8  # words the evidence of a phrase fact holds at least (when its clause has them)
+
+
+def _phrase_span(u: Unit, where: tuple[int, int]) -> tuple[int, int]:
+    """The part of a clause that states the phrase: the punctuation-delimited piece holding it, widened by its
+    neighbours until it has PHRASE_SPAN_WORDS words. A long lead sentence carries several facts; the evidence of
+    this one is the piece around its phrase."""
+    cuts = [u.start] + [u.start + m.end() for m in _PIECE.finditer(u.text)] + [u.end + 1]
+    pieces = [(cuts[k], cuts[k + 1] - 1) for k in range(len(cuts) - 1) if cuts[k + 1] - 1 > cuts[k]]
+    k = next((x for x, (a, b) in enumerate(pieces) if a <= where[0] < b + 1), 0)
+    lo = hi = k
+    def words(a: int, b: int) -> int:
+        return len(u.text[pieces[a][0] - u.start:pieces[b][1] - u.start].split())
+    while words(lo, hi) < PHRASE_SPAN_WORDS and (lo > 0 or hi < len(pieces) - 1):
+        if hi < len(pieces) - 1:
+            hi += 1
+        if words(lo, hi) < PHRASE_SPAN_WORDS and lo > 0:
+            lo -= 1
+    s, e = pieces[lo][0], max(pieces[hi][1], where[1])
+    text = u.text[s - u.start:e - u.start]
+    s += len(text) - len(text.lstrip(" \"'“”‘’"))
+    e -= len(text) - len(text.rstrip(" ,;:"))
+    return (s, e) if e > s else (u.start, u.end)
+
+
+def _rest_vector(u: Unit, drop: set[str], idf: Mapping[str, float]) -> dict[str, float]:
+    v = {t: (1 + math.log(c)) * idf[t] for t, c in u.terms.items() if t not in drop}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {t: x / norm for t, x in v.items()}
+
+
+def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def _merge_phrase_facts(phrases: list[dict], statements: list[dict]) -> list[dict]:
+    """Phrase facts and tight groups side by side without counting one statement twice: of two facts sharing
+    most of the smaller one's clauses, the one with more sources stays (phrase facts first on ties). A clause a
+    phrase fact finds in several sources is not single-source."""
+    pool = [(f, f["_clauses"]) for f in phrases] + [(f, _clause_keys(f)) for f in statements
+                                                       if f["status"] != "single-source"]
+    pool.sort(key=lambda p: (-p[0]["sources"], -len(p[1]), "_clauses" not in p[0]))
+    kept: list[tuple[dict, set]] = []
+    for f, keys in pool:
+        if any(len(keys & k) > PHRASE_OVERLAP * min(len(keys), len(k)) for _, k in kept):
+            continue
+        kept.append((f, keys))
+    shared = set().union(*[f["_clauses"] for f, _ in kept if "_clauses" in f] or [set()])
+    out = [f for f, _ in kept] + [f for f in statements
+                                  if f["status"] == "single-source" and not _clause_keys(f) & shared]
+    for f in out:
+        f.pop("_clauses", None)
+    return out

@@ -214,3 +214,46 @@ def content_terms(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+@dataclass(slots=True)
+class Token:
+    key: str  # the normalised form phrases are matched on (a concept for words and names, the word for stop words)
+    kind: str  # "word" (a content word), "name" (a proper name or country), "stop", "num"
+    surface: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """A general English stop list (scikit-learn's), for the edges of phrases: "between", "against", "within"."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def phrase_segments(text: str) -> list[list[Token]]:
+    """The words of a clause as runs of tokens unbroken by punctuation, each token typed: a phrase never spans a
+    comma or a quotation mark. A capitalised word is a name unless it opens the clause (then it is a name only if it
+    is a country, demonym or capital)."""
+    segs: list[list[Token]] = [[]]
+    words = list(_WORD.finditer(text))
+    for k, m in enumerate(words):
+        w = m.group()
+        low = w.lower()
+        if k and (text[words[k - 1].end():m.start()].strip() or words[k - 1].group()[-1] in ",."):
+            segs.append([])  # punctuation between two words breaks the run (a number's pattern takes its comma)
+        if low[0].isdigit() or low in _NUMWORDS:
+            kind = "num"
+        elif w[:1].isupper() and (k > 0 or _place_concept(w)) and not (k > 0 and low in STOP and w.isupper()):
+            kind = "name"
+        elif low in STOP or low in _function_words() or len(low) < 3:
+            kind = "stop"
+        else:
+            kind = "word"
+        key = low if kind in ("stop", "num") else ((kind == "name" and _place_concept(w)) or concept(w))
+        if kind == "num":
+            w = w.rstrip(",.")
+        segs[-1].append(Token(key, kind, w, m.start(), m.start() + len(w)))
+    return [s for s in segs if s]
