@@ -63,6 +63,12 @@ def test_search_input_is_not_parsed_as_query_syntax(store):
     assert store.search("madrid")[0]["id"] == "a1"
 
 
+def test_search_finds_other_forms_of_a_word(store):
+    store.upsert_articles([_article("a1", "Missiles struck two bridges near Madrid as the strikes went on."),
+                           _article("a2", "A quiet day at the harbour of Madrid.")])
+    assert [h["id"] for h in store.search("bridge strike")] == ["a1"]
+
+
 def test_migration_from_an_empty_file(tmp_path):
     path = tmp_path / "empty.db"
     path.touch()

@@ -100,8 +100,20 @@ def _v6_actors(op: Operations, dialect: str) -> None:
     )
 
 
+def _v7_stemmed_search(op: Operations, dialect: str) -> None:
+    # Search finds every form of a word ("strike" finds "strikes", "struck" aside): SQLite's index is rebuilt with
+    # the Porter stemmer over unicode61; PostgreSQL's 'english' text search configuration stems already.
+    if dialect == "sqlite":
+        op.execute("DROP TABLE IF EXISTS articles_fts")
+        op.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize='porter unicode61')")
+        op.execute("INSERT INTO articles_fts (rowid, title, text) "
+                   "SELECT d.doc, coalesce(a.title, ''), coalesce(json_extract(a.record, '$.text'), '') "
+                   "FROM search_docs d JOIN articles a ON a.content_hash = d.content_hash")
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
-                                                       _v4_error_lookup, _v5_chunk_log, _v6_actors]
+                                                       _v4_error_lookup, _v5_chunk_log, _v6_actors,
+                                                       _v7_stemmed_search]
 LATEST = len(MIGRATIONS)
 
 
