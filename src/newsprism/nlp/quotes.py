@@ -28,7 +28,7 @@ How it works, on one parsed document:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -621,6 +621,9 @@ class _Ctx:
     person_mentions: list
     org_mentions: list
     qspans: list
+    # a pronoun's referent by (token index, types): pronoun chains are followed once each, so a long text full of
+    # pronoun subjects costs linear time, not a walk per chain
+    referents: dict = field(default_factory=dict)
 
 
 _FIRST_PERSON = frozenset("i we me us my our".split())
@@ -789,6 +792,14 @@ def _salient_referent(pron: Token, types: tuple[str, ...], ctx: _Ctx, depth: int
     """The actor a pronoun refers to: the subject of the nearest earlier clause (this sentence first, then up to
     four sentences back) that is an actor of an agreeing type; pronoun subjects there are followed back in turn.
     Failing a subject, the last agreeing actor named outside quotation marks (never a place)."""
+    key = (pron.i, types, depth)
+    if key not in ctx.referents:
+        ctx.referents[key] = None  # a chain that comes back to this pronoun finds nothing through it
+        ctx.referents[key] = _find_referent(pron, types, ctx, depth)
+    return ctx.referents[key]
+
+
+def _find_referent(pron: Token, types: tuple[str, ...], ctx: _Ctx, depth: int) -> str | None:
     doc = pron.doc
     sent = sent_of(pron)
     starts = [sent.start]
