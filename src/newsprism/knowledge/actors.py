@@ -30,14 +30,14 @@ from newsprism.knowledge import countries as _gaz
 ENV_FILE = "NEWSPRISM_ACTORS"
 
 # News agencies and public broadcasters, by country: an outlet quoted as a source speaks from where it is based.
-# Wire services and national broadcasters only (the ones stories cite by name), not a story's cast.
+# Wire services, state media and national broadcasters only (the ones stories cite by name), not a story's cast and
+# not commercial papers and channels (their country is the outlet registry's business, not a side).
 _MEDIA = {
     "Russia": ["TASS", "RIA Novosti", "RIA", "Interfax", "Sputnik", "RT", "Russia Today"],
     "China": ["Xinhua", "CGTN", "CCTV", "Global Times", "People's Daily", "China Daily"],
-    "Pakistan": ["PTV", "PTV News", "Pakistan Television", "APP", "Associated Press of Pakistan", "Radio Pakistan",
-                 "Dawn", "Geo News", "Geo", "The News", "Express Tribune", "Dunya News", "ARY News"],
+    "Pakistan": ["PTV", "PTV News", "Pakistan Television", "APP", "Associated Press of Pakistan", "Radio Pakistan"],
     "India": ["PTI", "Press Trust of India", "ANI", "IANS", "Doordarshan", "DD News", "All India Radio", "PIB",
-              "Press Information Bureau", "NDTV", "The Hindu", "Times of India", "Hindustan Times", "India Today"],
+              "Press Information Bureau"],
     "Iran": ["IRNA", "Press TV", "Fars", "Tasnim", "Mehr"],
     "Turkey": ["Anadolu", "Anadolu Agency", "TRT", "TRT World"],
     "Qatar": ["Al Jazeera"],
