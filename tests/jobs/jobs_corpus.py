@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 EVENTS = {
     "bridge": [
         "The Harlow river bridge closed on Monday after inspectors found cracks in two support beams.",
@@ -42,3 +44,10 @@ def write_corpus(folder: Path) -> list[str]:
 
 def memberships(stories) -> dict[str, tuple[str, ...]]:
     return {s.id: tuple(sorted(s.articles)) for s in stories}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """(folder, files) of the corpus written once per test module."""
+    folder = tmp_path_factory.mktemp("corpus")
+    return folder, write_corpus(folder)

@@ -11,7 +11,7 @@ from newsprism.jobs import run_job
 from newsprism.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from jobs_corpus import memberships, write_corpus  # noqa: E402
+from jobs_corpus import corpus, memberships, write_corpus  # noqa: E402,F401 (corpus: a shared fixture)
 
 
 class Killer:
@@ -37,12 +37,6 @@ def _consistent(store) -> None:
             assert a.id in stories[a.story].articles
     members = [i for s in stories.values() for i in s.articles]
     assert len(members) == len(set(members)), "an article in two stories"
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    return folder, write_corpus(folder)
 
 
 @pytest.fixture(scope="module")

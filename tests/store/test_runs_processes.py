@@ -16,7 +16,7 @@ from newsprism.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "jobs"))
-from jobs_corpus import memberships, write_corpus  # noqa: E402
+from jobs_corpus import corpus, memberships, write_corpus  # noqa: E402,F401 (corpus: a shared fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -71,12 +71,6 @@ def _chunks_committed(url: str) -> int:
         return 0  # not created yet
     finally:
         engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    return folder, write_corpus(folder)
 
 
 @pytest.fixture(scope="module")
