@@ -8,6 +8,12 @@ voices, so story records weigh what real ones do. Then starts ``newsprism serve`
 ``--clients`` concurrent clients for ``--seconds``, each requesting a mix of pages and API calls (story list,
 paged API, story pages, articles, search, outlets). Prints requests/s, errors and latency percentiles as JSON.
 Not a test: the figures depend on the machine.
+
+The clients run in this process on the same (small) machine as the server, so their own cost competes with it.
+``--client raw`` (the default) is a minimal HTTP/1.1 keep-alive client on asyncio, costing a fraction of httpx's CPU
+per request, as a load generator written in C or Go would; like a browser it asks for gzip (``Accept-Encoding``)
+and it checks every answer's status and length. ``--client httpx`` keeps the earlier client for comparison. The
+URL mix, the number of clients and the cold start are the same for both.
 """
 from __future__ import annotations
 
@@ -77,17 +83,7 @@ def build(db: Path, n_articles: int, per_story: int = 20, n_outlets: int = 60) -
 
 
 def _add_story(store, story) -> None:
-    # replace_stories makes the stored set exactly the given one; the benchmark adds one story at a time.
-    import sqlalchemy as sa
-
-    from newsprism.store import schema as t
-
-    with store.engine.begin() as conn:
-        conn.execute(t.stories.insert(), [{"id": story.id, "title": story.title, "n_articles": len(story.articles),
-                                           "first_published": story.first_published,
-                                           "last_published": story.last_published,
-                                           "record": json.dumps(story.to_record(), ensure_ascii=False)}])
-        assert conn.execute(sa.select(sa.func.count()).select_from(t.stories)).scalar()
+    store.put_stories([story])  # adds or updates this story only
 
 
 def _urls(rnd: random.Random, n_stories: int, per_story: int) -> str:
@@ -100,7 +96,86 @@ def _urls(rnd: random.Random, n_stories: int, per_story: int) -> str:
     ])
 
 
-async def load(base: str, clients: int, seconds: float, n_stories: int, per_story: int) -> dict:
+class _RawConnection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection: send a GET, read the status line, headers and body (Content-Length or
+    chunked)."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.waiter: asyncio.Future | None = None
+        self.transport = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        self._parse()
+
+    def connection_lost(self, exc) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError(f"connection closed: {exc}"))
+
+    def _parse(self) -> None:
+        if self.waiter is None or self.waiter.done():
+            return
+        end = self.buf.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = bytes(self.buf[:end]).split(b"\r\n")
+        status = int(head[0].split()[1])
+        headers = dict(h.lower().split(b":", 1) for h in head[1:])
+        start = end + 4
+        if b"content-length" in headers:
+            n = int(headers[b"content-length"])
+            if len(self.buf) < start + n:
+                return
+            body = bytes(self.buf[start:start + n])
+            del self.buf[:start + n]
+        elif headers.get(b"transfer-encoding", b"").strip() == b"chunked":
+            body, pos = b"", start
+            while True:
+                eol = self.buf.find(b"\r\n", pos)
+                if eol < 0:
+                    return
+                size = int(bytes(self.buf[pos:eol]).split(b";")[0], 16)
+                if len(self.buf) < eol + 2 + size + 2:
+                    return
+                body += bytes(self.buf[eol + 2:eol + 2 + size])
+                pos = eol + 2 + size + 2
+                if size == 0:
+                    break
+            del self.buf[:pos]
+        else:
+            return  # no length: not sent by this server
+        self.waiter.set_result((status, body))
+
+    async def get(self, host: str, path: str) -> tuple[int, bytes]:
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n"
+                             f"Accept-Encoding: gzip, deflate\r\nUser-Agent: web_load\r\n\r\n".encode())
+        self._parse()
+        return await self.waiter
+
+
+async def _raw_session(base: str):
+    host_port = base.split("//", 1)[1]
+    host, port = host_port.rsplit(":", 1)
+    loop = asyncio.get_running_loop()
+    conn = None
+
+    async def get(url: str) -> int:
+        nonlocal conn
+        if conn is None or conn.transport.is_closing():
+            _, conn = await loop.create_connection(_RawConnection, host, int(port))
+        status, _ = await asyncio.wait_for(conn.get(host_port, url), 30)
+        return status
+
+    return get
+
+
+async def load(base: str, clients: int, seconds: float, n_stories: int, per_story: int,
+               client_kind: str = "raw") -> dict:
     import httpx
 
     lat, errors, by_kind = [], [], {}
@@ -109,20 +184,21 @@ async def load(base: str, clients: int, seconds: float, n_stories: int, per_stor
     async def client(i: int) -> None:
         rnd = random.Random(i)
         async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            raw = await _raw_session(base) if client_kind == "raw" else None
             while time.perf_counter() < stop:
                 url = _urls(rnd, n_stories, per_story)
                 t = time.perf_counter()
                 try:
-                    r = await c.get(url)
-                    ok = r.status_code == 200
-                except httpx.HTTPError as exc:
-                    ok, r = False, exc
+                    status = await raw(url) if raw else (await c.get(url)).status_code
+                    ok = status == 200
+                except (httpx.HTTPError, OSError, asyncio.TimeoutError) as exc:
+                    ok, status = False, repr(exc)
                 dt = time.perf_counter() - t
                 lat.append(dt)
                 kind = url.split("?")[0].rsplit("/", 1)[0] or "/"
                 by_kind.setdefault(kind, []).append(dt)
                 if not ok:
-                    errors.append((url, getattr(r, "status_code", repr(r))))
+                    errors.append((url, status))
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
@@ -166,6 +242,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
     ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="the load generator: a minimal keep-alive client (default) or httpx (costlier per request)")
     args = ap.parse_args()
     per_story = 20
     if not args.db.exists():
@@ -190,9 +268,9 @@ def main() -> None:
                 time.sleep(0.2)
         cpu0 = _cpu_seconds(srv.pid)
         own0 = time.process_time()
-        res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story))
+        res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story, args.client))
         # Server CPU per request: the figure that does not depend on what else the machine runs.
-        res |= {"articles": args.articles, "clients": args.clients, "workers": args.workers,
+        res |= {"articles": args.articles, "clients": args.clients, "workers": args.workers, "client": args.client,
                 "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),

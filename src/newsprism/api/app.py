@@ -19,6 +19,9 @@ from newsprism import __version__
 from newsprism.api.payloads import article_summary, story_detail, story_summary
 from newsprism.report.registry import Registry
 from newsprism.store import Store
+from newsprism.web.cache import DataVersion, FastCache
+from newsprism.web.memo import ReadMemo
+from newsprism.web.pages import json_response
 
 MAX_INGEST_ARTICLES = 1000
 
@@ -53,15 +56,34 @@ def _decode_cursor(cursor: str) -> int:
         raise HTTPException(422, "invalid cursor") from exc
 
 
-def create_app(store: Store, token: str | None = None, registry: Registry | None = None) -> FastAPI:
-    """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides."""
+class NewsprismAPI(FastAPI):
+    """FastAPI behind the fast path: a cached GET is answered from bytes before routing and middleware run."""
+
+    fast: FastCache | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if self.fast is not None:
+            await self.fast(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _inner(self, scope, receive, send) -> None:
+        await super().__call__(scope, receive, send)
+
+
+def create_app(store: Store, token: str | None = None, registry: Registry | None = None, *,
+               cache_mb: int = 64) -> FastAPI:
+    """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides.
+    ``cache_mb`` bounds the response cache (0: none)."""
     # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
-    app = FastAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
+    app = NewsprismAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
     app.state.store = store
-    from newsprism.web.cache import ResponseCache
     from newsprism.web.security import SecurityHeaders
-    app.add_middleware(ResponseCache, url=store.url)  # exact: keyed on the database's change counter
     app.add_middleware(SecurityHeaders)
+    version = DataVersion(store.url)  # exact: the database's change counter
+    memo = ReadMemo(version, max_items=256)
+    if cache_mb > 0:
+        app.fast = FastCache(app._inner, store.url, max_bytes=cache_mb * 1024 * 1024, version=version)
 
     def require_token(authorization: str | None = Header(default=None)) -> None:
         if not token:
@@ -72,7 +94,7 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
 
     @app.get("/api/stories", summary="Stories, largest first; paged by offset/limit or the cursor in the Link "
                                      "header")
-    def list_stories(response: Response, limit: int = Query(50, ge=1, le=1000),
+    def list_stories(limit: int = Query(50, ge=1, le=1000),
                      offset: int = Query(0, ge=0, le=10_000_000),
                      cursor: str | None = Query(None, max_length=40, description="the `next` cursor of a previous "
                                                 "page (its Link header)"),
@@ -83,29 +105,30 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
             offset = _decode_cursor(cursor)
         page = store.story_summaries(offset=offset, limit=limit, outlet=outlet, words=q, since=since, until=until,
                                      sort=sort)
-        response.headers["X-Total-Count"] = str(page["total"])
+        headers = {"X-Total-Count": str(page["total"])}
         if offset + limit < page["total"]:
-            response.headers["Link"] = f'<?cursor={_encode_cursor(offset + limit)}&limit={limit}>; rel="next"'
-        return [{k: r[k] for k in ("story", "title", "articles", "outlets", "first_published", "last_published")}
-                | {"counts": r["counts"]} for r in page["rows"]]
+            headers["Link"] = f'<?cursor={_encode_cursor(offset + limit)}&limit={limit}>; rel="next"'
+        return json_response([{k: r[k] for k in ("story", "title", "articles", "outlets", "first_published",
+                                                 "last_published")} | {"counts": r["counts"]} for r in page["rows"]],
+                             headers=headers)
 
     @app.get("/api/stories/{story_id}")
     def get_story(story_id: str) -> dict[str, Any]:
         s = store.get_story(story_id)
         if s is None:
             raise HTTPException(404, f"no story {story_id!r}")
-        return story_detail(s, {a.id: a for a in store.iter_articles(story=s.id)})
+        return json_response(story_detail(s, {a.id: a for a in store.iter_articles(story=s.id)}))
 
     @app.get("/api/articles/{article_id}")
     def get_article(article_id: str) -> dict[str, Any]:
         a = store.get_article(article_id)
         if a is None:
             raise HTTPException(404, f"no article {article_id!r}")
-        return a.to_record()
+        return json_response(a.to_record())
 
     @app.get("/api/search")
     def search(q: str = Query(..., min_length=1, max_length=500), limit: int = Query(20, ge=1, le=200)):
-        return store.search(q, limit)
+        return json_response(store.search(q, limit))
 
     @app.get("/api/export/{table}.{fmt}", summary="A flat table (articles, quotes, facts, stories) as jsonl, csv "
                                                    "or parquet")
@@ -141,7 +164,7 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
                 "failed": len(result.failed)}
 
     from newsprism.web import mount_pages
-    mount_pages(app, store, registry)
+    mount_pages(app, store, registry, memo=memo if cache_mb > 0 else None)
     return app
 
 
@@ -155,4 +178,5 @@ def app_from_env() -> FastAPI:
 
     return create_app(open_store(os.environ.get("NEWSPRISM_DB", "newsprism.db")),
                       token=os.environ.get("NEWSPRISM_TOKEN") or None,
-                      registry=load_registry(os.environ.get("NEWSPRISM_OUTLETS") or None))
+                      registry=load_registry(os.environ.get("NEWSPRISM_OUTLETS") or None),
+                      cache_mb=int(os.environ.get("NEWSPRISM_CACHE_MB") or 64))

@@ -111,9 +111,54 @@ def _v7_stemmed_search(op: Operations, dialect: str) -> None:
                    "FROM search_docs d JOIN articles a ON a.content_hash = d.content_hash")
 
 
+def _v10_story_summary_and_ingest_queue(op: Operations, dialect: str) -> None:
+    # (Numbered 10 in the plan of this release; other branches add 8 and 9.)
+    # List pages (the story list, an outlet's stories) show each story's outlets and fact counts; reading them out
+    # of the whole record made SQLite parse ~80 KB of JSON per row. ``summary`` holds just those small fields.
+    # An outlet's page and the outlet filter look stories up by outlet: without an index, a scan of every article.
+    op.create_index("ix_articles_outlet", "articles", ["outlet", "story"])
+    if dialect == "sqlite":
+        # SQLite reads a row's columns in order, and the record spills over many overflow pages: a column added
+        # after it would cost reading the whole record. The table is rebuilt with ``summary`` before ``record``.
+        op.execute("CREATE TABLE stories_v10 (id TEXT NOT NULL PRIMARY KEY, title TEXT, n_articles INTEGER NOT NULL, "
+                   "first_published TEXT, last_published TEXT, summary TEXT, record TEXT NOT NULL)")
+        op.execute("INSERT INTO stories_v10 SELECT id, title, n_articles, first_published, last_published, "
+                   "json_object('outlets', json(coalesce(json_extract(record, '$.outlets'), '[]')), 'counts', "
+                   "json(coalesce(json_extract(record, '$.comparison.counts'), '{}'))), record FROM stories")
+        op.execute("DROP TABLE stories")
+        op.execute("ALTER TABLE stories_v10 RENAME TO stories")
+    elif dialect == "postgresql":
+        op.add_column("stories", sa.Column("summary", sa.Text))
+        op.execute("UPDATE stories SET summary = json_build_object('outlets', coalesce(CAST(record AS jsonb) -> "
+                   "'outlets', '[]'::jsonb), 'counts', coalesce(CAST(record AS jsonb) -> 'comparison' -> 'counts', "
+                   "'{}'::jsonb))::text")
+        # The API's ingest queue (newsprism.api.queue). On SQLite it lives in a file of its own beside the database
+        # instead: a run holds SQLite's one write lock for a whole chunk, and queuing must not wait for that.
+        _ingest_jobs_table(op)
+    # The story list's default orders page through an index instead of sorting every story.
+    op.create_index("ix_stories_size", "stories", [sa.text("n_articles DESC"), sa.text("last_published DESC"), "id"])
+    op.create_index("ix_stories_recent", "stories", [sa.text("last_published DESC"), sa.text("n_articles DESC"), "id"])
+
+
+def _ingest_jobs_table(op: Operations) -> None:
+    op.create_table(
+        "ingest_jobs",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("created_at", sa.Float, nullable=False),
+        sa.Column("started_at", sa.Float), sa.Column("finished_at", sa.Float),
+        sa.Column("worker", sa.Text),
+        sa.Column("submitted", sa.Integer, nullable=False),
+        sa.Column("payload", sa.Text),
+        sa.Column("result", sa.Text),
+        sa.Column("error", sa.Text),
+    )
+    op.create_index("ix_ingest_jobs_status", "ingest_jobs", ["status", "created_at"])
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
-                                                       _v7_stemmed_search]
+                                                       _v7_stemmed_search, _v10_story_summary_and_ingest_queue]
 LATEST = len(MIGRATIONS)
 
 

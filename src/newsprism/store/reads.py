@@ -43,13 +43,14 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
     with an article from that outlet; ``outlets_any`` those with one from any of these (names in any case)."""
     dialect = engine.dialect.name
     if dialect == "sqlite":
-        outlets_x = "json_extract(record, '$.outlets')"
-        counts_x = "json_extract(record, '$.comparison.counts')"
+        # The summary column (schema 10) holds outlets and counts; a row written without it falls back to the record.
+        summary_x = ("coalesce(summary, json_object('outlets', json(coalesce(json_extract(record, '$.outlets'), "
+                     "'[]')), 'counts', json(coalesce(json_extract(record, '$.comparison.counts'), '{}'))))")
         words_w = ("id IN (SELECT a.story FROM articles_fts JOIN search_docs d ON d.doc = articles_fts.rowid "
                    "JOIN articles a ON a.content_hash = d.content_hash WHERE articles_fts MATCH :words)")
     else:
-        outlets_x = "(CAST(record AS jsonb) -> 'outlets')"
-        counts_x = "(CAST(record AS jsonb) -> 'comparison' -> 'counts')"
+        summary_x = ("coalesce(summary, json_build_object('outlets', CAST(record AS jsonb) -> 'outlets', 'counts', "
+                     "CAST(record AS jsonb) -> 'comparison' -> 'counts')::text)")
         words_w = ("id IN (SELECT story FROM articles WHERE to_tsvector('english', coalesce(title, '') || ' ' || "
                    "coalesce(text, '')) @@ plainto_tsquery('english', :words))")
     where, params = [], {"offset": max(0, offset), "limit": max(1, limit)}
@@ -81,13 +82,15 @@ def story_summaries(engine: sa.Engine, *, offset: int = 0, limit: int = 50, outl
             params)]
         rows = {}
         if ids:
-            stmt = sa.text(f"SELECT id, title, n_articles, first_published, last_published, {outlets_x} AS outlets, "
-                           f"{counts_x} AS counts FROM stories WHERE id IN :ids"
-                           ).bindparams(sa.bindparam("ids", expanding=True))
+            stmt = sa.text(f"SELECT id, title, n_articles, first_published, last_published, {summary_x} AS summary "
+                           f"FROM stories WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
             rows = {r.id: r for r in conn.execute(stmt, {"ids": ids})}
-        out = [{"story": r.id, "title": r.title, "articles": r.n_articles, "outlets": _json(r.outlets, []),
-                "first_published": r.first_published, "last_published": r.last_published,
-                "counts": _json(r.counts, {})} for r in (rows[i] for i in ids if i in rows)]
+        out = []
+        for r in (rows[i] for i in ids if i in rows):
+            summary = _json(r.summary, {}) or {}
+            out.append({"story": r.id, "title": r.title, "articles": r.n_articles,
+                        "outlets": summary.get("outlets") or [], "first_published": r.first_published,
+                        "last_published": r.last_published, "counts": summary.get("counts") or {}})
     return {"total": total, "offset": params["offset"], "limit": params["limit"], "rows": out}
 
 

@@ -37,6 +37,7 @@ stories = sa.Table(
     sa.Column("first_published", sa.Text),
     sa.Column("last_published", sa.Text),
     sa.Column("record", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text),  # {"outlets", "counts"} as JSON: what list pages show, without the record
 )
 
 errors = sa.Table(
@@ -69,4 +70,21 @@ chunks = sa.Table(
     sa.Column("run", sa.Text, nullable=False),
     sa.Column("articles", sa.Integer, nullable=False),
     sa.Column("at", sa.Float, nullable=False),
+)
+
+# The API's ingest queue (newsprism.api.queue): in the store's database on PostgreSQL, in a file of its own beside a
+# SQLite database.
+ingest_jobs = sa.Table(
+    "ingest_jobs", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),  # queued, running, done, failed
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float),
+    sa.Column("finished_at", sa.Float),
+    sa.Column("worker", sa.Text),  # host:pid of the server process running it
+    sa.Column("submitted", sa.Integer, nullable=False),
+    sa.Column("payload", sa.Text),  # the posted articles as JSON lines; cleared once the job ends
+    sa.Column("result", sa.Text),  # JSON: counts, errors, the articles' and stories' summaries
+    sa.Column("error", sa.Text),
+    sa.Index("ix_ingest_jobs_status", "status", "created_at"),
 )

@@ -296,7 +296,9 @@ class SqlStore:
     # -- stories ----------------------------------------------------------------------------------------------
     def _story_row(self, s: Story) -> dict[str, Any]:
         row = {"id": s.id, "title": s.title, "n_articles": len(s.articles), "first_published": s.first_published,
-               "last_published": s.last_published, "record": json.dumps(s.to_record(), ensure_ascii=False)}
+               "last_published": s.last_published, "record": json.dumps(s.to_record(), ensure_ascii=False),
+               "summary": json.dumps({"outlets": list(s.outlets), "counts": (s.comparison or {}).get("counts") or {}},
+                                     ensure_ascii=False)}
         return {k: self._text(v) for k, v in row.items()}
 
     def put_stories(self, stories: Iterable[Story]) -> None:
@@ -310,7 +312,7 @@ class SqlStore:
                 stmt = stmt.on_conflict_do_update(index_elements=[t.stories.c.id],
                                                   set_={c: stmt.excluded[c] for c in
                                                         ("title", "n_articles", "first_published", "last_published",
-                                                         "record")})
+                                                         "record", "summary")})
                 conn.execute(stmt, chunk)
 
     def delete_stories(self, story_ids: Iterable[str]) -> None:

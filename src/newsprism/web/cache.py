@@ -1,22 +1,41 @@
-"""A small cache of whole GET responses (pages, twins, list endpoints) that is exact, never stale.
+"""The server's fast path: whole GET responses kept as bytes and answered without touching FastAPI.
 
-Every entry is tagged with the database's change counter when it was made; an entry made before the latest commit
-is never served. On SQLite the counter is ``PRAGMA data_version`` read on a connection of its own that never
-writes: it changes whenever any other connection, in any process (a ``newsprism run`` beside the server included),
-commits. Stores without such a counter (PostgreSQL) are not cached.
+The cache sits in front of the application as a pure ASGI layer (no routing, middleware, validation or templates on
+a hit): a hit costs a dictionary lookup, the database's change counter and one ``send``. Each entry keeps the body,
+its gzip form (made once, when it is stored), a content hash for ``ETag``/``If-None-Match`` (304), and the headers
+the application gave it (the security headers among them).
+
+It is exact, never stale: every entry is tagged with the database's change counter when it was made, and an entry
+made before the latest commit is never served. On SQLite the counter is ``PRAGMA data_version`` read on a connection
+of its own that never writes (a few microseconds): it changes whenever any other connection, in any process (a
+``newsprism run`` beside the server included), commits. Stores without such a counter (PostgreSQL) are not cached.
+
+Misses for the same URL that arrive together are computed once (the others wait for the first), so a burst of
+clients on a cold page does not render it fifty times.
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import sqlite3
 import threading
+import zlib
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_ENTRIES = 512
-MAX_BODY = 1_000_000
+from newsprism.web.security import HEADERS as SECURITY_HEADERS
+
+MAX_BYTES = 64 * 1024 * 1024  # the cache's whole size (bodies and their gzip forms)
+MAX_BODY = 2_000_000  # larger responses are passed through, not kept
+GZIP_MIN = 1024  # smaller bodies gain nothing from compression
+GZIP_LEVEL = 5  # made once per entry and served many times: a middle level is worth it
+COMPRESSIBLE = (b"text/", b"application/json", b"application/javascript", b"image/svg+xml")
 SKIP_PREFIXES = ("/api/ingest", "/api/export")
+DROP = {b"content-length", b"content-encoding", b"etag", b"vary", b"cache-control"}
 
 
 class DataVersion:
@@ -36,46 +55,174 @@ class DataVersion:
         with self.lock:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
-class ResponseCache:
-    def __init__(self, app: ASGIApp, url: str):
+
+@dataclass(slots=True)
+class Entry:
+    version: int
+    headers: list[tuple[bytes, bytes]]  # the application's, less length, encoding and validators
+    body: bytes
+    gzipped: bytes | None
+    etag: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"") + 200
+
+
+def make_entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Entry:
+    headers = [(k.lower(), v) for k, v in headers if k.lower() not in DROP]
+    ctype = next((v for k, v in headers if k == b"content-type"), b"")
+    gz = None
+    if len(body) >= GZIP_MIN and ctype.startswith(COMPRESSIBLE):
+        c = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+        gz = c.compress(body) + c.flush()
+        if len(gz) >= len(body):
+            gz = None
+    # A hash of the content (not the counter), so a validator survives restarts, other worker processes and commits
+    # that did not change this page.
+    etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+    return Entry(version, headers, body, gz, etag)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for k, v in scope.get("headers") or ():
+        if k == name:
+            return v
+    return b""
+
+
+def _accepts_gzip(value: bytes) -> bool:
+    for part in value.lower().split(b","):
+        coding, _, params = part.strip().partition(b";")
+        if coding.strip() in (b"gzip", b"*"):
+            q = params.strip()
+            return not (q.startswith(b"q=") and q[2:].strip() in (b"0", b"0.0", b"0.00", b"0.000"))
+    return False
+
+
+def _matches(if_none_match: bytes, etag: bytes) -> bool:
+    if if_none_match.strip() == b"*":
+        return True
+    return any(t.strip().removeprefix(b"W/") == etag for t in if_none_match.split(b","))
+
+
+async def serve_entry(entry: Entry, scope: Scope, send: Send) -> None:
+    headers = entry.headers + [(b"etag", entry.etag), (b"vary", b"Accept-Encoding"), (b"cache-control", b"no-cache")]
+    inm = _header(scope, b"if-none-match")
+    if inm and _matches(inm, entry.etag):
+        await send({"type": "http.response.start", "status": 304,
+                    "headers": [h for h in headers if h[0] != b"content-type"]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = entry.body
+    if entry.gzipped is not None and _accepts_gzip(_header(scope, b"accept-encoding")):
+        body = entry.gzipped
+        headers.append((b"content-encoding", b"gzip"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class FastCache:
+    """Pure ASGI layer in front of ``app``: answers cached GETs from bytes, fills the cache on a miss."""
+
+    def __init__(self, app: ASGIApp, url: str, *, max_bytes: int = MAX_BYTES,
+                 version: Callable[[], int | None] | None = None):
         self.app = app
-        self.version = DataVersion(url)
-        self.entries: OrderedDict[str, tuple[int, Message, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.version = version or DataVersion(url)
+        self.enabled = self.version() is not None
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[bytes, Entry] = OrderedDict()
+        self.size = 0
+        self.seen_version: int | None = None
+        self.pending: dict[bytes, asyncio.Future] = {}
+        self.hits = self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIP_PREFIXES) \
-                or self.version.conn is None:
+        if not self.enabled or scope["type"] != "http" or scope["method"] != "GET" \
+                or scope["path"].startswith(SKIP_PREFIXES):
             await self.app(scope, receive, send)
             return
-        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
         version = self.version()
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is not None and hit[0] == version:
-                self.entries.move_to_end(key)
-        if hit is not None and hit[0] == version:
-            await send(hit[1])
-            await send({"type": "http.response.body", "body": hit[2]})
+        if version != self.seen_version:  # a commit since: every entry is stale, free them now
+            self.entries.clear()
+            self.size = 0
+            self.seen_version = version
+        key = (scope.get("raw_path") or scope["path"].encode()) + b"?" + scope.get("query_string", b"")
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+            self.hits += 1
+            await serve_entry(entry, scope, send)
             return
-        start: dict = {}
+        self.misses += 1
+        waiting = self.pending.get(key)
+        if waiting is not None:
+            entry = await asyncio.shield(waiting)
+            if entry is not None and entry.version == version:
+                await serve_entry(entry, scope, send)
+                return
+        await self._fill(key, version, scope, receive, send)
+
+    async def _fill(self, key: bytes, version: int, scope: Scope, receive: Receive, send: Send) -> None:
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.pending[key] = future
+        start: dict[str, Any] = {}
         chunks: list[bytes] = []
-        size = 0
+        passthrough = False  # streamed, too big or not a 200: sent on as the application sends it
+        entry = None
 
         async def capture(message: Message) -> None:
-            nonlocal size
+            nonlocal passthrough
             if message["type"] == "http.response.start":
                 start.update(message)
-            elif message["type"] == "http.response.body" and size <= MAX_BODY:
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-            await send(message)
+                passthrough = message["status"] != 200
+                if passthrough:
+                    await send(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            if passthrough:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if sum(map(len, chunks)) > MAX_BODY:
+                passthrough = True
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
+                chunks.clear()
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b""})
 
-        await self.app(scope, receive, capture)
-        if start.get("status") == 200 and size <= MAX_BODY:
-            with self.lock:
-                self.entries[key] = (version, dict(start), b"".join(chunks))
-                self.entries.move_to_end(key)
-                while len(self.entries) > MAX_ENTRIES:
-                    self.entries.popitem(last=False)
+        try:
+            await self.app(scope, receive, capture)
+            if start and not passthrough:
+                entry = make_entry(version, list(start.get("headers", [])), b"".join(chunks))
+        finally:
+            self.pending.pop(key, None)
+            future.set_result(entry)
+        if entry is None:
+            return
+        if version == self.seen_version:
+            self._keep(key, entry)
+        await serve_entry(entry, scope, send)
+
+    def _keep(self, key: bytes, entry: Entry) -> None:
+        if entry.size > self.max_bytes // 8:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= old.size
+        self.entries[key] = entry
+        self.size += entry.size
+        while self.size > self.max_bytes and self.entries:
+            _, gone = self.entries.popitem(last=False)
+            self.size -= gone.size
+
+
+__all__ = ["DataVersion", "FastCache", "SECURITY_HEADERS", "make_entry", "serve_entry"]
