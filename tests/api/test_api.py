@@ -16,9 +16,9 @@ def client(tmp_path):
     store.close()
 
 
-def _post(client, articles, token="s3cret"):
+def _post(client, articles, token="s3cret", wait=300):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post("/api/ingest", json={"articles": articles}, headers=headers)
+    return client.post("/api/ingest", json={"articles": articles}, headers=headers, params={"wait": wait})
 
 
 def test_ingest_needs_the_token(client):
@@ -39,7 +39,8 @@ def test_ingest_then_read_every_endpoint(client):
                          {"id": "a2", "text": "", "outlet": "Other"}])
     assert res.status_code == 200
     body = res.json()
-    assert body["new"] == 2 and body["failed"] == 1
+    assert body["status"] == "done" and body["new"] == 2 and body["failed"] == 1
+    assert body["counts"]["articles"] == 2 and [e["article"] for e in body["errors"]] == ["a2"]
     stories = client.get("/api/stories").json()
     assert len(stories) == 1 and stories[0]["outlets"] == ["Daily"]
     sid = stories[0]["story"]

@@ -42,8 +42,8 @@ def _serve(store):
                  "published": f"2025-03-0{4 + i}"} for i, (o, t) in enumerate(TEXTS.items())]
         arts += [{"id": f"w{i}", "text": f"A chess festival number {i} opened in Oslo with {i + 3} grandmasters.",
                   "outlet": "Board Weekly", "title": f"Chess festival {i}"} for i in range(3)]
-        assert c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"}).status_code \
-            == 200
+        assert c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"},
+                      params={"wait": 300}).status_code == 200
         yield c
 
 
@@ -241,7 +241,7 @@ def test_cached_pages_change_as_soon_as_the_database_does(tmp_path):
         assert "default-src 'none'" in c.get("/").headers["content-security-policy"]
         c.post("/api/ingest", json={"articles": [{"id": "x1", "text": TEXTS["Coastal Post"], "outlet": "Coastal Post",
                                                   "title": "Floods reach Varn"}]},
-               headers={"Authorization": "Bearer t"})
+               headers={"Authorization": "Bearer t"}, params={"wait": 300})
         assert len(c.get("/api/stories").json()) == 1
         assert "Floods reach Varn" in c.get("/").text
         # a write from another connection (another process, say) is seen too
@@ -258,7 +258,7 @@ def test_hostile_names_stay_text_on_every_page(tmp_path):
     with TestClient(create_app(store, token="t")) as c:
         arts = [{"id": f"h{i}", "outlet": f"{evil} {o}", "title": f"{evil} floods", "published": "2025-03-04",
                  "text": t.replace("Ada Lind", "Ada <b>Lind</b>")} for i, (o, t) in enumerate(TEXTS.items())]
-        c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"})
+        c.post("/api/ingest", json={"articles": arts}, headers={"Authorization": "Bearer t"}, params={"wait": 300})
         sid = c.get("/api/stories").json()[0]["story"]
         paths = ["/", f"/stories/{quote(sid)}", f"/stories/{quote(sid)}/facts", f"/stories/{quote(sid)}/quotes",
                  "/articles/h0", "/outlets", "/outlets/" + quote(arts[0]["outlet"], safe=""), "/actors",
@@ -286,6 +286,6 @@ def test_worker_processes_build_the_app_from_the_environment(tmp_path, monkeypat
                                                          "outlet": "Coastal Post"}]}).status_code == 401
         assert c.post("/api/ingest", json={"articles": [{"id": "a", "text": TEXTS["Coastal Post"],
                                                          "outlet": "Coastal Post"}]},
-                      headers={"Authorization": "Bearer k"}).status_code == 200
+                      headers={"Authorization": "Bearer k"}, params={"wait": 300}).status_code == 200
         assert c.get("/api/pages/index").json()["sides"] == ["north", "south"]
         c.app.state.store.close()

@@ -5,18 +5,23 @@ configured, writing is switched off rather than left open.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hmac
 import io
-import tempfile
-from pathlib import Path
+import time
+from contextlib import asynccontextmanager
 from typing import Any
+
+from anyio import to_thread
+from starlette.concurrency import run_in_threadpool
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from newsprism import __version__
-from newsprism.api.payloads import article_summary, story_detail, story_summary
+from newsprism.api.payloads import story_detail
+from newsprism.api.queue import IngestQueue, IngestWorker
 from newsprism.report.registry import Registry
 from newsprism.store import Store
 from newsprism.web.cache import DataVersion, FastCache
@@ -24,6 +29,7 @@ from newsprism.web.memo import ReadMemo
 from newsprism.web.pages import json_response
 
 MAX_INGEST_ARTICLES = 1000
+RENDER_THREADS = 8
 
 
 class IngestArticle(BaseModel):
@@ -56,6 +62,21 @@ def _decode_cursor(cursor: str) -> int:
         raise HTTPException(422, "invalid cursor") from exc
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    # Page renders hold the GIL: a few threads keep every core busy, forty only take turns (and make a cached answer
+    # on the event loop wait for them).
+    to_thread.current_default_thread_limiter().total_tokens = RENDER_THREADS
+    worker = getattr(app.state, "ingest_worker", None)
+    if worker is not None:
+        worker.start()  # jobs queued before a restart (or by another server process) are picked up
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
 class NewsprismAPI(FastAPI):
     """FastAPI behind the fast path: a cached GET is answered from bytes before routing and middleware run."""
 
@@ -76,7 +97,7 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
     """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides.
     ``cache_mb`` bounds the response cache (0: none)."""
     # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
-    app = NewsprismAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None)
+    app = NewsprismAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.store = store
     from newsprism.web.security import SecurityHeaders
     app.add_middleware(SecurityHeaders)
@@ -148,20 +169,30 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
         media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
         return StreamingResponse(exports.text_chunks(store, table, fmt), media_type=media, headers=disposition)
 
-    @app.post("/api/ingest", dependencies=[Depends(require_token)])
-    def ingest(req: IngestRequest) -> dict[str, Any]:
-        from newsprism.jobs import run_job
-        import json
+    queue = IngestQueue(store)
+    worker = IngestWorker(queue, store)
+    app.state.ingest_queue, app.state.ingest_worker = queue, worker
 
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "posted.jsonl"
-            with open(path, "w", encoding="utf-8") as fh:
-                for a in req.articles:
-                    fh.write(json.dumps(a.model_dump(exclude_none=True)) + "\n")
-            result = run_job([str(path)], store)
-        return {"articles": [article_summary(a) for a in result.articles],
-                "stories": [story_summary(s) for s in result.stories], "new": result.new,
-                "failed": len(result.failed)}
+    @app.post("/api/ingest", dependencies=[Depends(require_token)], status_code=202,
+              summary="Queue articles for ingest; answers 202 with the job (its status at /api/ingest/{job})")
+    async def ingest(req: IngestRequest, wait: float = Query(0, ge=0, le=600, description="seconds to wait for the "
+                                                               "job to end; 200 with its status if it did")):
+        job = await run_in_threadpool(queue.enqueue, [a.model_dump(exclude_none=True) for a in req.articles])
+        worker.wake()
+        deadline = time.monotonic() + wait
+        while wait and job["status"] in ("queued", "running") and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)  # the worker runs the job; this request only waits for it
+            job = await run_in_threadpool(queue.get, job["job"])
+        status = 202 if job["status"] in ("queued", "running") else 200
+        return json_response(job, status_code=status, headers={"Location": job["href"]})
+
+    @app.get("/api/ingest/{job}", dependencies=[Depends(require_token)],
+             summary="An ingest job: queued, running, done or failed; counts and errors once it ended")
+    def ingest_status(job: str):
+        got = queue.get(job)
+        if got is None:
+            raise HTTPException(404, f"no ingest job {job!r}")
+        return json_response(got)
 
     from newsprism.web import mount_pages
     mount_pages(app, store, registry, memo=memo if cache_mb > 0 else None)

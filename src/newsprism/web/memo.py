@@ -15,6 +15,7 @@ from typing import Any, Callable, Hashable
 
 from newsprism.model import Story
 from newsprism.store import Store
+from newsprism.web.cache import current_version
 
 _MISSING = object()
 
@@ -28,10 +29,14 @@ class ReadMemo:
         self.lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        v = self.version()
+        v = current_version.get()
+        if v is None:
+            v = self.version()
         if v is None:
             return compute()
         with self.lock:
+            if self.at is not None and v < self.at:  # a request older than the memo's content: do not mix them
+                return compute()
             if v != self.at:
                 self.items.clear()
                 self.at = v
