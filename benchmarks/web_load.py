@@ -175,14 +175,14 @@ async def _raw_session(base: str):
 
 
 async def load(base: str, clients: int, seconds: float, n_stories: int, per_story: int,
-               client_kind: str = "raw") -> dict:
+               client_kind: str = "raw", seed: int = 0) -> dict:
     import httpx
 
     lat, errors, by_kind = [], [], {}
     stop = time.perf_counter() + seconds
 
     async def client(i: int) -> None:
-        rnd = random.Random(i)
+        rnd = random.Random(seed * 100_003 + i)
         async with httpx.AsyncClient(base_url=base, timeout=30) as c:
             raw = await _raw_session(base) if client_kind == "raw" else None
             while time.perf_counter() < stop:
@@ -227,6 +227,19 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _rss_mb(pid: int) -> float:
+    """Resident memory of the server and its worker processes, in MB."""
+    total = 0
+    for p in [pid] + _children(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
 def _children(pid: int) -> list[int]:
     try:
         kids = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -242,6 +255,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
     ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
+    ap.add_argument("--warmup", type=float, default=0,
+                    help="seconds of the same load before measuring (0, the default: measure from a cold cache)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="the load generator: a minimal keep-alive client (default) or httpx (costlier per request)")
     args = ap.parse_args()
@@ -266,6 +281,10 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        if args.warmup:
+            # Other URL sequences than the measured run's (its own seed), so the measure is not a replay.
+            asyncio.run(load(base, args.clients, args.warmup, args.articles // per_story, per_story, args.client,
+                             seed=1))
         cpu0 = _cpu_seconds(srv.pid)
         own0 = time.process_time()
         res = asyncio.run(load(base, args.clients, args.seconds, args.articles // per_story, per_story, args.client))
@@ -274,7 +293,7 @@ def main() -> None:
                 "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),
-                "load_average": os.getloadavg()[0]}
+                "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0]}
         print(json.dumps(res, indent=1))
     finally:
         srv.terminate()

@@ -102,7 +102,7 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
     from newsprism.web.security import SecurityHeaders
     app.add_middleware(SecurityHeaders)
     version = DataVersion(store.url)  # exact: the database's change counter
-    memo = ReadMemo(version, max_items=256)
+    memo = ReadMemo(version, max_items=1024)
     if cache_mb > 0:
         app.fast = FastCache(app._inner, store.url, max_bytes=cache_mb * 1024 * 1024, version=version)
 
