@@ -8,6 +8,7 @@ of the store's internals.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,26 +127,34 @@ def search_hits(engine: sa.Engine, query: str, *, offset: int = 0, limit: int = 
     month_x = "substr(a.published, 1, 7)"
     conds = {"outlet": "a.outlet = :outlet", "story": "a.story = :story", "month": f"{month_x} = :month"}
     chosen = {k for k in conds if params.get(k)}
-
-    def where(*leave_out: str) -> str:
-        return "".join(f" AND {conds[k]}" for k in sorted(chosen) if k not in leave_out)
+    where = "".join(f" AND {conds[k]}" for k in sorted(chosen))
 
     with engine.connect() as conn:
         hits = [dict(r._mapping) for r in conn.execute(sa.text(
-            f"SELECT a.id, a.title, a.story, a.outlet, a.published, {snippet} AS snippet {base}{where()} "
+            f"SELECT a.id, a.title, a.story, a.outlet, a.published, {snippet} AS snippet {base}{where} "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset"), params)]
-        by_outlet = [(r.value, r.n) for r in conn.execute(sa.text(
-            f"SELECT a.outlet AS value, count(*) AS n {base}{where('outlet')} "
-            "GROUP BY a.outlet ORDER BY n DESC, value"), params)]
+        # One pass over every match gives the three facets (each under the other filters): the full-text match
+        # runs twice per search instead of four times.
+        matches = conn.execute(sa.text(f"SELECT a.outlet, a.story, {month_x} AS month, a.published IS NOT NULL "
+                                       f"AS dated {base}"), params).all()
+
+        def kept(r, leave_out: str) -> bool:
+            return all(k == leave_out or getattr(r, k) == params[k] for k in chosen)
+
+        def ranked(counts: dict, desc_value: bool = False) -> list[tuple[Any, int]]:
+            # SQL's order: count descending, then the value (NULL first), or the value descending for months
+            if desc_value:
+                return sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""), reverse=True)
+            return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))
+
+        by_outlet = ranked(Counter(r.outlet for r in matches if kept(r, "outlet")))
         outlets = [{"value": v, "count": n} for v, n in by_outlet[:facet_limit]]
         # The outlet facet counted every match under the other filters; the total is its chosen part.
         total = sum(n for v, n in by_outlet if not outlet or v == outlet)
-        stories = [{"value": r.value, "count": r.n} for r in conn.execute(sa.text(
-            f"SELECT a.story AS value, count(*) AS n {base}{where('story')} "
-            "AND a.story IS NOT NULL GROUP BY a.story ORDER BY n DESC, value LIMIT :flimit"), params)]
-        months = [{"value": r.value, "count": r.n} for r in conn.execute(sa.text(
-            f"SELECT {month_x} AS value, count(*) AS n {base}{where('month')} "
-            f"AND a.published IS NOT NULL GROUP BY {month_x} ORDER BY value DESC LIMIT :flimit"), params)]
+        stories = [{"value": v, "count": n} for v, n in ranked(Counter(
+            r.story for r in matches if kept(r, "story") and r.story is not None))[:facet_limit]]
+        months = [{"value": v, "count": n} for v, n in ranked(Counter(
+            r.month for r in matches if kept(r, "month") and r.dated), desc_value=True)[:facet_limit]]
         if stories:
             ids = [s["value"] for s in stories]
             titles = dict(conn.execute(sa.select(sa.column("id"), sa.column("title"))
