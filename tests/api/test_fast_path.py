@@ -44,6 +44,9 @@ def test_cached_answers_keep_headers_and_add_gzip_and_etag(tmp_path):
         assert not_modified.status_code == 304 and not_modified.content == b""
         assert not_modified.headers["etag"] == etag and "x-frame-options" in not_modified.headers
         assert c.get("/stories/s1", headers={"If-None-Match": '"other"'}).status_code == 200
+        head = c.head("/stories/s1", headers={"Accept-Encoding": "identity"})
+        assert head.status_code == 200 and head.content == b""
+        assert int(head.headers["content-length"]) == len(first.content)
         # answers that are not 200 go through as the application gives them, and are not kept
         assert c.get("/stories/nope").status_code == 404 and c.get("/stories/nope").status_code == 404
         twin = c.get("/api/pages/stories/s1")

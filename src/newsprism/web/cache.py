@@ -128,7 +128,7 @@ async def serve_entry(entry: Entry, scope: Scope, send: Send) -> None:
         headers.append((b"content-encoding", b"gzip"))
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
 
 
 class FastCache:
@@ -147,7 +147,7 @@ class FastCache:
         self.hits = self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.enabled or scope["type"] != "http" or scope["method"] != "GET" \
+        if not self.enabled or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
                 or scope["path"].startswith(SKIP_PREFIXES):
             await self.app(scope, receive, send)
             return
@@ -205,7 +205,8 @@ class FastCache:
 
         token = current_version.set(version)
         try:
-            await self.app(scope, receive, capture)
+            # HEAD is answered as GET without the body (the routes are declared for GET only).
+            await self.app({**scope, "method": "GET"} if scope["method"] == "HEAD" else scope, receive, capture)
             if start and not passthrough:
                 entry = make_entry(version, list(start.get("headers", [])), b"".join(chunks))
         finally:
