@@ -57,6 +57,7 @@ COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a s
 MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
+STORY_SLOT_ONCE = 0.6  # share of its outlets that give a slot once for it to be the story's own slot
 SLOT_MERGE = 0.28  # centroid similarity at which tight groups of one slot are one scene (one fact)
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
@@ -100,6 +101,7 @@ class Mention:
     negated: bool = False
     agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
     side: str | None = None  # the country whose hand did it ("by Pakistani shelling", "in India's strikes")
+    place: frozenset[str] = frozenset()  # named places below a country it happened at ("Bahawalpur", "Bilal Mosque")
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -378,11 +380,95 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
                 s = c.slot or {}
                 out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated")),
                                    frozenset(content_terms(s.get("agent") or "")),
-                                   _side_of(c, s.get("agent"), hands[u.article], u.start, u.end)))
+                                   _side_of(c, s.get("agent"), hands[u.article], u.start, u.end),
+                                   _place_keys(s.get("place"))))
             elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
                     and not countries.country_of(c.text) and not countries.body_of(c.text):
                 out.append(Mention(i, c, v, "place:" + v.label, None))
     return out
+
+
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                      "june july august september october november december".split())
+
+
+def _place_keys(phrases: list[str] | None) -> frozenset[str]:
+    """The names in a value's place phrases that are below a country: "the city of Bahawalpur in Pakistani Punjab"
+    -> {bahawalpur, punjab}. A country says whose toll it is (the side), not which part of it."""
+    from .text import STOP
+
+    out = set()
+    for p in phrases or ():
+        for w in re.findall(r"[A-Z][\w’'-]*", p):
+            w = re.sub(r"[’']s$", "", w)
+            low = w.lower()
+            first = re.split(r"[-’']", w)[0]
+            if low in STOP or low in _CALENDAR or countries.country_of(first) or countries.body_of(w) \
+                    or countries.capital_of(w):
+                continue  # a country, a capital standing for its government, "Pakistan-controlled"
+            out.add(low)
+    return frozenset(out)
+
+
+def _unify_events(ms: list[Mention], units: list[Unit]) -> None:
+    """Predicates one story uses for one slot, learned from the story itself: two predicates of the same counted
+    thing ("nine sites struck", "strikes launched at nine locations", "nine locations attacked") are one event when
+    some article states both with the same value, and no clause states both with different values (a clause that
+    counts "8 killed, 35 injured" tells two slots apart). Rewrites ``event`` to the most used predicate of each
+    such set. Word vectors cannot tell this: "killed" and "wounded" sit closer in them than "struck" and
+    "attacked"."""
+    def value_key(m: Mention) -> tuple:
+        v = _bare(m)
+        return (v.lo, v.hi, v.unit)
+
+    by_article: dict[tuple, set[str]] = defaultdict(set)
+    in_clause: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for m in ms:
+        if not m.head or m.head.startswith("=") or m.event.startswith("place:") or m.event == "?":
+            continue
+        slot = (m.claim.kind, m.head)
+        by_article[(units[m.unit].article, slot, value_key(m))].add(m.event)
+        in_clause[(m.unit, slot)][m.event].add(value_key(m))
+    apart: set[tuple[str, str]] = set()
+    for evs in in_clause.values():
+        names = sorted(evs)
+        for x, a in enumerate(names):
+            for b in names[x + 1:]:
+                if evs[a] != evs[b]:
+                    apart.add((a, b))
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (_, slot, _), evs in by_article.items():
+        names = sorted(evs)
+        for x, a in enumerate(names):
+            for b in names[x + 1:]:
+                if (a, b) not in apart:
+                    parent[find((slot, a))] = find((slot, b))
+    if not parent:
+        return
+    use = Counter((( m.claim.kind, m.head), m.event) for m in ms if m.head)
+    best: dict[tuple, tuple] = {}
+    for node in parent:
+        root = find(node)
+        if root not in best or (use[node], node[1]) > (use[best[root]], best[root][1]):
+            best[root] = node
+    # a set joined through a third predicate must not hold two predicates some clause tells apart
+    members: dict[tuple, list[str]] = defaultdict(list)
+    for node in parent:
+        members[find(node)].append(node[1])
+    for m in ms:
+        node = ((m.claim.kind, m.head), m.event)
+        if node in parent:
+            root = find(node)
+            if not any((a, b) in apart for a in members[root] for b in members[root]):
+                m.event = best[root][1]
 
 
 def _same_slot(a: Mention, b: Mention) -> bool:
@@ -392,6 +478,8 @@ def _same_slot(a: Mention, b: Mention) -> bool:
         return False
     if a.side and b.side and a.side != b.side:
         return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
+    if a.place and b.place and not a.place & b.place:
+        return False  # the toll at one mosque and at another, in one city and in another
     if a.agent and b.agent and not a.agent & b.agent:
         return False  # done by different hands: "killed by shelling" and "killed by the strikes"
     if a.claim.kind != "place" and (a.value.unit or "") != (b.value.unit or "") and a.claim.kind != "number":
@@ -455,7 +543,8 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         ctx = _Context(units, ms, vectors.idf)
         floor = 0.0
         per_outlet = Counter(units[u].outlet for u in us)
-        if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
+        once = sum(1 for c in per_outlet.values() if c == 1)
+        if event != "?" and STORY_SLOT_ONCE * len(per_outlet) <= once and 2 * len(per_outlet) >= n_outlets:
             if story_slots is not None:
                 story_slots.add((kind, event))
             # most outlets give this slot, each once: the slot itself says which values belong together,
@@ -482,7 +571,9 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
 
         local = tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same)
         if event != "?" and kind != "place":
-            local = _slot_merge(local, ctx, ms, units)
+            # in the story's own slot an outlet giving two values (its side's and the other side's) splits the
+            # tight groups; the slot says they are one fact, whatever their wording
+            local = _slot_merge(local, ctx, ms, units, 0.0 if floor else SLOT_MERGE)
         groups.extend([idx[x] for x in g] for g in local)
     return groups
 
@@ -520,7 +611,8 @@ def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
     return (ha is None or hb is None or ha == hb) and (sa is None or sb is None or sa == sb)
 
 
-def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit]) -> list[list[int]]:
+def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit],
+                threshold: float = SLOT_MERGE) -> list[list[int]]:
     """One fact per value slot and scene: tight groups of one slot whose contexts, taken as a whole (the centroid
     of their clauses without the slot's own words), tell the same scene are one fact, so every outlet's value for
     that slot lands in it with its spread. Centroid to centroid, never member chaining: a group joins a scene only
@@ -529,7 +621,7 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
     cents = [_centroid(g, ctx) for g in groups]
     alive = [True] * len(groups)
     while True:
-        best, pick = SLOT_MERGE, None
+        best, pick = threshold, None
         for a in range(len(groups)):
             if not alive[a]:
                 continue
@@ -607,6 +699,7 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
     mentions = _mentions(units, story_articles)
+    _unify_events(mentions, units)
     best = _best_per_outlet(units, vectors)
     value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
     statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
