@@ -101,7 +101,7 @@ class Mention:
     negated: bool = False
     agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
     side: str | None = None  # the country whose hand did it ("by Pakistani shelling", "in India's strikes")
-    place: frozenset[str] = frozenset()  # named places below a country it happened at ("Bahawalpur", "Bilal Mosque")
+    place: frozenset[frozenset[str]] = frozenset()  # named places below a country it happened at ("Bahawalpur", "Bilal Mosque")
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -322,7 +322,7 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     return h, "=" + h  # a count of the events themselves ("24 strikes"), never of the things they hit
 
 
-_CAUSE = re.compile(r"\b(?:by|in|from|after|amid|under|during|of)\s+(?:the\s+|an?\s+)?$", re.I)
+_CAUSE = re.compile(r"\b(?:by|in|from|after|amid|under|during|of|due to|because of)\s+(?:the\s+|an?\s+)?$", re.I)
 _POSSESSIVE = re.compile(r"^['’]s\b")
 
 
@@ -392,22 +392,32 @@ _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday 
                       "june july august september october november december".split())
 
 
-def _place_keys(phrases: list[str] | None) -> frozenset[str]:
-    """The names in a value's place phrases that are below a country: "the city of Bahawalpur in Pakistani Punjab"
-    -> {bahawalpur, punjab}. A country says whose toll it is (the side), not which part of it."""
+def _place_keys(names: list[str] | None) -> frozenset[frozenset[str]]:
+    """The place names of a value below a country, each as its set of words ("Subhan Mosque" -> {subhan, mosque});
+    a country, a capital standing for its government and "Pakistan-controlled" say whose toll it is (the side),
+    not which part of the country."""
     from .text import STOP
 
     out = set()
-    for p in phrases or ():
-        for w in re.findall(r"[A-Z][\w’'-]*", p):
+    for name in names or ():
+        words = []
+        for w in re.findall(r"[A-Za-z][\w’'-]*", name):
             w = re.sub(r"[’']s$", "", w)
             low = w.lower()
-            first = re.split(r"[-’']", w)[0]
-            if low in STOP or low in _CALENDAR or countries.country_of(first) or countries.body_of(w) \
-                    or countries.capital_of(w):
-                continue  # a country, a capital standing for its government, "Pakistan-controlled"
-            out.add(low)
+            if low in STOP or low in _CALENDAR:
+                continue
+            if countries.country_of(re.split(r"[-’']", w)[0]) or countries.body_of(w) or countries.capital_of(w):
+                continue
+            words.append(low)
+        if words and not countries.capital_of(name) and not countries.country_of(name):
+            out.add(frozenset(words))
     return frozenset(out)
+
+
+def _places_meet(a: frozenset[frozenset[str]], b: frozenset[frozenset[str]]) -> bool:
+    """Two values' places name one place: some name of one holds all the words of a name of the other ("Subhan"
+    and "Subhan Mosque"; not "Bilal Mosque" and "Subhan Mosque")."""
+    return any(x <= y or y <= x for x in a for y in b)
 
 
 def _unify_events(ms: list[Mention], units: list[Unit]) -> None:
@@ -478,7 +488,7 @@ def _same_slot(a: Mention, b: Mention) -> bool:
         return False
     if a.side and b.side and a.side != b.side:
         return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
-    if a.place and b.place and not a.place & b.place:
+    if a.place and b.place and not _places_meet(a.place, b.place):
         return False  # the toll at one mosque and at another, in one city and in another
     if a.agent and b.agent and not a.agent & b.agent:
         return False  # done by different hands: "killed by shelling" and "killed by the strikes"

@@ -376,6 +376,12 @@ def _agent(pred: Token, anchor: Token) -> Token | None:
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
             if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
                 return obj  # "in the strikes" is a cause, "in Kashmir" a place
+        if c.dep_ == "prep" and c.lower_ in ("due", "because"):
+            # "dead due to Indian shelling": the cause is the first noun or gerund of the phrase
+            cause = next((x for x in c.subtree if x.i > c.i and x.dep_ in ("pobj", "pcomp")
+                          and (x.pos_ == "NOUN" or x.tag_ == "VBG") and not x.ent_type_), None)
+            if cause is not None:
+                return cause
     return None
 
 
@@ -432,9 +438,42 @@ def _places(pred: Token | None, anchor: Token, agent: Token | None) -> list[str]
                     found.append(obj)
     out: list[str] = []
     for t in found:
-        p = _phrase(t)
-        if p not in out:
-            out.append(p)
+        for name in _place_names(t):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+_NOT_PLACES = frozenset({"PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "LAW", "DATE", "TIME", "CARDINAL",
+                         "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "PRODUCT", "LANGUAGE"})
+
+
+def _place_names(tok: Token) -> list[str]:
+    """The place names in a phrase: its GPE, LOC and FAC entities, and runs of proper nouns no other entity type
+    claims ("the city of Bahawalpur in Pakistani Punjab" -> Bahawalpur, Punjab)."""
+    out: list[str] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if run:
+            out.append(tok.doc[run[0].i:run[-1].i + 1].text)
+            run.clear()
+
+    seen_ents: set[int] = set()
+    for t in tok.subtree:
+        if t.ent_type_ in ("GPE", "LOC", "FAC"):
+            flush()
+            ent = next((e for e in tok.doc.ents if e.start <= t.i < e.end), None)
+            if ent is not None and ent.start not in seen_ents:
+                seen_ents.add(ent.start)
+                out.append(ent.text)
+        elif t.pos_ == "PROPN" and t.ent_type_ not in _NOT_PLACES:
+            if run and run[-1].i != t.i - 1:
+                flush()
+            run.append(t)
+        else:
+            flush()
+    flush()
     return out
 
 
