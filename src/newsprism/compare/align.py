@@ -881,6 +881,9 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
                 continue  # a near paraphrase elsewhere: too close to call it unreported
             if any(len(slot_outlets[(m.event, m.head)]) > 1 for m in by_unit.get(i, [])):
                 continue  # another outlet gives a value of the same slot: compared, not unreported
+            if _continues(units, i) and any(len(slot_outlets[(m.event, m.head)]) > 1
+                                            for m in by_unit.get(i - 1, [])):
+                continue  # "..., but the real toll is likely higher": a remark on a value compared elsewhere
             if any(len(value_families.get(_measure(v), ())) > 1 for c, v in u.claims if _measure(v)):
                 continue  # its measure ("a 25-minute operation") is given by another source: reported there
             novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
@@ -905,6 +908,15 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             fact["importance"] = round(_importance(members, units, vectors, by_unit), 3)
         facts.append(fact)
     return facts
+
+
+_CONNECTIVE = re.compile(r"^(?:but|and|while|whereas|although|though|which|with|as well as|after which)\b")
+
+
+def _continues(units: list[Unit], i: int) -> bool:
+    """The clause goes on from the one before it in the same sentence ("but ...", "while ...")."""
+    return i > 0 and units[i - 1].article == units[i].article and bool(_CONNECTIVE.match(units[i].text)) \
+        and units[i].start - units[i - 1].end <= 3
 
 
 def _measure(v: Value) -> tuple | None:
