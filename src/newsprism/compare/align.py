@@ -621,6 +621,16 @@ def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
     return (ha is None or hb is None or ha == hb) and (sa is None or sb is None or sa == sb)
 
 
+def _group_places_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
+    """Two groups tell of one place, or one of them has none: the place names most of a group's members give
+    meet the other's (a scene is the toll at one school, not at another; a stray name in one clause says little)."""
+    def main(g: list[int]) -> frozenset:
+        count = Counter(name for x in g for name in ms[x].place)
+        return frozenset(name for name, n in count.items() if 2 * n >= len(g))
+    pa, pb = main(a), main(b)
+    return not pa or not pb or _places_meet(pa, pb)
+
+
 def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit],
                 threshold: float = SLOT_MERGE) -> list[list[int]]:
     """One fact per value slot and scene: tight groups of one slot whose contexts, taken as a whole (the centroid
@@ -639,7 +649,8 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
                 if not alive[b]:
                     continue
                 s = _cos(cents[a], cents[b])
-                if s >= best and _heads_meet(groups[a], groups[b], ms):
+                if s >= best and _heads_meet(groups[a], groups[b], ms) \
+                        and _group_places_meet(groups[a], groups[b], ms):
                     best, pick = s, (a, b)
         if pick is None:
             break

@@ -429,7 +429,8 @@ def _places(pred: Token | None, anchor: Token, agent: Token | None) -> list[str]
     found: list[Token] = list(out_objs)
     if agent is not None:
         scope.append(agent)
-        found += [c for c in agent.children if c.dep_ == "compound" and _named(c)]
+        if agent.pos_ == "NOUN":  # "a Subhan mosque strike"; not the parts of a name ("Operation Sindoor")
+            found += [c for c in agent.children if c.dep_ == "compound" and _named(c)]
     for tok in scope:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS | ({"of"} if tok is agent else set()):
@@ -446,6 +447,28 @@ def _places(pred: Token | None, anchor: Token, agent: Token | None) -> list[str]
 
 _NOT_PLACES = frozenset({"PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "LAW", "DATE", "TIME", "CARDINAL",
                          "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "PRODUCT", "LANGUAGE"})
+
+
+def _known_place(tok: Token) -> bool:
+    """A proper noun the tagger took for a person or an organisation that the gazetteer knows as a place ("killed
+    in Rosario", "arrested in Lyon"); dates and numbers never are."""
+    from newsprism.knowledge.countries import capital_of, country_of
+    from newsprism.knowledge.places import city_country
+
+    if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        return False
+    return bool(city_country(tok.text, 15_000) or country_of(tok.text) or capital_of(tok.text))
+
+
+def _in_place_name(tok: Token) -> bool:
+    """A proper noun no entity claims is part of a place's name when a place word heads it ("Subhan Mosque",
+    "Chowk Azam area") or a locative preposition governs it; a bare name elsewhere ("Xinhua") is no place."""
+    head = tok
+    while head.dep_ == "compound" and head.head is not head:
+        head = head.head
+    if head.pos_ == "NOUN" or (head.i != tok.i and head.pos_ == "PROPN" and head.ent_type_ in ("FAC", "LOC", "GPE")):
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ in _WHERE_PREPS
 
 
 def _place_names(tok: Token) -> list[str]:
@@ -467,7 +490,7 @@ def _place_names(tok: Token) -> list[str]:
             if ent is not None and ent.start not in seen_ents:
                 seen_ents.add(ent.start)
                 out.append(ent.text)
-        elif t.pos_ == "PROPN" and t.ent_type_ not in _NOT_PLACES:
+        elif t.pos_ == "PROPN" and ((t.ent_type_ not in _NOT_PLACES and _in_place_name(t)) or _known_place(t)):
             if run and run[-1].i != t.i - 1:
                 flush()
             run.append(t)
