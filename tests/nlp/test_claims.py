@@ -72,3 +72,8 @@ def test_value_slot_places_and_agent_apart(analyse):
 def test_the_governing_verb_beats_a_relative_clause(analyse):
     slot = _claims(analyse, "The army struck seven depots that served as supply hubs.")["seven"].slot
     assert slot["predicate"] == "strike" and slot["head"] == "depot"
+
+
+def test_a_part_of_a_counted_whole_counts_the_whole(analyse):
+    text = "The rebels said they downed six helicopters, including two of the army's new gunships."
+    assert _claims(analyse, text)["two"].slot["head"] == "gunship"

@@ -317,6 +317,11 @@ def value_slot(ent: SpacySpan) -> dict | None:
         head = head.head  # "three fighter jets": jets, not fighter
     if head is None and ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN" and ent.root.head.i == ent.end:
         head = ent.doc[ent.end]
+    if head is None:  # a part of a counted whole: "three of the prized Rafales" counts Rafales
+        of = next((c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.tag_ in ("NNS", "NNPS"):
+            head = obj
     anchor = head if head is not None else num
     pred = _predicate_of(anchor, num)
     if pred is not None and pred.pos_ not in ("VERB", "ADJ", "NOUN", "AUX"):
