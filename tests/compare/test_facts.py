@@ -209,6 +209,68 @@ def test_tolls_of_two_sides_hands_are_two_facts():
     assert tolls == {"6": 2, "9": 2}
 
 
+def test_tolls_at_two_named_places_never_differ():
+    # the toll at one school and at another are two slots, however alike the clauses; one town's toll told by
+    # two outlets with different numbers still differs
+    arts = []
+    for aid, outlet, n, place in (("a", "Alpha", 13, "Hilltop School"), ("b", "Beta", 13, "Hilltop School"),
+                                  ("c", "Gamma", 3, "Riverside School"), ("d", "Delta", 3, "Riverside School")):
+        kill = {"predicate": "kill", "head": "people", "place": [place]}
+        arts.append(_slotted(aid, outlet, f"A rocket hit {place} in the old town, killing {n} people, doctors said.",
+                             [(str(n), n, kill)]))
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]
+    kill = {"predicate": "kill", "head": "people", "place": ["Hilltop"]}
+    arts.append(_slotted("e", "Epsilon", "A rocket hit the school in Hilltop, killing 11 people, doctors said.",
+                         [("11", 11, kill)]))
+    differs = _facts(compare_story(*story(*arts)), "differs")
+    assert len(differs) == 1 and {d["value"] for d in differs[0]["spread"]} == {"13", "11"}
+
+
+def test_predicates_an_article_uses_for_one_count_are_one_event():
+    # "struck nine depots" and "launched strikes at nine depots" in one article: one event for the whole story,
+    # so the outlet that says "attacked six depots" differs with both; "killed" and "injured" stated side by side
+    # in one clause stay two events
+    def a(aid, outlet, text, values):
+        return _slotted(aid, outlet, text, [(str(n), n, {"predicate": p, "head": "depot"}) for n, p in values])
+    arts = [
+        a("a", "Alpha", "The air force struck 9 depots overnight. Officials said it launched rockets at 9 depots "
+                        "across the province.", [(9, "strike"), (9, "launch")]),
+        a("b", "Beta", "Rockets were launched at 9 depots across the province overnight.", [(9, "launch")]),
+        a("c", "Gamma", "The ministry said only 6 depots were attacked across the province overnight.",
+          [(6, "attack")]),
+        a("d", "Delta", "The ministry said 6 depots were attacked and 6 depots were struck overnight.",
+          [(6, "attack"), (6, "strike")]),
+    ]
+    comp = compare_story(*story(*arts))
+    differs = [f for f in _facts(comp, "differs") if f.get("slot")]
+    assert len(differs) == 1, [f["text"] for f in comp["facts"]]
+    assert {d["value"] for d in differs[0]["spread"]} == {"9", "6"}
+    from newsprism.compare.align import Mention, _unify_events
+    from newsprism.compare.values import value_of
+
+    def m(unit, n, event):
+        c = Claim(0, 1, str(n), "number", value=n, normalized=n)
+        return Mention(unit, c, value_of(c), event, "person")
+    units = [type("U", (), {"article": "x"})(), type("U", (), {"article": "y"})()]
+    ms = [m(0, 8, "kill"), m(0, 35, "injure"), m(1, 8, "kill"), m(1, 8, "injure")]
+    _unify_events(ms, units)  # article y gives 8 for both, but a clause of x tells them apart
+    assert [x.event for x in ms] == ["kill", "injure", "kill", "injure"]
+
+
+def test_a_remark_on_a_compared_value_is_no_exclusive():
+    kill = {"predicate": "kill", "head": "people"}
+    arts = [
+        _slotted("a", "Alpha", "Officials say 8 people were killed, but the real toll is likely far higher.",
+                 [("8", 8, kill)]),
+        _slotted("b", "Beta", "Officials said 8 people were killed in the blast at the depot.", [("8", 8, kill)]),
+        _slotted("c", "Gamma", "Medics said 11 people were killed in the blast at the depot.", [("11", 11, kill)]),
+    ]
+    comp = compare_story(*story(*arts))
+    assert not any("real toll" in f["text"] for f in _facts(comp, "single-source")), \
+        [f["text"] for f in comp["facts"]]
+
+
 def test_the_hand_of_a_value_is_the_cause_phrase_nearest_after_it():
     from newsprism.compare.align import _hands, _side_of
     text = ("Officials said 26 people were killed by Chilean strikes, and 12 died from Peruvian shelling in "

@@ -54,3 +54,26 @@ def test_value_slots_from_the_parse(analyse):
 def test_duration_slot_is_what_it_measures(analyse):
     cs = _claims(analyse, "The negotiations are scheduled to continue over four days until Wednesday.", "2025-09-15")
     assert cs["four days"].slot["head"] == "negotiation"
+
+
+def test_value_slot_places_and_agent_apart(analyse):
+    cs = _claims(analyse, "Four villagers were killed by Ruritanian shelling of the Eastern Valley.")
+    slot = cs["Four"].slot
+    assert slot["agent"] == "Ruritanian shelling"  # who did it, without where
+    assert slot["place"] == ["the Eastern Valley"]
+    # a place the tagger takes for a person or an organisation is a place when the gazetteer knows it
+    assert _claims(analyse, "Police said 30 protesters were arrested in Lyon on Tuesday.")["30"].slot["place"] == ["Lyon"]
+    # dates are not places, and the thing struck is where the toll happened
+    cs = _claims(analyse, "A truck bomb hit the Grand Mosque in the city of Kano, killing 15 worshippers.")
+    assert "Kano" in cs["15"].slot["place"] and not any("Tuesday" in p for p in cs["15"].slot["place"])
+    assert _claims(analyse, "Nine people died due to heavy flooding.")["Nine"].slot["agent"] == "heavy flooding"
+
+
+def test_the_governing_verb_beats_a_relative_clause(analyse):
+    slot = _claims(analyse, "The army struck seven depots that served as supply hubs.")["seven"].slot
+    assert slot["predicate"] == "strike" and slot["head"] == "depot"
+
+
+def test_a_part_of_a_counted_whole_counts_the_whole(analyse):
+    text = "The rebels said they downed six helicopters, including two of the army's new gunships."
+    assert _claims(analyse, text)["two"].slot["head"] == "gunship"

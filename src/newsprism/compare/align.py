@@ -57,6 +57,7 @@ COPY_MIN = 25  # ... sharing at least this many word 6-grams (a passage, not a s
 MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
+STORY_SLOT_ONCE = 0.6  # share of its outlets that give a slot once for it to be the story's own slot
 SLOT_MERGE = 0.28  # centroid similarity at which tight groups of one slot are one scene (one fact)
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
@@ -100,6 +101,7 @@ class Mention:
     negated: bool = False
     agent: frozenset[str] = frozenset()  # who or what did it ("Pakistani shelling", "gunmen"), as concepts
     side: str | None = None  # the country whose hand did it ("by Pakistani shelling", "in India's strikes")
+    place: frozenset[frozenset[str]] = frozenset()  # named places below a country it happened at ("Bahawalpur", "Bilal Mosque")
 
 
 def _span(article: Article, start: int, end: int) -> dict:
@@ -320,7 +322,7 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     return h, "=" + h  # a count of the events themselves ("24 strikes"), never of the things they hit
 
 
-_CAUSE = re.compile(r"\b(?:by|in|from|after|amid|under|during|of)\s+(?:the\s+|an?\s+)?$", re.I)
+_CAUSE = re.compile(r"\b(?:by|in|from|after|amid|under|during|of|due to|because of)\s+(?:the\s+|an?\s+)?$", re.I)
 _POSSESSIVE = re.compile(r"^['’]s\b")
 
 
@@ -378,11 +380,105 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
                 s = c.slot or {}
                 out.append(Mention(i, c, v, slot[0], slot[1], s.get("attributed_to"), bool(s.get("negated")),
                                    frozenset(content_terms(s.get("agent") or "")),
-                                   _side_of(c, s.get("agent"), hands[u.article], u.start, u.end)))
+                                   _side_of(c, s.get("agent"), hands[u.article], u.start, u.end),
+                                   _place_keys(s.get("place"))))
             elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
                     and not countries.country_of(c.text) and not countries.body_of(c.text):
                 out.append(Mention(i, c, v, "place:" + v.label, None))
     return out
+
+
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                      "june july august september october november december".split())
+
+
+def _place_keys(names: list[str] | None) -> frozenset[frozenset[str]]:
+    """The place names of a value below a country, each as its set of words ("Subhan Mosque" -> {subhan, mosque});
+    a country, a capital standing for its government and "Pakistan-controlled" say whose toll it is (the side),
+    not which part of the country."""
+    from .text import STOP
+
+    out = set()
+    for name in names or ():
+        words = []
+        for w in re.findall(r"[A-Za-z][\w’'-]*", name):
+            w = re.sub(r"[’']s$", "", w)
+            low = w.lower()
+            if low in STOP or low in _CALENDAR:
+                continue
+            if countries.country_of(re.split(r"[-’']", w)[0]) or countries.body_of(w) or countries.capital_of(w):
+                continue
+            words.append(low)
+        if words and not countries.capital_of(name) and not countries.country_of(name):
+            out.add(frozenset(words))
+    return frozenset(out)
+
+
+def _places_meet(a: frozenset[frozenset[str]], b: frozenset[frozenset[str]]) -> bool:
+    """Two values' places name one place: some name of one holds all the words of a name of the other ("Subhan"
+    and "Subhan Mosque"; not "Bilal Mosque" and "Subhan Mosque")."""
+    return any(x <= y or y <= x for x in a for y in b)
+
+
+def _unify_events(ms: list[Mention], units: list[Unit]) -> None:
+    """Predicates one story uses for one slot, learned from the story itself: two predicates of the same counted
+    thing ("nine sites struck", "strikes launched at nine locations", "nine locations attacked") are one event when
+    some article states both with the same value, and no clause states both with different values (a clause that
+    counts "8 killed, 35 injured" tells two slots apart). Rewrites ``event`` to the most used predicate of each
+    such set. Word vectors cannot tell this: "killed" and "wounded" sit closer in them than "struck" and
+    "attacked"."""
+    def value_key(m: Mention) -> tuple:
+        v = _bare(m)
+        return (v.lo, v.hi, v.unit)
+
+    by_article: dict[tuple, set[str]] = defaultdict(set)
+    in_clause: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for m in ms:
+        if not m.head or m.head.startswith("=") or m.event.startswith("place:") or m.event == "?":
+            continue
+        slot = (m.claim.kind, m.head)
+        by_article[(units[m.unit].article, slot, value_key(m))].add(m.event)
+        in_clause[(m.unit, slot)][m.event].add(value_key(m))
+    apart: set[tuple[str, str]] = set()
+    for evs in in_clause.values():
+        names = sorted(evs)
+        for x, a in enumerate(names):
+            for b in names[x + 1:]:
+                if evs[a] != evs[b]:
+                    apart.add((a, b))
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (_, slot, _), evs in by_article.items():
+        names = sorted(evs)
+        for x, a in enumerate(names):
+            for b in names[x + 1:]:
+                if (a, b) not in apart:
+                    parent[find((slot, a))] = find((slot, b))
+    if not parent:
+        return
+    use = Counter((( m.claim.kind, m.head), m.event) for m in ms if m.head)
+    best: dict[tuple, tuple] = {}
+    for node in parent:
+        root = find(node)
+        if root not in best or (use[node], node[1]) > (use[best[root]], best[root][1]):
+            best[root] = node
+    # a set joined through a third predicate must not hold two predicates some clause tells apart
+    members: dict[tuple, list[str]] = defaultdict(list)
+    for node in parent:
+        members[find(node)].append(node[1])
+    for m in ms:
+        node = ((m.claim.kind, m.head), m.event)
+        if node in parent:
+            root = find(node)
+            if not any((a, b) in apart for a in members[root] for b in members[root]):
+                m.event = best[root][1]
 
 
 def _same_slot(a: Mention, b: Mention) -> bool:
@@ -392,6 +488,8 @@ def _same_slot(a: Mention, b: Mention) -> bool:
         return False
     if a.side and b.side and a.side != b.side:
         return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
+    if a.place and b.place and not _places_meet(a.place, b.place):
+        return False  # the toll at one mosque and at another, in one city and in another
     if a.agent and b.agent and not a.agent & b.agent:
         return False  # done by different hands: "killed by shelling" and "killed by the strikes"
     if a.claim.kind != "place" and (a.value.unit or "") != (b.value.unit or "") and a.claim.kind != "number":
@@ -455,7 +553,8 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         ctx = _Context(units, ms, vectors.idf)
         floor = 0.0
         per_outlet = Counter(units[u].outlet for u in us)
-        if event != "?" and max(per_outlet.values()) == 1 and 2 * len(per_outlet) >= n_outlets:
+        once = sum(1 for c in per_outlet.values() if c == 1)
+        if event != "?" and STORY_SLOT_ONCE * len(per_outlet) <= once and 2 * len(per_outlet) >= n_outlets:
             if story_slots is not None:
                 story_slots.add((kind, event))
             # most outlets give this slot, each once: the slot itself says which values belong together,
@@ -482,7 +581,9 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
 
         local = tight_groups(len(idx), edges, sim, lambda x: units[us[x]].outlet, link, close, same)
         if event != "?" and kind != "place":
-            local = _slot_merge(local, ctx, ms, units)
+            # in the story's own slot an outlet giving two values (its side's and the other side's) splits the
+            # tight groups; the slot says they are one fact, whatever their wording
+            local = _slot_merge(local, ctx, ms, units, 0.0 if floor else SLOT_MERGE)
         groups.extend([idx[x] for x in g] for g in local)
     return groups
 
@@ -520,7 +621,18 @@ def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
     return (ha is None or hb is None or ha == hb) and (sa is None or sb is None or sa == sb)
 
 
-def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit]) -> list[list[int]]:
+def _group_places_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
+    """Two groups tell of one place, or one of them has none: the place names most of a group's members give
+    meet the other's (a scene is the toll at one school, not at another; a stray name in one clause says little)."""
+    def main(g: list[int]) -> frozenset:
+        count = Counter(name for x in g for name in ms[x].place)
+        return frozenset(name for name, n in count.items() if 2 * n >= len(g))
+    pa, pb = main(a), main(b)
+    return not pa or not pb or _places_meet(pa, pb)
+
+
+def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit],
+                threshold: float = SLOT_MERGE) -> list[list[int]]:
     """One fact per value slot and scene: tight groups of one slot whose contexts, taken as a whole (the centroid
     of their clauses without the slot's own words), tell the same scene are one fact, so every outlet's value for
     that slot lands in it with its spread. Centroid to centroid, never member chaining: a group joins a scene only
@@ -529,7 +641,7 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
     cents = [_centroid(g, ctx) for g in groups]
     alive = [True] * len(groups)
     while True:
-        best, pick = SLOT_MERGE, None
+        best, pick = threshold, None
         for a in range(len(groups)):
             if not alive[a]:
                 continue
@@ -537,7 +649,8 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
                 if not alive[b]:
                     continue
                 s = _cos(cents[a], cents[b])
-                if s >= best and _heads_meet(groups[a], groups[b], ms):
+                if s >= best and _heads_meet(groups[a], groups[b], ms) \
+                        and _group_places_meet(groups[a], groups[b], ms):
                     best, pick = s, (a, b)
         if pick is None:
             break
@@ -607,6 +720,7 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
     family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
     mentions = _mentions(units, story_articles)
+    _unify_events(mentions, units)
     best = _best_per_outlet(units, vectors)
     value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
     statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
@@ -778,6 +892,9 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
                 continue  # a near paraphrase elsewhere: too close to call it unreported
             if any(len(slot_outlets[(m.event, m.head)]) > 1 for m in by_unit.get(i, [])):
                 continue  # another outlet gives a value of the same slot: compared, not unreported
+            if _continues(units, i) and any(len(slot_outlets[(m.event, m.head)]) > 1
+                                            for m in by_unit.get(i - 1, [])):
+                continue  # "..., but the real toll is likely higher": a remark on a value compared elsewhere
             if any(len(value_families.get(_measure(v), ())) > 1 for c, v in u.claims if _measure(v)):
                 continue  # its measure ("a 25-minute operation") is given by another source: reported there
             novel = [t for t in u.terms if term_outlets[t] == {u.outlet}]
@@ -802,6 +919,15 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             fact["importance"] = round(_importance(members, units, vectors, by_unit), 3)
         facts.append(fact)
     return facts
+
+
+_CONNECTIVE = re.compile(r"^(?:but|and|while|whereas|although|though|which|with|as well as|after which)\b")
+
+
+def _continues(units: list[Unit], i: int) -> bool:
+    """The clause goes on from the one before it in the same sentence ("but ...", "while ...")."""
+    return i > 0 and units[i - 1].article == units[i].article and bool(_CONNECTIVE.match(units[i].text)) \
+        and units[i].start - units[i - 1].end <= 3
 
 
 def _measure(v: Value) -> tuple | None:

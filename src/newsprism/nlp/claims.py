@@ -280,9 +280,13 @@ def _measured(ent: SpacySpan) -> Token | None:
 def _predicate_of(anchor: Token, num: Token) -> Token | None:
     """The word that says what happened to the counted thing: a verb or adjective over it ("shot down five jets",
     "26 people killed", "12 dead") or a noun it is "of" ("the death of nine soldiers")."""
+    # a relative clause describes the counted thing ("nine sites that served as camps", "sites where attacks were
+    # planned"); when a verb governs the thing, that verb says what happened to it ("India struck nine sites ...")
+    governed = anchor.dep_ in ("dobj", "nsubjpass") and anchor.head.pos_ == "VERB"
     for tok in (anchor, num):
         for c in tok.children:
-            if c.dep_ in ("acl", "relcl", "amod") and c.pos_ in ("VERB", "ADJ") and c.i > tok.i:
+            if c.dep_ in ("acl", "relcl", "amod") and c.pos_ in ("VERB", "ADJ") and c.i > tok.i \
+                    and not (governed and c.dep_ == "relcl"):
                 return c
     if num.dep_ == "nummod" and num.head.pos_ in ("ADJ", "VERB"):
         return num.head  # "12 dead", "30 injured"
@@ -313,6 +317,11 @@ def value_slot(ent: SpacySpan) -> dict | None:
         head = head.head  # "three fighter jets": jets, not fighter
     if head is None and ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN" and ent.root.head.i == ent.end:
         head = ent.doc[ent.end]
+    if head is None:  # a part of a counted whole: "three of the prized Rafales" counts Rafales
+        of = next((c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.tag_ in ("NNS", "NNPS"):
+            head = obj
     anchor = head if head is not None else num
     pred = _predicate_of(anchor, num)
     if pred is not None and pred.pos_ not in ("VERB", "ADJ", "NOUN", "AUX"):
@@ -330,7 +339,9 @@ def value_slot(ent: SpacySpan) -> dict | None:
             lemma = comp.lemma_.lower() if comp is not None and comp.pos_ in ("ADJ", "VERB") else None
         negated = any(c.dep_ == "neg" for c in pred.children)
     negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children)
-    agent = _agent(pred, anchor) if pred is not None else None
+    agent_tok = _agent(pred, anchor) if pred is not None else None
+    agent = _core(agent_tok) if agent_tok is not None else None
+    places = _places(pred, anchor, agent_tok)
     attributed = None
     tok = pred if pred is not None else anchor
     for anc in [tok, *tok.ancestors]:
@@ -349,13 +360,13 @@ def value_slot(ent: SpacySpan) -> dict | None:
     if lemma is None and head is None:
         return None
     return {"predicate": lemma, "head": head.lemma_.lower() if head is not None else None, "negated": negated,
-            "attributed_to": attributed, "agent": agent}
+            "attributed_to": attributed, "agent": agent, "place": places or None}
 
 
 _CAUSE_PREPS = frozenset({"by", "from", "in"})
 
 
-def _agent(pred: Token, anchor: Token) -> str | None:
+def _agent(pred: Token, anchor: Token) -> Token | None:
     """Who or what did it: the subject of an active predicate ("gunmen killed 26"), the "by" phrase of a passive
     one ("killed by shelling"), or the cause it came "from" ("12 dead from shelling"); the subject of the verb
     an adjective completes ("the strikes left 12 dead")."""
@@ -365,12 +376,133 @@ def _agent(pred: Token, anchor: Token) -> str | None:
     verbs = [verb] + [c for c in verb.children if c.dep_ == "conj"] + ([verb.head] if verb.dep_ == "conj" else [])
     for c in (c for v in verbs for c in v.children):
         if c.dep_ == "nsubj" and c.i not in inside and c.pos_ in ("NOUN", "PROPN"):
-            return _phrase(c)
+            return c
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
             if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
-                return _phrase(obj)  # "in the strikes" is a cause, "in Kashmir" a place
+                return obj  # "in the strikes" is a cause, "in Kashmir" a place
+        if c.dep_ == "prep" and c.lower_ in ("due", "because"):
+            # "dead due to Indian shelling": the cause is the first noun or gerund of the phrase
+            cause = next((x for x in c.subtree if x.i > c.i and x.dep_ in ("pobj", "pcomp")
+                          and (x.pos_ == "NOUN" or x.tag_ == "VBG") and not x.ent_type_), None)
+            if cause is not None:
+                return cause
     return None
+
+
+def _core(tok: Token) -> str:
+    """A noun phrase without what is attached after it: "Pakistani shelling" of "Pakistani shelling of
+    Indian-administered Kashmir", "Pakistani troops" of "Pakistani troops who resorted to shelling across the LoC".
+    Who did it, apart from where."""
+    right = [c for c in tok.rights if c.dep_ in ("prep", "relcl", "acl", "appos", "punct", "cc", "conj")]
+    end = min((c.left_edge.i for c in right), default=tok.i + 1)
+    start = tok.left_edge.i
+    return _clip(tok.doc[start:max(end, tok.i + 1)].text, 80)
+
+
+# Prepositions that say where something happened ("in Bahawalpur", "along the Line of Control", "on a mosque").
+_WHERE_PREPS = frozenset("in at along across near inside outside on over throughout within".split())
+
+
+def _named(tok: Token) -> bool:
+    """A phrase holding a place's name (not a date's: "on Wednesday")."""
+    return any((t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "LOC", "FAC"))
+               and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL") for t in tok.subtree)
+
+
+def _places(pred: Token | None, anchor: Token, agent: Token | None) -> list[str]:
+    """Named places the parse ties to a value: locative phrases of its predicate and of the counted noun
+    ("killed in Bahawalpur", "killed along the Line of Control"), of what did it ("an attack on Bilal Mosque",
+    "shelling of Indian-administered Kashmir", a "Subhan mosque strike"), the place a "where" clause describes,
+    and the thing struck when the value completes a strike ("One hit the Subhan Mosque ..., killing 13").
+    Only phrases holding a proper name: "in the region" refers back, it does not place."""
+    scope: list[Token] = [anchor]
+    if pred is not None:
+        scope += [pred] + [c for c in pred.children if c.dep_ == "conj"]
+        if pred.dep_ == "conj":
+            scope.append(pred.head)
+        if pred.dep_ == "advcl" and pred.head.pos_ == "VERB":
+            verb = pred.head
+            scope.append(verb)
+            out_objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and _named(c)]
+        else:
+            out_objs = []
+        if pred.dep_ == "relcl" and any(c.lower_ == "where" for c in pred.children) and _named(pred.head):
+            out_objs.append(pred.head)
+    else:
+        out_objs = []
+    found: list[Token] = list(out_objs)
+    if agent is not None:
+        scope.append(agent)
+        if agent.pos_ == "NOUN":  # "a Subhan mosque strike"; not the parts of a name ("Operation Sindoor")
+            found += [c for c in agent.children if c.dep_ == "compound" and _named(c)]
+    for tok in scope:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS | ({"of"} if tok is agent else set()):
+                obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+                if obj is not None and _named(obj):
+                    found.append(obj)
+    out: list[str] = []
+    for t in found:
+        for name in _place_names(t):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+_NOT_PLACES = frozenset({"PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "LAW", "DATE", "TIME", "CARDINAL",
+                         "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "PRODUCT", "LANGUAGE"})
+
+
+def _known_place(tok: Token) -> bool:
+    """A proper noun the tagger took for a person or an organisation that the gazetteer knows as a place ("killed
+    in Rosario", "arrested in Lyon"); dates and numbers never are."""
+    from newsprism.knowledge.countries import capital_of, country_of
+    from newsprism.knowledge.places import city_country
+
+    if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        return False
+    return bool(city_country(tok.text, 15_000) or country_of(tok.text) or capital_of(tok.text))
+
+
+def _in_place_name(tok: Token) -> bool:
+    """A proper noun no entity claims is part of a place's name when a place word heads it ("Subhan Mosque",
+    "Chowk Azam area") or a locative preposition governs it; a bare name elsewhere ("Xinhua") is no place."""
+    head = tok
+    while head.dep_ == "compound" and head.head is not head:
+        head = head.head
+    if head.pos_ == "NOUN" or (head.i != tok.i and head.pos_ == "PROPN" and head.ent_type_ in ("FAC", "LOC", "GPE")):
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ in _WHERE_PREPS
+
+
+def _place_names(tok: Token) -> list[str]:
+    """The place names in a phrase: its GPE, LOC and FAC entities, and runs of proper nouns no other entity type
+    claims ("the city of Bahawalpur in Pakistani Punjab" -> Bahawalpur, Punjab)."""
+    out: list[str] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if run:
+            out.append(tok.doc[run[0].i:run[-1].i + 1].text)
+            run.clear()
+
+    seen_ents: set[int] = set()
+    for t in tok.subtree:
+        if t.ent_type_ in ("GPE", "LOC", "FAC"):
+            flush()
+            ent = next((e for e in tok.doc.ents if e.start <= t.i < e.end), None)
+            if ent is not None and ent.start not in seen_ents:
+                seen_ents.add(ent.start)
+                out.append(ent.text)
+        elif t.pos_ == "PROPN" and ((t.ent_type_ not in _NOT_PLACES and _in_place_name(t)) or _known_place(t)):
+            if run and run[-1].i != t.i - 1:
+                flush()
+            run.append(t)
+        else:
+            flush()
+    flush()
+    return out
 
 
 def _unit(ent: SpacySpan, text: str) -> str | None:
