@@ -77,14 +77,16 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     arts = list(src.iter_articles())
     stories = list(src.iter_stories())
     state = src.get_state()
-    with src.engine.connect() as conn:
-        docs = dict(conn.execute(sa.select(t.dedup_docs.c.content_hash, t.dedup_docs.c.exact)).all())
-        bands: dict[str, list[int]] = {}
-        for k, h in conn.execute(sa.select(t.dedup_bands.c.key, t.dedup_bands.c.content_hash)):
-            bands.setdefault(h, []).append(k)
-        anchors: dict[str, list[int]] = {}
-        for k, h in conn.execute(sa.select(t.dedup_anchors.c.anchor, t.dedup_anchors.c.content_hash)):
-            anchors.setdefault(h, []).append(k)
+    docs: dict[str, str] = {}
+    bands: dict[str, list[int]] = {}
+    anchors: dict[str, list[int]] = {}
+    if hasattr(src, "put_dedup"):  # a store before migration 8 (for a "before" figure) has no dedup keys
+        with src.engine.connect() as conn:
+            docs = dict(conn.execute(sa.select(t.dedup_docs.c.content_hash, t.dedup_docs.c.exact)).all())
+            for k, h in conn.execute(sa.select(t.dedup_bands.c.key, t.dedup_bands.c.content_hash)):
+                bands.setdefault(h, []).append(k)
+            for k, h in conn.execute(sa.select(t.dedup_anchors.c.anchor, t.dedup_anchors.c.content_hash)):
+                anchors.setdefault(h, []).append(k)
     src.close()
     cl = state.get("cluster") or {}
     rng = random.Random(7)
@@ -109,9 +111,10 @@ def synthesise(template: str, target: str, copies: int) -> dict:
             dst.put_stories(Story.from_record(dict(s.to_record(), id=ren(s.id), articles=[ren(i) for i in s.articles]))
                             for s in stories)
             by_old = {a.content_hash: b.content_hash for a, b in zip(arts, out)}
-            dst.put_dedup([], {by_old[h]: (_h(e, r)[:32] if r else e, [k ^ mask for k in bands.get(h, [])],
+            if docs:
+                dst.put_dedup([], {by_old[h]: (_h(e, r)[:32] if r else e, [k ^ mask for k in bands.get(h, [])],
                                            [k ^ mask for k in anchors.get(h, [])])
-                               for h, e in docs.items() if h in by_old}, max_posting=100)
+                                   for h, e in docs.items() if h in by_old}, max_posting=100)
         for kind in ("df", "name_df"):
             d = cl.get(kind) or {"n": 0, "df": {}}
             big[kind]["n"] += d["n"]
