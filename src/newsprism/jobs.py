@@ -142,7 +142,7 @@ class _Run:
                         del stories[k]
             corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
                             state=self._state,
-                            articles_by_id=lambda ids: store.get_articles_by_id(ids, exclude_hashes=batch_hashes),
+                            articles_by_id=_ArticleReads(store, batch_hashes),
                             dedup_index=StoredIndex(store))
             stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress)
             store.upsert_articles(corpus.articles)
@@ -191,6 +191,25 @@ class _Run:
         for k in gone:
             del self._saved[k]
         self._saved.update(changed)
+
+
+class _ArticleReads:
+    """Stored articles by id for one chunk's stages, each read once (syndication, compare and timeline all want the
+    members of the stories the chunk touched)."""
+
+    def __init__(self, store: Store, exclude_hashes: set[str]):
+        self.store, self.exclude = store, exclude_hashes
+        self._got: dict[str, Article] = {}  # in the order read: oldest stored first within each read
+        self._absent: set[str] = set()
+
+    def __call__(self, ids: Iterable[str]) -> dict[str, Article]:
+        ids = set(ids)
+        want = ids - self._got.keys() - self._absent
+        if want:
+            got = self.store.get_articles_by_id(want, exclude_hashes=self.exclude)
+            self._got.update(got)
+            self._absent |= want - got.keys()
+        return {k: a for k, a in self._got.items() if k in ids}
 
 
 class _StoryView(MutableMapping[str, Story]):
