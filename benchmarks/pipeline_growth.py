@@ -108,7 +108,7 @@ def synthesise(template: str, target: str, copies: int) -> dict:
             out.append(b)
         with dst.transaction():
             dst.upsert_articles(out)
-            dst.put_stories(Story.from_record(dict(s.to_record(), id=ren(s.id), articles=[ren(i) for i in s.articles]))
+            dst.put_stories(Story.from_record(dict(s.to_record(), story=ren(s.id), articles=[ren(i) for i in s.articles]))
                             for s in stories)
             by_old = {a.content_hash: b.content_hash for a, b in zip(arts, out)}
             if docs:
