@@ -108,8 +108,8 @@ def synthesise(template: str, target: str, copies: int) -> dict:
             out.append(b)
         with dst.transaction():
             dst.upsert_articles(out)
-            dst.put_stories(Story.from_record(dict(s.to_record(), story=ren(s.id), articles=[ren(i) for i in s.articles]))
-                            for s in stories)
+            dst.put_stories(Story.from_record(dict(s.to_record(), story=ren(s.id),
+                                                   articles=[ren(i) for i in s.articles])) for s in stories)
             by_old = {a.content_hash: b.content_hash for a, b in zip(arts, out)}
             if docs:
                 dst.put_dedup([], {by_old[h]: (_h(e, r)[:32] if r else e, [k ^ mask for k in bands.get(h, [])],
@@ -135,7 +135,8 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     dst.put_state({k: v for k, v in state.items() if k != "cluster"} | {"cluster": big})
     n = dst.count_articles()
     dst.close()
-    return {"archive_articles": n, "archive_stories": len(big["stories"]), "synthesis_s": round(time.perf_counter() - t0, 1)}
+    return {"archive_articles": n, "archive_stories": len(big["stories"]),
+            "synthesis_s": round(time.perf_counter() - t0, 1)}
 
 
 def main() -> None:
