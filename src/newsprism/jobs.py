@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism.dedup.index import StoredIndex
 from newsprism.knowledge import actors as actor_book
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus, Executor, Progress, RunStats, run_stages
@@ -103,8 +104,8 @@ class _Run:
         self.new = 0
         self.chunks = 0
         self._seen = -1  # last chunk sequence number this run committed
-        self._stories: dict[str, Story] = {}
-        self._saved: dict[str, str] = {}  # story id -> its record as stored, to write only what changed
+        self._order: dict[str, None] = {}  # the stories this run touched, in the order it touched them
+        self._saved: dict[str, str] = {}  # story id -> its record as read, to write only what changed
         self._state: dict[str, Any] = {}
 
     def chunk(self, batch: list[Article], done: dict[str, Article]) -> None:
@@ -126,25 +127,31 @@ class _Run:
             if not batch:
                 return
             if store.last_chunk() != self._seen:
-                self._stories = {s.id: s for s in store.iter_stories()}
-                self._saved = {k: _dump(s) for k, s in self._stories.items()}
                 self._state = store.get_state()
-            stories = self._stories
+            # Stories are read by id when a stage first asks for one; only those are compared and written back.
+            self._saved = {}
+            stories = _StoryView(self._load_stories)
             batch_hashes = {a.content_hash for a in batch}
             # Re-processed articles leave the stories they were in; clustering places them again.
             batch_ids = {a.id for a in batch}
-            for k in [k for k, s in stories.items() if any(i in batch_ids for i in s.articles)]:
-                stories[k].articles = [i for i in stories[k].articles if i not in batch_ids]
-                if not stories[k].articles:
-                    del stories[k]
+            stored = store.get_articles_by_id(batch_ids)
+            for k in sorted({a.story for a in stored.values() if a.story}):
+                if k in stories:
+                    stories[k].articles = [i for i in stories[k].articles if i not in batch_ids]
+                    if not stories[k].articles:
+                        del stories[k]
             corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
-                            state=self._state)
+                            state=self._state,
+                            articles_by_id=_ArticleReads(store, batch_hashes),
+                            dedup_index=StoredIndex(store))
             stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress)
             store.upsert_articles(corpus.articles)
             for a in corpus.articles:
                 for err in a.errors:
                     store.record_error(a.source or a.id, a.id, err)
             self._write_stories(corpus.stories)
+            for k in corpus.stories:
+                self._order.setdefault(k, None)
             # the actors the chunk's comparisons resolved join the actor book, in the same unit of work
             actor_book.remember(store, [rec for s in corpus.stories.values() if any(i in batch_ids for i in s.articles)
                                         for rec in s.comparison.get("actors", [])])
@@ -162,7 +169,13 @@ class _Run:
 
     @property
     def story_order(self) -> list[str]:
-        return list(self._stories)
+        return list(self._order)
+
+    def _load_stories(self, ids: list[str]) -> dict[str, Story]:
+        got = self.store.get_stories(ids)
+        for k, st in got.items():
+            self._saved[k] = _dump(st)
+        return got
 
     def _write_stories(self, stories: dict[str, Story]) -> None:
         """Write the stories this chunk changed and delete the ones it dropped; every other story stays as stored
@@ -178,6 +191,69 @@ class _Run:
         for k in gone:
             del self._saved[k]
         self._saved.update(changed)
+
+
+class _ArticleReads:
+    """Stored articles by id for one chunk's stages, each read once (syndication, compare and timeline all want the
+    members of the stories the chunk touched)."""
+
+    def __init__(self, store: Store, exclude_hashes: set[str]):
+        self.store, self.exclude = store, exclude_hashes
+        self._got: dict[str, Article] = {}  # in the order read: oldest stored first within each read
+        self._absent: set[str] = set()
+
+    def __call__(self, ids: Iterable[str]) -> dict[str, Article]:
+        ids = set(ids)
+        want = ids - self._got.keys() - self._absent
+        if want:
+            got = self.store.get_articles_by_id(want, exclude_hashes=self.exclude)
+            self._got.update(got)
+            self._absent |= want - got.keys()
+        return {k: a for k, a in self._got.items() if k in ids}
+
+
+class _StoryView(MutableMapping[str, Story]):
+    """The stored stories as a mapping, read by id on first use. Iterating covers only the stories read or set so
+    far in this chunk: no stage walks the whole archive's stories."""
+
+    def __init__(self, load: Callable[[list[str]], dict[str, Story]]):
+        self._load = load
+        self._data: dict[str, Story] = {}
+        self._absent: set[str] = set()  # known not to be stored, or deleted in this chunk
+
+    def __getitem__(self, key: str) -> Story:
+        if key in self._data:
+            return self._data[key]
+        if key in self._absent:
+            raise KeyError(key)
+        got = self._load([key]).get(key)
+        if got is None:
+            self._absent.add(key)
+            raise KeyError(key)
+        self._data[key] = got
+        return got
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __setitem__(self, key: str, value: Story) -> None:
+        self._data[key] = value
+        self._absent.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]
+        del self._data[key]
+        self._absent.add(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def _dump(story: Story) -> str:

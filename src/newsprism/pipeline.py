@@ -15,7 +15,7 @@ moves.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -48,6 +48,20 @@ class Corpus:
     stories: dict[str, Story] = field(default_factory=dict)
     prior_articles: Callable[[], Iterator[Article]] = lambda: iter(())
     state: MutableMapping[str, Any] = field(default_factory=dict)
+    # Keyed reads of what earlier runs stored, set when a store is behind the run (jobs.py): stored articles by id
+    # (this batch's left out), and the dedup index (``dedup.index.StoredIndex``). Without them stages scan
+    # ``prior_articles``.
+    articles_by_id: Callable[[Collection[str]], dict[str, Article]] | None = None
+    dedup_index: Any = None
+
+    def prior_by_id(self, ids: Collection[str]) -> dict[str, Article]:
+        """Stored articles of earlier runs with these ids (read by key when the store allows, else by a scan)."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        if self.articles_by_id is not None:
+            return self.articles_by_id(ids)
+        return {a.id: a for a in self.prior_articles() if a.id in ids}
 
     @property
     def ok_articles(self) -> list[Article]:

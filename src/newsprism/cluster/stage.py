@@ -137,15 +137,7 @@ class ClusterStage:
 
     @staticmethod
     def _load_prior(corpus: Corpus, ids: set[str]) -> list[Article]:
-        if not ids:
-            return []
-        out = []
-        for a in corpus.prior_articles():
-            if a.id in ids:
-                out.append(a)
-                if len(out) == len(ids):
-                    break
-        return out
+        return list(corpus.prior_by_id(ids).values())
 
     @staticmethod
     def _root(a: Article, by_id: Mapping[str, Article], cl: OnlineClusterer) -> str:
@@ -292,10 +284,7 @@ class TimelineStage:
             return
         arts = dict(batch)
         need = {aid for st in todo for aid in st.articles if aid not in arts}
-        if need:
-            for a in corpus.prior_articles():
-                if a.id in need:
-                    arts[a.id] = a
+        arts.update(corpus.prior_by_id(need))
         for st in todo:
             st.timeline = build_timeline([arts[aid] for aid in st.articles if aid in arts], st.comparison)
 

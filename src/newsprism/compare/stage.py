@@ -69,10 +69,7 @@ class CompareStage:
             return
         needed = {aid for s in touched for aid in s.articles} - set(batch)
         known: dict[str, Article] = dict(batch)
-        if needed:
-            for a in corpus.prior_articles():
-                if a.id in needed:
-                    known[a.id] = a
+        known.update(corpus.prior_by_id(needed))
         furniture = recurring_clauses(touched, known)
         for story in touched:
             story.comparison = compare_story(story, known, furniture)

@@ -1,7 +1,8 @@
 """The dedup stage: marks exact, near and contained copies and groups the copies of one text across outlets."""
 from __future__ import annotations
 
-from newsprism.dedup.detect import Edge, Params, classify, find_copies, fingerprint
+from newsprism.dedup.detect import Edge, Fingerprint, Params, classify, find_copies, fingerprint
+from newsprism.dedup.index import keys_of
 from newsprism.dedup.groups import UnionFind, group_id, origin_order
 from newsprism.dedup.similarity import overlap
 from newsprism.model import Article
@@ -23,17 +24,30 @@ class DedupStage:
         current = [a for a in corpus.articles if a.ok]
         for a in current:
             a.duplicate_of = a.duplicate_kind = a.syndication_group = None
-        prior = [a for a in corpus.prior_articles() if a.ok and a.text]
-        assign(prior, current, self.params)
+        index = corpus.dedup_index
+        if index is None:
+            prior = [a for a in corpus.prior_articles() if a.ok and a.text]
+            assign(prior, current, self.params)
+            return
+        # Only the stored texts sharing a lookup key with this batch are read (see dedup.index).
+        fps = [fingerprint(a.text, self.params) for a in current]
+        keys = keys_of(fps, self.params)
+        batch = {a.content_hash for a in corpus.articles}
+        prior = index.candidates(keys, batch, self.params)
+        assign(prior, current, self.params, current_fps=fps)
+        index.replace(batch, {a.content_hash: k for a, k in zip(current, keys) if a.text and a.content_hash},
+                      self.params)
 
 
-def assign(prior: list[Article], current: list[Article], params: Params | None = None) -> list[Edge]:
+def assign(prior: list[Article], current: list[Article], params: Params | None = None,
+           current_fps: list[Fingerprint] | None = None) -> list[Edge]:
     """Set ``duplicate_of``, ``duplicate_kind`` and ``syndication_group`` on ``current``; ``prior`` are articles of
-    earlier runs (already marked, left unchanged). Returns the verified edges, by position in ``prior + current``."""
+    earlier runs (already marked, left unchanged). Returns the verified edges, by position in ``prior + current``.
+    ``current_fps``: the fingerprints of ``current`` when already taken."""
     p = params or Params()
     members: list[Article] = prior + current
     n_prior = len(prior)
-    fps = [fingerprint(a.text, p) for a in members]
+    fps = [fingerprint(a.text, p) for a in prior] + (current_fps or [fingerprint(a.text, p) for a in current])
     empty = {i for i, a in enumerate(members) if not a.text.strip()}
     edges = [e for e in find_copies(fps, n_prior, p) if e.a not in empty and e.b not in empty]
 
@@ -91,10 +105,10 @@ class StorySyndicationStage:
                 members[a.story].append(a)
         batch_ids = {a.id for a in corpus.articles}
         # Earlier runs' members are read only when a touched story has some.
-        if any(len(arts) < len(corpus.stories[s].articles) for s, arts in members.items() if s in corpus.stories):
-            for a in corpus.prior_articles():
-                if a.ok and a.story in members and a.id not in batch_ids:
-                    members[a.story].append(a)
+        need = {aid for s in members if s in corpus.stories for aid in corpus.stories[s].articles} - batch_ids
+        for a in corpus.prior_by_id(need).values():
+            if a.ok and a.story in members and a.id not in batch_ids:
+                members[a.story].append(a)
         for sid, arts in members.items():
             if sid in corpus.stories:
                 corpus.stories[sid].syndication = syndication_groups(arts)

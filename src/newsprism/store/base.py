@@ -25,6 +25,17 @@ class Store(Protocol):
     def iter_articles(self, exclude_hashes: Iterable[str] = (), story: str | None = None) -> Iterator[Article]: ...
     def count_articles(self) -> int: ...
 
+    def get_articles_by_id(self, ids: Iterable[str], exclude_hashes: Iterable[str] = ()) -> dict[str, Article]:
+        """Stored articles by id (latest version of each, oldest first), leaving out these content hashes."""
+
+    def dedup_candidates(self, *, exact: Iterable[str], bands: Iterable[int], anchors: list[list[int]],
+                         min_anchors: int, max_posting: int, exclude: set[str]) -> list[str]:
+        """Content hashes of stored texts sharing dedup lookup keys with the given ones (``dedup.index``)."""
+
+    def put_dedup(self, remove: list[str], rows: dict[str, tuple[str, list[int], list[int]]],
+                  max_posting: int) -> None:
+        """Replace the dedup lookup keys of ``remove`` and ``rows`` (content hash -> exact, bands, anchors)."""
+
     def put_stories(self, stories: Iterable[Story]) -> None:
         """Insert or update these stories, leaving every other stored story as it is."""
 
@@ -43,7 +54,9 @@ class Store(Protocol):
     def iter_errors(self) -> Iterator[dict[str, Any]]: ...
 
     def get_state(self) -> dict[str, Any]: ...
-    def put_state(self, state: dict[str, Any]) -> None: ...
+
+    def put_state(self, state: dict[str, Any]) -> None:
+        """Write these state keys; the clusterer's index is kept as rows and only changed rows are written."""
 
     def upsert_actors(self, records: Iterable[dict[str, Any]]) -> int:
         """Store actor records (``knowledge.actors.ActorRecord.to_dict()``), replacing any of the same name."""

@@ -111,6 +111,35 @@ def _v7_stemmed_search(op: Operations, dialect: str) -> None:
                    "FROM search_docs d JOIN articles a ON a.content_hash = d.content_hash")
 
 
+def _v8_incremental_state(op: Operations, dialect: str) -> None:
+    # A chunk reads and writes only what it touches. Dedup: each stored text's exact key, MinHash LSH band keys and
+    # content anchors are rows, so a chunk finds its copies' candidates by its own keys instead of re-reading and
+    # re-hashing the archive (``dedup_anchor_counts`` caps an anchor's postings: one in more than ``max_posting``
+    # texts is no evidence). Clustering: the index that was one JSON blob in ``state['cluster']`` becomes one row
+    # per story, per document-frequency term and per member, written when changed. Existing databases are carried
+    # over: the blob is split into rows and the stored texts are fingerprinted once, here.
+    op.create_table("dedup_docs", sa.Column("content_hash", sa.String(64), primary_key=True),
+                    sa.Column("exact", sa.String(32), nullable=False))
+    op.create_index("ix_dedup_docs_exact", "dedup_docs", ["exact"])
+    for name, col in (("dedup_bands", "key"), ("dedup_anchors", "anchor")):
+        op.create_table(name, sa.Column(col, sa.BigInteger, nullable=False),
+                        sa.Column("content_hash", sa.String(64), nullable=False))
+        op.create_index(f"ix_{name}_{col}", name, [col])
+        op.create_index(f"ix_{name}_hash", name, ["content_hash"])
+    op.create_table("dedup_anchor_counts", sa.Column("anchor", sa.BigInteger, primary_key=True),
+                    sa.Column("n", sa.Integer, nullable=False))
+    op.create_table("cluster_stories", sa.Column("key", sa.Text, primary_key=True),
+                    sa.Column("record", sa.Text, nullable=False))
+    op.create_table("cluster_df", sa.Column("kind", sa.String(16), primary_key=True),
+                    sa.Column("term", sa.Text, primary_key=True), sa.Column("n", sa.Integer, nullable=False))
+    op.create_table("cluster_members", sa.Column("article", sa.Text, primary_key=True),
+                    sa.Column("story", sa.Text, nullable=False), sa.Column("copy", sa.Boolean, nullable=False))
+    op.create_index("ix_cluster_members_story", "cluster_members", ["story"])
+    from newsprism.store.state_rows import backfill
+
+    backfill(op.get_bind())
+
+
 def _v10_story_summary_and_ingest_queue(op: Operations, dialect: str) -> None:
     # (Numbered 10 in the plan of this release; other branches add 8 and 9.)
     # List pages (the story list, an outlet's stories) show each story's outlets and fact counts; reading them out
@@ -158,7 +187,8 @@ def _ingest_jobs_table(op: Operations) -> None:
 
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
-                                                       _v7_stemmed_search, _v10_story_summary_and_ingest_queue]
+                                                       _v7_stemmed_search, _v8_incremental_state,
+                                                       _v10_story_summary_and_ingest_queue]
 LATEST = len(MIGRATIONS)
 
 

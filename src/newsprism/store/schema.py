@@ -72,6 +72,23 @@ chunks = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
 )
 
+# Incremental state (migration 8): dedup keys and cluster index rows; see store/state_rows.py.
+dedup_docs = sa.Table("dedup_docs", metadata, sa.Column("content_hash", sa.String(64), primary_key=True),
+                      sa.Column("exact", sa.String(32), nullable=False))
+dedup_bands = sa.Table("dedup_bands", metadata, sa.Column("key", sa.BigInteger, nullable=False),
+                       sa.Column("content_hash", sa.String(64), nullable=False))
+dedup_anchors = sa.Table("dedup_anchors", metadata, sa.Column("anchor", sa.BigInteger, nullable=False),
+                         sa.Column("content_hash", sa.String(64), nullable=False))
+dedup_anchor_counts = sa.Table("dedup_anchor_counts", metadata, sa.Column("anchor", sa.BigInteger, primary_key=True),
+                               sa.Column("n", sa.Integer, nullable=False))
+cluster_stories = sa.Table("cluster_stories", metadata, sa.Column("key", sa.Text, primary_key=True),
+                           sa.Column("record", sa.Text, nullable=False))
+cluster_df = sa.Table("cluster_df", metadata, sa.Column("kind", sa.String(16), primary_key=True),
+                      sa.Column("term", sa.Text, primary_key=True), sa.Column("n", sa.Integer, nullable=False))
+cluster_members = sa.Table("cluster_members", metadata, sa.Column("article", sa.Text, primary_key=True),
+                           sa.Column("story", sa.Text, nullable=False), sa.Column("copy", sa.Boolean, nullable=False))
+
+
 # The API's ingest queue (newsprism.api.queue): in the store's database on PostgreSQL, in a file of its own beside a
 # SQLite database.
 ingest_jobs = sa.Table(

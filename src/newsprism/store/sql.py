@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from newsprism.model import Article, Story
 from newsprism.store import schema as t
+from newsprism.store import state_rows
 from newsprism.store.migrations import LATEST, current_version, migrate
 
 _CHUNK = 500  # keeps IN (...) lists under SQLite's variable limit
@@ -102,6 +103,8 @@ class SqlStore:
             conn.commit()
         except BaseException:
             conn.rollback()
+            # the cluster snapshot may hold what was just rolled back: the next write rewrites the rows whole
+            self._local.cluster_snap = None
             raise
         finally:
             conn.close()
@@ -231,6 +234,7 @@ class SqlStore:
 
     def _delete_hashes(self, conn: sa.Connection, hashes: list[str]) -> None:
         conn.execute(t.articles.delete().where(t.articles.c.content_hash.in_(hashes)))
+        state_rows.delete_dedup(conn, hashes)
         if self.dialect == "sqlite":
             params = [{"h": h} for h in hashes]
             conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = "
@@ -288,6 +292,34 @@ class SqlStore:
             for h, rec in conn.execute(q, execution_options={"stream_results": True}):
                 if h not in exclude:
                     yield Article.from_record(json.loads(rec))
+
+    def get_articles_by_id(self, ids: Iterable[str], exclude_hashes: Iterable[str] = ()) -> dict[str, Article]:
+        """Stored articles by id (the latest stored version of each), leaving out these content hashes."""
+        ids, exclude = sorted(set(ids)), set(exclude_hashes)
+        out: dict[str, tuple[float, Article]] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(ids):
+                q = sa.select(t.articles.c.content_hash, t.articles.c.updated_at, t.articles.c.record).where(
+                    t.articles.c.id.in_(chunk))
+                for h, at, rec in conn.execute(q):
+                    if h in exclude:
+                        continue
+                    a = Article.from_record(json.loads(rec))
+                    if a.id not in out or at >= out[a.id][0]:
+                        out[a.id] = (at, a)
+        return {a.id: a for _, a in sorted(out.values(), key=lambda x: x[0])}  # oldest first, as iter_articles
+
+    def dedup_candidates(self, *, exact: Iterable[str], bands: Iterable[int], anchors: list[list[int]],
+                         min_anchors: int, max_posting: int, exclude: set[str]) -> list[str]:
+        """Content hashes of stored texts that share dedup keys with the given ones (``dedup.index``)."""
+        with self._reading() as conn:
+            return state_rows.dedup_candidates(conn, exact, bands, anchors, min_anchors, max_posting, exclude)
+
+    def put_dedup(self, remove: list[str], rows: dict[str, tuple[str, list[int], list[int]]],
+                  max_posting: int) -> None:
+        """Replace the dedup keys of ``remove`` and of ``rows`` (content hash -> exact, bands, anchors)."""
+        with self._writing() as conn:
+            state_rows.put_dedup(conn, remove, rows, max_posting)
 
     def count_articles(self) -> int:
         with self._reading() as conn:
@@ -373,14 +405,26 @@ class SqlStore:
                 yield dict(row._mapping)
 
     def get_state(self) -> dict[str, Any]:
+        """Every state key; the cluster index is put together from its rows (see ``state_rows``)."""
         with self._reading() as conn:
-            return {k: json.loads(v) for k, v in conn.execute(sa.select(t.state.c.key, t.state.c.value))}
+            out = {k: json.loads(v) for k, v in conn.execute(sa.select(t.state.c.key, t.state.c.value))}
+            for k, v in out.items():
+                if isinstance(v, dict) and v.get(state_rows.ROWS_MARK):
+                    out[k], self._local.cluster_snap = state_rows.read_cluster(conn, v)
+        return out
 
     def put_state(self, state: dict[str, Any]) -> None:
-        rows = [{"key": k, "value": json.dumps(v)} for k, v in state.items()]
-        if not rows:
+        """Write these state keys. The cluster index goes to its rows, only what changed since this thread last read
+        or wrote it (everything the first time)."""
+        if not state:
             return
         with self._writing() as conn:
+            rows = []
+            for k, v in state.items():
+                if state_rows.is_cluster_index(v):
+                    v, self._local.cluster_snap = state_rows.write_cluster(
+                        conn, v, getattr(self._local, "cluster_snap", None))
+                rows.append({"key": k, "value": json.dumps(v)})
             stmt = self._insert(t.state)
             conn.execute(stmt.on_conflict_do_update(index_elements=[t.state.c.key],
                                                     set_={"value": stmt.excluded.value}), rows)

@@ -1,0 +1,221 @@
+"""Incremental state as rows (migration 8): dedup lookup keys and the cluster index.
+
+Dedup: ``dedup_docs`` (exact key per stored text), ``dedup_bands`` (LSH band key -> text) and ``dedup_anchors``
+(content anchor -> text, at most ``max_posting + 1`` postings per anchor, counted in ``dedup_anchor_counts``).
+
+Cluster index: the clusterer's state (``cluster.online.OnlineClusterer.save``) was one JSON value; it is kept as one
+row per story (``cluster_stories``), per document-frequency term (``cluster_df``) and per member (``cluster_members``),
+plus its few scalars in the ``state`` table. ``write_cluster`` writes only what differs from the snapshot taken when
+the state was last read or written in this process, so a chunk's write costs what the chunk changed.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from newsprism.store import schema as t
+
+_N = 500  # IN (...) lists and insert batches
+ROWS_MARK = "rows"  # key in the stored scalars: the big parts live in the cluster_* tables
+
+
+def _chunks(items: list, n: int = _N) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _insert(conn: sa.Connection, table: sa.Table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str], cols: list[str]) -> None:
+    for part in _chunks(rows):
+        stmt = _insert(conn, table)
+        conn.execute(stmt.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
+                                                set_={c: stmt.excluded[c] for c in cols}), part)
+
+
+# -- dedup ---------------------------------------------------------------------------------------------------------
+def dedup_candidates(conn: sa.Connection, exact: Iterable[str], bands: Iterable[int], anchors: list[list[int]],
+                     min_anchors: int, max_posting: int, exclude: set[str]) -> list[str]:
+    """Content hashes of stored texts sharing an exact key, a band key, or ``min_anchors`` anchors (each anchor in
+    at most ``max_posting`` texts) with one of the given texts; oldest stored first."""
+    found: set[str] = set()
+    for part in _chunks(sorted(set(exact))):
+        found |= {h for (h,) in conn.execute(sa.select(t.dedup_docs.c.content_hash)
+                                             .where(t.dedup_docs.c.exact.in_(part)))}
+    for part in _chunks(sorted(set(bands))):
+        found |= {h for (h,) in conn.execute(sa.select(t.dedup_bands.c.content_hash)
+                                             .where(t.dedup_bands.c.key.in_(part)))}
+    postings: dict[int, list[str]] = {}
+    for part in _chunks(sorted({a for text in anchors for a in text})):
+        for a, h in conn.execute(sa.select(t.dedup_anchors.c.anchor, t.dedup_anchors.c.content_hash)
+                                 .where(t.dedup_anchors.c.anchor.in_(part))):
+            postings.setdefault(a, []).append(h)
+    for text in anchors:
+        shared = Counter(h for a in text for h in postings.get(a, ()) if len(postings[a]) <= max_posting)
+        found |= {h for h, n in shared.items() if n >= min_anchors}
+    found -= exclude
+    if not found:
+        return []
+    ordered: list[tuple[float, str]] = []
+    for part in _chunks(sorted(found)):
+        ordered += conn.execute(sa.select(t.articles.c.updated_at, t.articles.c.content_hash)
+                                .where(t.articles.c.content_hash.in_(part))).all()
+    return [h for _, h in sorted(ordered)]
+
+
+def delete_dedup(conn: sa.Connection, hashes: list[str]) -> None:
+    for part in _chunks(sorted(set(hashes))):
+        gone = Counter(a for (a,) in conn.execute(sa.select(t.dedup_anchors.c.anchor)
+                                                  .where(t.dedup_anchors.c.content_hash.in_(part))))
+        if gone:
+            conn.execute(t.dedup_anchor_counts.update().where(t.dedup_anchor_counts.c.anchor == sa.bindparam("a"))
+                         .values(n=t.dedup_anchor_counts.c.n - sa.bindparam("k")),
+                         [{"a": a, "k": k} for a, k in gone.items()])
+        for table in (t.dedup_docs, t.dedup_bands, t.dedup_anchors):
+            conn.execute(table.delete().where(table.c.content_hash.in_(part)))
+
+
+def put_dedup(conn: sa.Connection, remove: list[str], rows: dict[str, tuple[str, list[int], list[int]]],
+              max_posting: int) -> None:
+    """Forget ``remove`` and the texts of ``rows``, then index ``rows`` (content hash -> exact, bands, anchors)."""
+    delete_dedup(conn, list(set(remove) | set(rows)))
+    if not rows:
+        return
+    docs = [{"content_hash": h, "exact": e} for h, (e, _, _) in rows.items()]
+    for part in _chunks(docs):
+        conn.execute(t.dedup_docs.insert(), part)
+    bands = [{"key": k, "content_hash": h} for h, (_, b, _) in rows.items() for k in set(b)]
+    for part in _chunks(bands, 5000):
+        conn.execute(t.dedup_bands.insert(), part)
+    per_anchor: dict[int, list[str]] = {}
+    for h, (_, _, anchors) in rows.items():
+        for a in set(anchors):
+            per_anchor.setdefault(a, []).append(h)
+    if not per_anchor:
+        return
+    counts: dict[int, int] = {}
+    for part in _chunks(sorted(per_anchor)):
+        counts.update(conn.execute(sa.select(t.dedup_anchor_counts.c.anchor, t.dedup_anchor_counts.c.n)
+                                   .where(t.dedup_anchor_counts.c.anchor.in_(part))).all())
+    postings = []
+    for a, hs in per_anchor.items():
+        room = max(0, max_posting + 1 - counts.get(a, 0))  # one past the cap marks the anchor as too common
+        postings += [{"anchor": a, "content_hash": h} for h in hs[:room]]
+    for part in _chunks(postings, 5000):
+        conn.execute(t.dedup_anchors.insert(), part)
+    _upsert(conn, t.dedup_anchor_counts, [{"anchor": a, "n": counts.get(a, 0) + len(hs)}
+                                          for a, hs in per_anchor.items()], ["anchor"], ["n"])
+
+
+# -- the cluster index -----------------------------------------------------------------------------------------------
+def is_cluster_index(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("version") == 1 and isinstance(value.get("stories"), dict) \
+        and isinstance(value.get("members"), dict)
+
+
+def _snapshot(state: dict) -> dict:
+    copies = state.get("copies") or {}
+    return {"stories": dict(state["stories"]),
+            "df": dict((state.get("df") or {}).get("df") or {}),
+            "name_df": dict((state.get("name_df") or {}).get("df") or {}),
+            "members": {k: (v, k in copies) for k, v in state["members"].items()}
+            | {k: ("", True) for k in copies if k not in state["members"]}}
+
+
+def read_cluster(conn: sa.Connection, scalars: dict) -> tuple[dict, dict]:
+    """The clusterer's state from its rows, and the snapshot ``write_cluster`` diffs against."""
+    state = {k: v for k, v in scalars.items() if k not in (ROWS_MARK, "df_n", "name_df_n")}
+    dfs: dict[str, dict[str, int]] = {"df": {}, "name_df": {}}
+    for kind, term, n in conn.execute(sa.select(t.cluster_df.c.kind, t.cluster_df.c.term, t.cluster_df.c.n)):
+        dfs.setdefault(kind, {})[term] = n
+    state["df"] = {"n": scalars.get("df_n", 0), "df": dfs["df"]}
+    state["name_df"] = {"n": scalars.get("name_df_n", 0), "df": dfs["name_df"]}
+    members, copies = {}, {}
+    for article, story, copy in conn.execute(sa.select(t.cluster_members.c.article, t.cluster_members.c.story,
+                                                       t.cluster_members.c.copy)):
+        if story:
+            members[article] = story
+        if copy:
+            copies[article] = 1
+    state["members"], state["copies"] = members, copies
+    state["stories"] = {k: json.loads(r) for k, r in conn.execute(sa.select(t.cluster_stories.c.key,
+                                                                            t.cluster_stories.c.record))}
+    return state, _snapshot(state)
+
+
+def write_cluster(conn: sa.Connection, state: dict, snap: dict | None) -> tuple[dict, dict]:
+    """Write the rows of ``state`` that differ from ``snap`` (all of them, replacing what is stored, when ``snap``
+    is None); returns the scalars to keep in the ``state`` table and the new snapshot."""
+    new = _snapshot(state)
+    if snap is None:
+        for table in (t.cluster_stories, t.cluster_df, t.cluster_members):
+            conn.execute(table.delete())
+        snap = {"stories": {}, "df": {}, "name_df": {}, "members": {}}
+    # stories: a saved story is a new dict, an untouched one the very object written before
+    changed = [{"key": k, "record": json.dumps(v, ensure_ascii=False)} for k, v in new["stories"].items()
+               if snap["stories"].get(k) is not v]
+    _upsert(conn, t.cluster_stories, changed, ["key"], ["record"])
+    gone = sorted(set(snap["stories"]) - set(new["stories"]))
+    for part in _chunks(gone):
+        conn.execute(t.cluster_stories.delete().where(t.cluster_stories.c.key.in_(part)))
+    for kind in ("df", "name_df"):
+        old, cur = snap[kind], new[kind]
+        rows = [{"kind": kind, "term": w, "n": n} for w, n in cur.items() if old.get(w) != n]
+        _upsert(conn, t.cluster_df, rows, ["kind", "term"], ["n"])
+        for part in _chunks(sorted(set(old) - set(cur))):
+            conn.execute(t.cluster_df.delete().where(t.cluster_df.c.kind == kind, t.cluster_df.c.term.in_(part)))
+    old, cur = snap["members"], new["members"]
+    rows = [{"article": a, "story": s, "copy": c} for a, (s, c) in cur.items() if old.get(a) != (s, c)]
+    _upsert(conn, t.cluster_members, rows, ["article"], ["story", "copy"])
+    for part in _chunks(sorted(set(old) - set(cur))):
+        conn.execute(t.cluster_members.delete().where(t.cluster_members.c.article.in_(part)))
+    scalars = {k: v for k, v in state.items() if k not in ("df", "name_df", "members", "copies", "stories")}
+    scalars |= {ROWS_MARK: True, "df_n": (state.get("df") or {}).get("n", 0),
+                "name_df_n": (state.get("name_df") or {}).get("n", 0)}
+    return scalars, new
+
+
+# -- migration 8: carry an existing database over ------------------------------------------------------------------
+def backfill(conn: sa.Connection, batch: int = 500) -> None:
+    """Split a stored cluster blob into rows, and index the stored texts for dedup (once)."""
+    row = conn.execute(sa.select(t.state.c.value).where(t.state.c.key == "cluster")).scalar()
+    if row is not None:
+        value = json.loads(row)
+        if is_cluster_index(value):
+            scalars, _ = write_cluster(conn, value, None)
+            conn.execute(t.state.update().where(t.state.c.key == "cluster").values(value=json.dumps(scalars)))
+    _index_stored_texts(conn, batch)
+
+
+def _index_stored_texts(conn: sa.Connection, batch: int) -> None:
+    from newsprism.dedup.detect import Params, fingerprint
+    from newsprism.dedup.index import keys_of
+
+    p = Params()
+    last = ""
+    while True:
+        # keyset pages: the connection is also written to, so no open cursor spans the inserts
+        page = conn.execute(sa.select(t.articles.c.content_hash, t.articles.c.record)
+                            .where(t.articles.c.content_hash > last, t.articles.c.failed == sa.false())
+                            .order_by(t.articles.c.content_hash).limit(batch)).all()
+        if not page:
+            return
+        last = page[-1][0]
+        texts = {}
+        for h, rec in page:
+            r = json.loads(rec)
+            if not r.get("errors") and r.get("text"):
+                texts[h] = r["text"]
+        keys = keys_of([fingerprint(x, p) for x in texts.values()], p)
+        put_dedup(conn, [], {h: (k.exact, k.bands, k.anchors) for h, k in zip(texts, keys)}, p.max_posting)
+
