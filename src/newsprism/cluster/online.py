@@ -11,7 +11,8 @@ new stories into close ones. Recent ("open") stories keep a compact record of ea
 stored with the story; a run that touches an open story dissolves it and clusters its members again together with
 the batch (``reopen``), so that stories depend on which articles arrived, not on how they were batched. Stories
 fall closed (their member records dropped, their sums kept) once they are ``open_days`` older than the newest
-article, or ``open_runs`` runs untouched when undated: re-examination stays bounded as the corpus grows. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
+article, or ``open_runs`` runs untouched when undated: re-examination stays bounded as the corpus grows. The split pass and a final merge pass (this run's stories with the stories they could join, most probable pair
+first) ask the same-event model of ``pairs.py`` whether two groups report one event. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
 the corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
 """
 from __future__ import annotations
