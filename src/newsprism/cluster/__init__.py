@@ -9,6 +9,9 @@
   scored as one unit, the repair passes (reassign, split, merge) and the re-examination of recent stories that make
   the result independent of how articles were batched. No I/O; its state is a JSON-able dict with one entry per
   story (the story's sums and, while it is recent, its members' compact records).
+- ``pairs.py``: whether two groups of articles report one event: evidence features of a pair of groups (average
+  link, core names missing, shared days, numbers) and a logistic model fitted on ECB+ train
+  (``benchmarks/cluster_fit.py``); the split pass and the final merge pass of ``online.py`` decide with it. No I/O.
 - ``titles.py``: story titles from real headlines or an extract of a reporting sentence. No I/O.
 - ``timeline.py``: a story's developments per day, with the facts and quotes first reported then. No I/O.
 - ``stage.py``: ``ClusterStage`` and ``TimelineStage``, the corpus stages the pipeline runs.
