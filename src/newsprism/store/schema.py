@@ -70,3 +70,14 @@ chunks = sa.Table(
     sa.Column("articles", sa.Integer, nullable=False),
     sa.Column("at", sa.Float, nullable=False),
 )
+
+fetch_state = sa.Table(
+    "fetch_state", metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("retry_at", sa.Float),
+    sa.Column("last_error", sa.Text),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
