@@ -215,3 +215,17 @@ def test_front_matter_body_is_kept_exactly(tmp_path: Path):
                  "10:30:00+02:00\n---\nThe vote moved to Friday.\n", encoding="utf-8")
     a = one([p])
     assert a.author == "Ana Ruiz, Tom Berg" and a.published.startswith("2024-03-05T10:30:00")
+
+
+def test_feed_content_fragments_become_extractable_pages(tmp_path: Path):
+    # content:encoded holds an HTML fragment; the main-text extractor finds nothing in a lone <p>, so it is read as
+    # the article of a page and the cleaned text is the entry's text
+    from newsprism.clean.stage import CleanStage
+
+    body = " ".join(["The harbour board approved the new ferry timetable on Monday."] * 12)
+    p = tmp_path / "one.rss"
+    p.write_text(rss(f"<item><title>Ferry timetable approved</title><guid>t1</guid>"
+                     f"<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+                     f"<![CDATA[<p>{body}</p>]]></content:encoded></item>"), encoding="utf-8")
+    a = CleanStage()(one([p]))
+    assert a.ok and a.text.startswith("The harbour board approved") and a.errors == []
