@@ -434,6 +434,13 @@ def watch(feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs
     from newsprism.store.sql import StoreBusy
     from newsprism.watch import Watcher
 
+    from newsprism.ingest.sources import is_url
+
+    not_urls = [f for f in feeds if not is_url(f)]
+    if not_urls:
+        err.print(f"watch polls http(s) feed URLs; not a URL: {not_urls[0]} (use `newsprism run` for files)",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
     try:
         interval, cap = parse_interval(every), parse_interval(max_backoff)
     except ValueError as exc:

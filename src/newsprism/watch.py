@@ -109,8 +109,10 @@ class Watcher:
                          f"{_human(retry_at - now)}")
                 continue
             due.append(url)
-        self.fetcher.load_validators({u: [state[u]["etag"], state[u]["last_modified"]] for u in due
-                                      if u in state and (state[u]["etag"] or state[u]["last_modified"])})
+        # The store's validators, and only those: the fetcher's own memory may hold a newer ETag from a round whose
+        # entries were never committed, and asking with it would get a 304 for entries we do not have.
+        self.fetcher.load_validators({u: [(state.get(u) or {}).get("etag"), (state.get(u) or {}).get("last_modified")]
+                                      for u in due})
         for url in due:
             self._inflight[url] = (self._start(url), time.monotonic())
         futures = [f for f, _ in self._inflight.values()]

@@ -188,3 +188,47 @@ def test_watch_command_once_rounds_update_stories(server, tmp_path):
     stories = {s["story"]: s for s in map(json.loads, (out / "stories.jsonl").open())}
     assert len(stories[story_id]["articles"]) == 2  # the ferry report joined the bridge story
     assert len(stories) == 2
+
+
+def test_once_counts_a_feed_past_the_deadline_as_failed(watch_env):
+    srv = watch_env.server
+    good = srv.add("/ok.xml", rss("Varn Post", [("b1", "Bridge to close", BRIDGE_1)]))
+    slow = srv.add("/slow.xml", rss("Slow Times", [("f1", "Floods", FLOOD)]), delay=2.0)
+    w = Watcher([good, slow], watch_env.store, fake_process(watch_env.store, []), fetcher=watch_env.fetcher,
+                every=60, deadline=0.5, log=lambda s: None)
+    r = w.round(final=True)
+    assert {p.url: p.status for p in r.polls} == {good: "changed", slow: "failed"} and r.waiting == []
+    assert "deadline" in r.failed[0].error and watch_env.store.get_fetch_state([slow])[slow]["failures"] == 1
+
+
+def test_watch_command_refuses_files_and_bad_intervals(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    res = CliRunner().invoke(app, ["watch", str(tmp_path / "feed.xml"), "--once", "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 2 and "not a URL" in res.output
+    res = CliRunner().invoke(app, ["watch", "https://news.example/rss", "--every", "often", "--db",
+                                   str(tmp_path / "x.db")])
+    assert res.exit_code == 2 and "not an interval" in res.output
+
+
+def test_rounds_repeat_and_a_failing_round_does_not_stop_the_watcher(watch_env):
+    import threading
+
+    url = watch_env.server.add("/r.xml", rss("Varn Post", [("b1", "Bridge to close", BRIDGE_1)]),
+                               headers={"ETag": '"r1"'})
+    calls = []
+
+    def process(articles):
+        calls.append(len(articles))
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return fake_process(watch_env.store, [])(articles)
+
+    logs: list[str] = []
+    w = Watcher([url], watch_env.store, process, fetcher=watch_env.fetcher, every=0.1, log=logs.append)
+    w.run(threading.Event(), rounds=3)
+    # round 1 failed before its validators were stored, so round 2 read the feed in full again; round 3 got a 304
+    assert calls == [1, 1] and any("round 1 failed (RuntimeError: disk full)" in line for line in logs)
+    assert etag_requests(watch_env.server, "/r.xml") == [None, None, '"r1"']
