@@ -165,3 +165,54 @@ def test_retry_after_date_sets_the_wait(server):
         f.get(u)
     assert len(waits) == 1 and 15 <= waits[0] <= 20
     assert exc.value.status == 503 and 15 <= exc.value.retry_after <= 20
+
+
+def test_pinned_https_keeps_the_name_for_sni_and_the_certificate(tmp_path, monkeypatch):
+    # The connection goes to the checked address, but TLS still names the host: the server sees the name as SNI and
+    # the certificate is verified for the name (a certificate for another name would fail).
+    import shutil
+    import ssl
+    import subprocess
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=feeds.test", "-addext", "subjectAltName=DNS:feeds.test"],
+                   check=True, capture_output=True)
+    names: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            body = b"over tls"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.sni_callback = lambda sock, name, c: names.append(name)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    f = Fetcher(resolver=lambda h: ["127.0.0.1"], address_allowed=lambda a: a == "127.0.0.1", delay=0, retries=0,
+                respect_robots=False)
+    try:
+        assert f.get(f"https://feeds.test:{port}/x").content == b"over tls"
+        assert names == ["feeds.test"]
+        other = Fetcher(resolver=lambda h: ["127.0.0.1"], address_allowed=lambda a: a == "127.0.0.1", delay=0,
+                        retries=0, respect_robots=False)
+        with pytest.raises(FetchError, match="connection failed.*[Cc]ertificate"):
+            other.get(f"https://wrong.test:{port}/x")  # same address, a name the certificate is not for
+        other.close()
+    finally:
+        f.close()
+        httpd.shutdown()
+        httpd.server_close()
