@@ -34,10 +34,25 @@ test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 # Quality and speed figures (need ../shared); dedup_data.py is a helper and nlp_tune.py a tuning tool, not benchmarks.
+# `make bench` runs each at a quick size (a few minutes in all); `make bench FULL=1` at its full size (the whole dev
+# sets, 100k-article growth curves, a 200k-article archive). FULL reaches every script as an environment variable,
+# so a script can size itself (store_growth does); the quick sizes of the others are given here.
 BENCHES := extraction quotes cluster_quality cluster_growth dedup_quality dedup_speed compare_precision compare_speed \
 	store_growth pipeline_growth
+FULL ?=
+export FULL
+QUICK_extraction := --limit 40
+QUICK_quotes := --limit 60
+QUICK_cluster_quality := --split dev
+QUICK_cluster_growth := --sizes 1000 5000
+QUICK_dedup_quality := --polnear 100 --random-negatives 5000
+QUICK_dedup_speed := --n 5000 --baseline-n 2000
+QUICK_compare_precision := --stories 4 --sample 5
+QUICK_compare_speed := --docs 10 20 40 --repeat 1
+bench_args = $(if $(filter 1,$(FULL)),,$(QUICK_$(1)))
 bench: $(STAMP)
-	for b in $(BENCHES); do echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || exit 1; done
+	@set -e; $(foreach b,$(BENCHES),echo "== benchmarks/$(b).py $(call bench_args,$(b))"; \
+	  $(BIN)/python benchmarks/$(b).py $(call bench_args,$(b));)
 
 clean:
 	rm -rf out $(VENV) .pytest_cache

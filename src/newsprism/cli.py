@@ -404,6 +404,90 @@ def serve(db: DbOpt = DEFAULT_DB,
 
 
 @app.command()
+def watch(feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs to poll.")],
+          db: DbOpt = DEFAULT_DB,
+          every: Annotated[str, typer.Option("--every", help="Time between rounds: 90, 30s, 10m, 2h, 1d.")] = "10m",
+          out_dir: Annotated[Optional[Path], typer.Option("--out", help="After a round with new entries, write "
+                                                                        "them and the stories they touched here "
+                                                                        "(as `run` does).")] = None,
+          once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron and tests).")] = False,
+          deadline: Annotated[float, typer.Option("--deadline", min=1, help="Seconds a round waits for its feeds; a "
+                                                                            "slower one is left running and joins "
+                                                                            "a later round.")] = 120.0,
+          max_backoff: Annotated[str, typer.Option("--max-backoff", help="Longest wait before polling a failing "
+                                                                         "feed again.")] = "6h",
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Feeds polled at once.")] = 8,
+          timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one HTTP read may take.")] = 20.0,
+          allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow feeds on private, loopback or "
+                                                                              "link-local addresses.")] = False,
+          chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk.")]
+          = 2000,
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures and round summaries.")] = False
+          ) -> None:
+    """Poll FEEDS every --every with conditional GETs and put each round's new entries through the normal run, so
+    stories update as the news comes in.
+
+    ETag / Last-Modified validators and each feed's backoff are kept in the database; a failing feed waits longer
+    after each failure (exponential, capped, jittered), and a hanging one never holds up the others. With --once the
+    exit status is the number of feeds that failed (at most 100). Ctrl-C stops.
+    """
+    import threading
+    from datetime import datetime, timezone
+
+    from newsprism.ingest.fetch import Fetcher
+    from newsprism.ingest.poll import parse_interval
+    from newsprism.jobs import run_job
+    from newsprism.stages import Options
+    from newsprism.store.sql import StoreBusy
+    from newsprism.watch import Watcher
+
+    from newsprism.ingest.sources import is_url
+
+    not_urls = [f for f in feeds if not is_url(f)]
+    if not_urls:
+        err.print(f"watch polls http(s) feed URLs; not a URL: {not_urls[0]} (use `newsprism run` for files)",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        interval, cap = parse_interval(every), parse_interval(max_backoff)
+    except ValueError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+
+    def log(line: str) -> None:
+        summary = line.startswith(("round ", "failed ")) or "failure" in line
+        if quiet and not summary:
+            return
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        err.print(f"{stamp} {line}", markup=False, highlight=False, soft_wrap=True)
+
+    store = _store(db)
+    fetcher = Fetcher(allow_private=allow_private, timeout=timeout, retries=1)
+
+    def process(articles):
+        return run_job([], store, options=Options(), out_dir=out_dir, ingested=articles, chunk_size=chunk_size)
+
+    watcher = Watcher(feeds, store, process, fetcher=fetcher, every=interval, deadline=deadline, max_backoff=cap,
+                      workers=workers, log=log)
+    log(f"watching {len(watcher.feeds)} feed{'s' if len(watcher.feeds) != 1 else ''} "
+        + ("once" if once else f"every {every}") + f" into {db}")
+    try:
+        if once:
+            failed = len(watcher.round(final=True).failed)
+            raise typer.Exit(min(failed, 100))
+        watcher.run(threading.Event())
+    except StoreBusy as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(3) from exc
+    except KeyboardInterrupt:
+        log("stopped")
+    finally:
+        watcher.close()
+        fetcher.close()
+        store.close()
+
+
+@app.command()
 def version() -> None:
     """Print the newsprism version."""
     print(__version__)

@@ -36,7 +36,8 @@ class JobResult:
 
 def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = None, out_dir: Path | None = None,
             executor: Executor | None = None, progress: Progress | None = None, refresh: bool = False,
-            allow_private: bool = False, chunk_size: int = DEFAULT_CHUNK) -> JobResult:
+            allow_private: bool = False, chunk_size: int = DEFAULT_CHUNK,
+            ingested: Iterable[Article] | None = None) -> JobResult:
     """Ingest ``inputs``, process what the store does not already hold, and write ``out_dir`` if given.
 
     Inputs stream through in chunks of ``chunk_size`` articles still to process; each chunk runs every stage and is
@@ -44,6 +45,8 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     only, and re-running it skips them: an article whose content hash is stored (without errors) is taken from the
     store instead of being processed again, unless ``refresh``. Runs on one database take turns chunk by chunk, each
     chunk reading the stories and state the last one (of any run) committed.
+
+    ``ingested``: articles already read (``newsprism watch`` reads its feeds itself), used instead of ``inputs``.
     """
     from newsprism.ingest import read_inputs
 
@@ -55,7 +58,8 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     order: list[str] = []
     run = _Run(store, stages, executor, progress, refresh)
     actor_book.recall(store)  # what earlier runs learned about actors (names, titles, sides) is known from the start
-    ingested = read_inputs(list(inputs), allow_private=allow_private)
+    if ingested is None:
+        ingested = read_inputs(list(inputs), allow_private=allow_private)
     for chunk in _pending(ingested, store, options, chunk_size, refresh, done, order):
         run.chunk(chunk, done)
     articles = [done[h] for h in order]

@@ -115,3 +115,13 @@ def test_page_header_metadata_and_form_messages():
     out = clean_text(text)
     assert out.text == "\n".join(PROSE)
     assert {r.why for r in out.removals} == {"page metadata line", "boilerplate line"}
+
+
+def test_windows_1252_mojibake_is_repaired_and_other_lines_keep_their_offsets():
+    from newsprism.clean.textpass import fix_mojibake
+
+    # UTF-8 read as Windows-1252: curly quotes and apostrophes become "â€™" / "â€œ" (the Latin-1 rule missed these)
+    damaged = "Harbour notes\nThe mayor said: \u00e2\u20ac\u0153We won\u00e2\u20ac\u2122t wait.\u00e2\u20ac\u009d\n"
+    assert fix_mojibake(damaged) == "Harbour notes\nThe mayor said: \u201cWe won\u2019t wait.\u201d\n"
+    mixed = "Ch\u00e2teau d\u00e9j\u00e0 vu\nM\u00c3\u00bcnchen"
+    assert fix_mojibake(mixed) == "Ch\u00e2teau d\u00e9j\u00e0 vu\nM\u00fcnchen"

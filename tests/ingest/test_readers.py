@@ -190,3 +190,42 @@ def test_injected_httpx_client_with_mock_transport(article_html):
     client = httpx.Client(transport=httpx.MockTransport(handler))
     a = one(["https://news.example/wall"], client=client, allow_private=True)
     assert a.ok and "1,200 homes" in a.raw and a.source == "https://news.example/wall"
+
+
+def test_front_matter_is_yaml_with_a_lenient_fallback():
+    # YAML: quoted values with escapes, lists, dates; keys any case
+    fields, body = parse_front_matter("---\nTitle: 'Port reopens: ships wait'\nauthor: [Ana Ruiz, Tom Berg]\n"
+                                      "date: 2024-03-05\n---\nShips queued at dawn.\n")
+    assert fields["title"] == "Port reopens: ships wait" and fields["author"] == ["Ana Ruiz", "Tom Berg"]
+    assert str(fields["date"]) == "2024-03-05" and body == "Ships queued at dawn.\n"
+    # an unquoted colon in a headline is not valid YAML: the block is still read, one key: value line at a time
+    fields, body = parse_front_matter("---\ntitle: Analysis: the harbour vote\noutlet: Bay Times\n---\nText.\n")
+    assert fields == {"title": "Analysis: the harbour vote", "outlet": "Bay Times"} and body == "Text.\n"
+
+
+def test_front_matter_body_is_kept_exactly(tmp_path: Path):
+    # the body starts right after the closing line's line break: a blank line after it stays (offsets refer to it)
+    assert parse_front_matter("---\r\ntitle: A b c\r\n---\r\n\r\nBody.\r\n") == ({"title": "A b c"}, "\r\nBody.\r\n")
+    assert parse_front_matter("\ufeff---\ntitle: x y\n---") == ({"title": "x y"}, "")
+    # a rule line later in a text is not front matter
+    text = "Intro line.\n---\ntitle: no\n---\nMore.\n"
+    assert parse_front_matter(text) == ({}, text)
+    p = tmp_path / "list-author.txt"
+    p.write_text("---\ntitle: Harbour vote delayed\nauthor:\n  - Ana Ruiz\n  - Tom Berg\npublished: 2024-03-05 "
+                 "10:30:00+02:00\n---\nThe vote moved to Friday.\n", encoding="utf-8")
+    a = one([p])
+    assert a.author == "Ana Ruiz, Tom Berg" and a.published.startswith("2024-03-05T10:30:00")
+
+
+def test_feed_content_fragments_become_extractable_pages(tmp_path: Path):
+    # content:encoded holds an HTML fragment; the main-text extractor finds nothing in a lone <p>, so it is read as
+    # the article of a page and the cleaned text is the entry's text
+    from newsprism.clean.stage import CleanStage
+
+    body = " ".join(["The harbour board approved the new ferry timetable on Monday."] * 12)
+    p = tmp_path / "one.rss"
+    p.write_text(rss(f"<item><title>Ferry timetable approved</title><guid>t1</guid>"
+                     f"<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+                     f"<![CDATA[<p>{body}</p>]]></content:encoded></item>"), encoding="utf-8")
+    a = CleanStage()(one([p]))
+    assert a.ok and a.text.startswith("The harbour board approved") and a.errors == []

@@ -216,5 +216,7 @@ def weigh(counts: Mapping[str, float], df: DocFreq, cap: int | None = None) -> d
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    # The key-set intersection runs in C; most words of an article are absent from any one story.
-    return sum([a[w] * b[w] for w in a.keys() & b.keys()])
+    # The key-set intersection runs in C; most words of an article are absent from any one story. A set's order
+    # follows the hash seed, so the products are summed exactly (fsum): equal scores stay equal in every process
+    # and ties (a two-member story's members are always tied) fall to the id, not to rounding.
+    return math.fsum([a[w] * b[w] for w in a.keys() & b.keys()])

@@ -7,6 +7,7 @@ declarations have no use in news feeds and are how entity-expansion ("billion la
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 
@@ -14,6 +15,7 @@ from newsprism.ingest.decode import InputError
 from newsprism.ingest.records import error_article, iso_date, make_article, stable_id
 from newsprism.model import Article
 
+NO_ENTRIES = "feed has no entries"  # a readable feed with nothing in it (not an error for a poller)
 FULL_CONTENT_CHARS = 600  # an entry with at least this much text in its content is taken as the full article
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
@@ -25,13 +27,29 @@ def looks_like_feed(data: bytes) -> bool:
     return bool(_FEED_ROOT.search(data[:4096]))
 
 
+def _as_page(fragment: str) -> tuple[str, str]:
+    """(raw, raw kind) of a feed entry's content. Content is an HTML fragment, and the main-text extractor expects
+    a page (it finds nothing in a lone ``<p>``): a fragment becomes the article of a minimal page. Content without
+    any markup is plain text."""
+    if "<" not in fragment:
+        return html.unescape(fragment), "text"
+    head = fragment[:2048].lower()
+    if "<html" in head or "<body" in head:
+        return fragment, "html"
+    return f"<html><body><article>{fragment}</article></body></html>", "html"
+
+
 def _text_len(html: str) -> int:
     return len(_TAGS.sub(" ", html).split()) * 6
 
 
 def read_feed(data: bytes, source: str, fetch_page: Callable[[str], tuple[str, str] | None] | None,
-              feed_id: str) -> Iterator[Article]:
-    """Parse feed bytes; ``fetch_page(url)`` returns (final_url, html) or raises; None means fetching is off."""
+              feed_id: str, known: Callable[[str], bool] | None = None) -> Iterator[Article]:
+    """Parse feed bytes; ``fetch_page(url)`` returns (final_url, html) or raises; None means fetching is off.
+
+    ``known(article_id)`` says an entry is stored already: an entry whose page would be fetched is then skipped (a
+    polled feed lists the same entries many times; their pages are fetched once). Entries carrying their full
+    content are always read, so an edited entry is seen."""
     if _ENTITY_DECL.search(data) or _DOCTYPE.search(data[:65536]):
         yield error_article(feed_id, source, f"{source}: refused, the feed declares XML entities "
                                              "(possible entity-expansion bomb)")
@@ -46,7 +64,7 @@ def read_feed(data: bytes, source: str, fetch_page: Callable[[str], tuple[str, s
     entries = parsed.get("entries") or []
     if not entries:
         why = parsed.get("bozo_exception")
-        msg = f"not an RSS/Atom feed or no entries ({why})" if why else "feed has no entries"
+        msg = f"not an RSS/Atom feed or no entries ({why})" if why else NO_ENTRIES
         yield error_article(feed_id, source, f"{source}: {msg}")
         return
     feed_title = (parsed.get("feed") or {}).get("title")
@@ -64,9 +82,11 @@ def read_feed(data: bytes, source: str, fetch_page: Callable[[str], tuple[str, s
                 content = c.get("value") or ""
         summary = e.get("summary") or ""
         if content and _text_len(content) >= FULL_CONTENT_CHARS:
-            yield make_article(aid, where, content, "html", outlet=feed_title, **meta)
+            yield make_article(aid, where, *_as_page(content), outlet=feed_title, **meta)
             continue
         page_error = None
+        if link and fetch_page is not None and known is not None and known(aid):
+            continue
         if link and fetch_page is not None:
             try:
                 got = fetch_page(link)
@@ -78,7 +98,7 @@ def read_feed(data: bytes, source: str, fetch_page: Callable[[str], tuple[str, s
                 continue
         fallback = content if len(content) > len(summary) else summary
         if fallback.strip():
-            yield make_article(aid, where, fallback, "html", outlet=feed_title, **meta)
+            yield make_article(aid, where, *_as_page(fallback), outlet=feed_title, **meta)
         else:
             yield error_article(aid, where, f"{where}: feed entry has no content"
                                 + (f" and its page could not be fetched ({page_error})" if page_error else ""),

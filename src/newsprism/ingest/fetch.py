@@ -7,10 +7,18 @@ User-Agent naming newsprism, conditional GET (ETag / Last-Modified) for feeds, a
 loopback, link-local and other non-public addresses, on the first request and on every redirect hop, unless
 ``allow_private=True``.
 
+The guard pins what it checked: the Fetcher's own transport resolves a host once per connection, checks every
+address, and connects to a checked address (TLS still names the host, for SNI and certificate checks; the Host header
+is the URL's). A DNS server that answers a public address to the check and a private one to the connection (DNS
+rebinding) is never asked twice. With an injected client or transport (tests), the check resolves on its own.
+
+``Retry-After`` is read as seconds or as an HTTP date (``email.utils``), never negative, and capped.
+
 Redirects are followed here, hop by hop, so every hop goes through the guard and robots.txt.
 """
 from __future__ import annotations
 
+import email.utils
 import ipaddress
 import socket
 import threading
@@ -18,8 +26,10 @@ import time
 import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from newsprism.ingest.decode import MAX_BYTES
@@ -28,8 +38,42 @@ USER_AGENT = "newsprism/0.1 (+https://github.com/newsprism/newsprism; news compa
 ROBOTS_AGENT = "newsprism"
 
 
+RETRY_AFTER_CAP = 60.0  # longest wait a Retry-After asks of one fetch (a watcher backs a feed off for longer)
+
+
 class FetchError(Exception):
-    """A URL that could not be fetched; the message names the URL and the reason."""
+    """A URL that could not be fetched; the message names the URL and the reason. ``status`` is the HTTP status when
+    there was one; ``retry_after`` the seconds the server asked us to wait (uncapped but finite), if it said."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class AddressRefused(Exception):
+    """Raised while connecting: the host has no address, or one that the guard refuses."""
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None, cap: float | None = RETRY_AFTER_CAP
+                      ) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date (RFC 9110), at least 0 and at most
+    ``cap``; None when absent or unreadable."""
+    if not value:
+        return None
+    v = value.strip()
+    if v.isdigit():
+        secs = float(v)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(v)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT; "-0000" parses as naive
+            when = when.replace(tzinfo=timezone.utc)
+        secs = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    secs = max(secs, 0.0)
+    return min(secs, cap) if cap is not None else secs
 
 
 @dataclass
@@ -61,6 +105,34 @@ def is_public_address(addr: str) -> bool:
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
+class _PinnedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, with each connection's host resolved once, checked, and connected by address."""
+
+    def __init__(self, addresses: Callable[[str], list[str]]):
+        self._addresses = addresses
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        last: Exception | None = None
+        for addr in self._addresses(host):
+            try:
+                return super().connect_tcp(addr, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc  # the next checked address of the same host
+        assert last is not None
+        raise last
+
+
+class _PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose sockets come from ``_PinnedBackend``. Only the pool differs
+    from ``httpx.HTTPTransport`` (its request handling, exception mapping and streaming are inherited), so
+    ``super().__init__`` is not called: it would build a second pool and SSL context."""
+
+    def __init__(self, backend: _PinnedBackend):  # noqa: D107 - see the class docstring
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend,
+                                             max_connections=100, max_keepalive_connections=20,
+                                             keepalive_expiry=5.0)
+
+
 @dataclass
 class Fetcher:
     """Polite, bounded, SSRF-guarded HTTP GETs. Thread-safe enough for sequential readers; cheap to create."""
@@ -77,15 +149,21 @@ class Fetcher:
     transport: httpx.BaseTransport | None = None
     client: httpx.Client | None = None
     resolver: Callable[[str], list[str]] = _default_resolver
+    address_allowed: Callable[[str], bool] = is_public_address  # the guard's rule (tests narrow it on loopback)
     sleep: Callable[[float], None] = time.sleep
     _last: dict[str, float] = field(default_factory=dict, repr=False)
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict, repr=False)
     _validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _pinned: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.client is None:
-            self.client = httpx.Client(transport=self.transport, timeout=self.timeout, follow_redirects=False,
+            transport = self.transport
+            if transport is None:
+                transport = _PinnedTransport(_PinnedBackend(self.checked_addresses))
+                self._pinned = True
+            self.client = httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False,
                                        headers={"User-Agent": self.user_agent})
         else:
             self.client.headers.setdefault("User-Agent", self.user_agent)
@@ -106,15 +184,32 @@ class Fetcher:
         if self.allow_private:
             return
         try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if self._pinned:
+                return  # a name is resolved and checked when its connection is made, and connected as checked
+        try:
+            self.checked_addresses(host)
+        except AddressRefused as exc:
+            raise FetchError(f"{url}: {exc}") from None
+
+    def checked_addresses(self, host: str) -> list[str]:
+        """``host``'s addresses (resolved once), all allowed by the guard unless ``allow_private``."""
+        try:
             addrs = [str(ipaddress.ip_address(host))]
         except ValueError:
-            addrs = self.resolver(host)
+            try:
+                addrs = self.resolver(host)
+            except FetchError as exc:
+                raise AddressRefused(str(exc)) from None
         if not addrs:
-            raise FetchError(f"{url}: host {host!r} has no address")
-        bad = [a for a in addrs if not is_public_address(a)]
-        if bad:
-            raise FetchError(f"{url}: refused, host {host!r} resolves to a private or local address ({bad[0]}); "
-                             "pass allow_private to fetch it")
+            raise AddressRefused(f"host {host!r} has no address")
+        if not self.allow_private:
+            bad = [a for a in addrs if not self.address_allowed(a)]
+            if bad:
+                raise AddressRefused(f"refused, host {host!r} resolves to a private or local address ({bad[0]}); "
+                                     "pass allow_private to fetch it")
+        return addrs
 
     def _polite_wait(self, host: str, delay: float) -> None:
         with self._lock:
@@ -173,20 +268,22 @@ class Fetcher:
             self._polite_wait(host, delay)
             try:
                 raw = self._stream(url, headers, limit)
+            except AddressRefused as exc:
+                raise FetchError(f"{url}: {exc}") from None
             except httpx.TimeoutException:
                 err = FetchError(f"{url}: timed out after {self.timeout:g} s")
             except httpx.TransportError as exc:
                 err = FetchError(f"{url}: connection failed ({type(exc).__name__}: {exc})")
             else:
                 if raw.status == 429 or raw.status >= 500:
-                    err = FetchError(f"{url}: HTTP {raw.status}")
+                    err = FetchError(f"{url}: HTTP {raw.status}", status=raw.status, retry_after=raw.retry_after)
                     retry_after = raw.retry_after
                 else:
                     return raw
                 if attempt < self.retries:
                     attempt += 1
                     self.sleep(min(retry_after if retry_after is not None else self.backoff * 2 ** (attempt - 1),
-                                   60.0))
+                                   RETRY_AFTER_CAP))
                     continue
                 raise err
             if attempt >= self.retries:
@@ -246,7 +343,7 @@ class Fetcher:
                 if et or lm:
                     with self._lock:
                         self._validators[url] = (et, lm)
-            return _Raw(r.status_code, None, fetched, float(ra) if ra and ra.isdigit() else None)
+            return _Raw(r.status_code, None, fetched, parse_retry_after(ra, cap=_RETRY_AFTER_MAX))
 
     def get(self, url: str, *, conditional: bool = False) -> Fetched:
         """GET ``url``; raises FetchError (with the URL in the message) for anything but 200 (or 304 when
@@ -262,7 +359,7 @@ class Fetcher:
         if got.status == 304 and conditional:
             return got
         if got.status != 200:
-            raise FetchError(f"{url}: HTTP {got.status}")
+            raise FetchError(f"{url}: HTTP {got.status}", status=got.status)
         return got
 
     # Validators survive between runs when the caller saves and restores them (e.g. in the store's state).
@@ -272,6 +369,9 @@ class Fetcher:
     def load_validators(self, data: dict[str, list[str | None]]) -> None:
         for u, v in data.items():
             self._validators[u] = (v[0], v[1])
+
+
+_RETRY_AFTER_MAX = 7 * 24 * 3600.0  # kept for callers that wait longer than one fetch may (a feed's backoff)
 
 
 @dataclass

@@ -9,15 +9,21 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import frontmatter
+import yaml
 
 from newsprism.ingest import decode
 from newsprism.ingest.decode import InputError, decode_bytes, gunzip_bounded
 from newsprism.ingest.records import error_article, file_id, iso_date, make_article
 from newsprism.model import Article
 
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_YAML = frontmatter.YAMLHandler()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+_CLOSE = re.compile(r"-{3,}[ \t]*(?:\r?\n|\Z)")  # the closing line and its line break, not the blank lines after
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$")
 _URL_LINE = re.compile(r"^https?://\S+$", re.I)
 _CANONICAL = re.compile(
@@ -58,20 +64,44 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
-def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """``---`` / ``key: value`` lines / ``---`` at the very top; returns (fields, body). Unknown keys are kept."""
-    m = _FRONT.match(text.lstrip("\ufeff"))
-    if not m:
+def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """YAML front matter (``---`` / YAML / ``---`` at the very top) read by python-frontmatter's YAML handler;
+    returns (fields with lower-case keys, body). Unknown keys are kept.
+
+    The body is the text after the closing ``---`` line exactly as given (the library's own ``parse`` strips it, and
+    ``--verbatim`` offsets refer to it). A block that is not valid YAML because of an unquoted colon in a value
+    (``title: Analysis: the vote``, common in headlines) is read one ``key: value`` line at a time instead of failing.
+    """
+    text = text.lstrip("\ufeff")
+    if not _YAML.detect(text):
         return {}, text
+    marks = list(islice(_YAML.FM_BOUNDARY.finditer(text), 2))
+    if len(marks) < 2:
+        return {}, text
+    block = text[marks[0].end():marks[1].start()]
+    try:
+        data = _YAML.load(block, Loader=_LOADER)
+    except yaml.YAMLError:
+        data = _loose_fields(block)
+    if not isinstance(data, dict):
+        data = {}
+    close = _CLOSE.match(text, marks[1].start())
+    body = text[close.end():] if close else text[marks[1].end():]
+    return {str(k).lower(): v for k, v in data.items() if v is not None}, body
+
+
+def _loose_fields(block: str) -> dict[str, str]:
+    """``key: value`` lines, the value taken verbatim (surrounding quotes removed): the fallback for a block YAML
+    refuses."""
     fields: dict[str, str] = {}
-    for line in m.group(1).splitlines():
+    for line in block.splitlines():
         km = _KEY.match(line)
         if km:
             v = km.group(2)
             if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
                 v = v[1:-1]
-            fields[km.group(1).lower()] = v
-    return fields, text.lstrip("\ufeff")[m.end():]
+            fields[km.group(1)] = v
+    return fields
 
 
 def pick(record: dict[str, Any], attr: str) -> Any:

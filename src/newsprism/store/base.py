@@ -77,6 +77,12 @@ class Store(Protocol):
 
     def count_chunks(self, run: str | None = None) -> int: ...
 
+    def get_fetch_state(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """URL -> ``{"etag", "last_modified", "failures", "retry_at", "last_error"}`` for the URLs that have one."""
+
+    def put_fetch_state(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace per-URL fetch state (each row has ``url`` and any of the fields above)."""
+
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]: ...
 
     def story_summaries(self, *, offset: int = 0, limit: int = 50, outlet: str | None = None,

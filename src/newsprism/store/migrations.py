@@ -185,9 +185,23 @@ def _ingest_jobs_table(op: Operations) -> None:
     op.create_index("ix_ingest_jobs_status", "ingest_jobs", ["status", "created_at"])
 
 
+def _v9_fetch_state(op: Operations, dialect: str) -> None:
+    # Per URL: the validators of its last good fetch (ETag / Last-Modified), so conditional GETs work across
+    # processes (a cron'd `newsprism watch --once`, a restarted watcher), and a polled feed's backoff (failures in a
+    # row, when to try again). Number 9 in the merged order: 8 and 10 belong to other branches.
+    op.create_table(
+        "fetch_state",
+        sa.Column("url", sa.Text, primary_key=True),
+        sa.Column("etag", sa.Text), sa.Column("last_modified", sa.Text),
+        sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("retry_at", sa.Float), sa.Column("last_error", sa.Text),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
-                                                       _v7_stemmed_search, _v8_incremental_state,
+                                                       _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
                                                        _v10_story_summary_and_ingest_queue]
 LATEST = len(MIGRATIONS)
 

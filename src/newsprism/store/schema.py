@@ -104,4 +104,14 @@ ingest_jobs = sa.Table(
     sa.Column("result", sa.Text),  # JSON: counts, errors, the articles' and stories' summaries
     sa.Column("error", sa.Text),
     sa.Index("ix_ingest_jobs_status", "status", "created_at"),
+
+fetch_state = sa.Table(
+    "fetch_state", metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("retry_at", sa.Float),
+    sa.Column("last_error", sa.Text),
+    sa.Column("updated_at", sa.Float, nullable=False),
 )

@@ -446,6 +446,34 @@ class SqlStore:
         with self._reading() as conn:
             return int(conn.execute(q if run is None else q.where(t.chunks.c.run == run)).scalar() or 0)
 
+    # -- fetch state (validators, feed backoff) ----------------------------------------------------------------
+    _FETCH_FIELDS = ("etag", "last_modified", "failures", "retry_at", "last_error")
+
+    def get_fetch_state(self, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
+        urls = list(dict.fromkeys(urls))
+        out: dict[str, dict[str, Any]] = {}
+        f = t.fetch_state.c
+        with self._reading() as conn:
+            for chunk in _chunks(urls):
+                for row in conn.execute(sa.select(f.url, *(f[k] for k in self._FETCH_FIELDS))
+                                        .where(f.url.in_(chunk))):
+                    out[row.url] = {k: getattr(row, k) for k in self._FETCH_FIELDS}
+        return out
+
+    def put_fetch_state(self, rows: Iterable[dict[str, Any]]) -> None:
+        now = time.time()
+        full = [{"url": self._text(r["url"]), "etag": None, "last_modified": None, "failures": 0, "retry_at": None,
+                 "last_error": None, **{k: self._text(r[k]) for k in self._FETCH_FIELDS if k in r},
+                 "updated_at": now} for r in rows]
+        if not full:
+            return
+        with self._writing() as conn:
+            for chunk in _chunks(full):
+                stmt = self._insert(t.fetch_state)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[t.fetch_state.c.url],
+                    set_={k: stmt.excluded[k] for k in (*self._FETCH_FIELDS, "updated_at")}), chunk)
+
     # -- search and housekeeping ------------------------------------------------------------------------------
     # -- actors ------------------------------------------------------------------------------------------------
     def upsert_actors(self, records: Iterable[dict[str, Any]]) -> int:
