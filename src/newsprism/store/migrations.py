@@ -141,7 +141,6 @@ def _v8_incremental_state(op: Operations, dialect: str) -> None:
 
 
 def _v10_story_summary_and_ingest_queue(op: Operations, dialect: str) -> None:
-    # (Numbered 10 in the plan of this release; other branches add 8 and 9.)
     # List pages (the story list, an outlet's stories) show each story's outlets and fact counts; reading them out
     # of the whole record made SQLite parse ~80 KB of JSON per row. ``summary`` holds just those small fields.
     # An outlet's page and the outlet filter look stories up by outlet: without an index, a scan of every article.
@@ -188,7 +187,7 @@ def _ingest_jobs_table(op: Operations) -> None:
 def _v9_fetch_state(op: Operations, dialect: str) -> None:
     # Per URL: the validators of its last good fetch (ETag / Last-Modified), so conditional GETs work across
     # processes (a cron'd `newsprism watch --once`, a restarted watcher), and a polled feed's backoff (failures in a
-    # row, when to try again). Number 9 in the merged order: 8 and 10 belong to other branches.
+    # row, when to try again).
     op.create_table(
         "fetch_state",
         sa.Column("url", sa.Text, primary_key=True),

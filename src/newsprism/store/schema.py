@@ -104,6 +104,7 @@ ingest_jobs = sa.Table(
     sa.Column("result", sa.Text),  # JSON: counts, errors, the articles' and stories' summaries
     sa.Column("error", sa.Text),
     sa.Index("ix_ingest_jobs_status", "status", "created_at"),
+)
 
 fetch_state = sa.Table(
     "fetch_state", metadata,
