@@ -362,3 +362,39 @@ def test_phrase_segments_break_at_punctuation_and_type_names():
     assert ("1998", "num") in kinds[1]
     # words match on their normalised form: "plants" meets "plant"
     assert phrase_segments("two desalination plants")[0][-1].key == segs[0][-1].key
+
+
+def _one(aid, outlet, text, noun, numbers):
+    """An article whose singular noun ("a boy") the nlp stage read as a count of one."""
+    a = _slotted(aid, outlet, text, numbers)
+    s, e = find(text, noun)
+    a.claims.append(Claim(s, e, noun, "number", value=1, normalized=1, unit=noun.split()[-1],
+                          slot={"predicate": "kill", "head": noun.split()[-1], "negated": False,
+                                "attributed_to": None, "agent": None, "singular": True}))
+    return a
+
+
+def test_one_person_killed_differs_from_a_toll_of_the_same_event():
+    kill = {"predicate": "kill", "head": "people"}
+    arts = [
+        _slotted("a", "Alpha", "A shell that hit the market hall in the river town on Friday killed 11 people.",
+                 [("11", 11, kill)]),
+        _one("b", "Beta", "A shell that hit the market hall in the river town on Friday killed a boy.", "a boy", []),
+        _slotted("c", "Gamma", "Schools in the capital stayed closed for a week because of the storm.", []),
+    ]
+    comp = compare_story(*story(*arts))
+    differs = _facts(comp, "differs")
+    assert len(differs) == 1 and set(differs[0]["outlets"]) == {"Alpha", "Beta"}, \
+        [(f["status"], f["text"]) for f in comp["facts"]]
+    # one thing that is no person ("a depot") counts another slot: no difference with the toll
+    arts[1] = _one("b", "Beta", "A shell that hit the market hall in the river town on Friday killed a depot.",
+                   "a depot", [])
+    assert not _facts(compare_story(*story(*arts)), "differs")
+
+
+def test_a_count_of_one_alone_is_no_value_fact():
+    # "gave a briefing" is counted by nobody with a number: no value of its own, and no difference
+    arts = [_one(x, x.upper(), "The minister gave a briefing on the flood relief work in the delta.",
+                 "a briefing", []) for x in ("a", "b")]
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs") and not any(f.get("slot") for f in comp["facts"])

@@ -77,3 +77,17 @@ def test_the_governing_verb_beats_a_relative_clause(analyse):
 def test_a_part_of_a_counted_whole_counts_the_whole(analyse):
     text = "The rebels said they downed six helicopters, including two of the army's new gunships."
     assert _claims(analyse, text)["two"].slot["head"] == "gunship"
+
+
+def test_a_singular_noun_a_verb_acts_on_counts_one(analyse):
+    cs = _claims(analyse, "The rocket hit a school in the valley, killing a boy and wounding three others.")
+    one = cs["a boy"]
+    assert one.kind == "number" and one.value == 1
+    assert one.slot["predicate"] == "kill" and one.slot["head"] == "boy" and one.slot["singular"]
+    # a noun inside a phrase that counts something else is a part of that count, not a count of its own
+    cs = _claims(analyse, "The blast killed 11 villagers including a boy.")
+    assert "a boy" not in cs and cs["11"].slot["head"] == "villager"
+    # coordinated nouns are no count of one, nor a predicate noun
+    assert "a man" not in _claims(analyse, "The crash injured a man and two women.")
+    assert not any(c.slot and c.slot.get("singular")
+                   for c in analyse("The decision was a mistake, she said.")._.claims)

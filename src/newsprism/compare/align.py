@@ -42,7 +42,7 @@ import numpy as np
 from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
-from .text import THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences, thing_concept
+from .text import ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences, thing_concept
 from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
@@ -83,6 +83,9 @@ class Unit:
     terms: Counter
     actors: set[int] = field(default_factory=set)
     claims: list[tuple[Claim, Value]] = field(default_factory=list)
+    # counts of one read from a singular noun ("killing a child"): weighed against the numbers of a statement fact
+    # only, never phrases, measures or value facts of their own
+    ones: list[tuple[Claim, Value]] = field(default_factory=list)
     quoted: float = 0.0  # share of the clause inside a quotation
     lead: int = 0  # position of the clause in its article
     subject: int | None = None  # the first actor the clause names: usually who acts or speaks
@@ -157,7 +160,8 @@ def build_units(article: Article, outlet: str, actors: _Actors, furniture: Colle
             u.quoted = inside / max(1, p.end - p.start)
             for c in claims:
                 if p.start <= c.start < p.end:
-                    u.claims.append((c, value_of(c, text[max(0, c.start - 30):c.start])))
+                    (u.ones if (c.slot or {}).get("singular") else u.claims).append(
+                        (c, value_of(c, text[max(0, c.start - 30):c.start])))
             if sum(terms.values()) >= MIN_TERMS or u.claims:
                 units.append(u)
     return units
@@ -311,6 +315,8 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
         head = None  # "46 others injured": the noun stands for the thing counted before it, not a thing of its own
     p = concept(pred.replace(" ", "_")) if pred else None
     h = thing_concept(head) if head else None
+    if slot.get("singular") and head and head.lower() in ONE_PERSON_NOUNS:
+        h = "person"  # "killing a child": one person killed
     if c.kind == "duration":
         return (h, None) if h else None
     if p:
@@ -370,7 +376,7 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
     hands = {aid: _hands(a) for aid, a in arts.items()}
     for i, u in enumerate(units):
         text = arts[u.article].text
-        for c, v in u.claims:
+        for c, v in u.claims + u.ones:
             if c.kind in VALUE_KINDS:
                 if v.lo is None:
                     continue  # vague ("several") or unreadable: never a value to compare
@@ -385,7 +391,14 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
             elif c.kind == "place" and v.label and _LOCATIVE.search(text[max(0, c.start - 12):c.start]) \
                     and not countries.country_of(c.text) and not countries.body_of(c.text):
                 out.append(Mention(i, c, v, "place:" + v.label, None))
-    return out
+    # "a child" counts one only against a number: a singular noun is a value when another clause of the story
+    # counts the same slot with a number ("killing 13 people"); "gave a response" is no count of anything
+    counted = {(m.event, m.head) for m in out if not _singular(m)}
+    return [m for m in out if not _singular(m) or (m.event, m.head) in counted]
+
+
+def _singular(m: Mention) -> bool:
+    return bool((m.claim.slot or {}).get("singular"))
 
 
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -719,11 +732,14 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
         return []
     family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
-    mentions = _mentions(units, story_articles)
+    every = _mentions(units, story_articles)
+    # a singular noun ("killing a child") is weighed only inside a statement fact, against the numbers its own
+    # members give; on its own a count of one is too common to make a value fact of
+    mentions = [m for m in every if not _singular(m)]
     _unify_events(mentions, units)
     best = _best_per_outlet(units, vectors)
     value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
-    statement_facts = _statement_facts(units, mentions, story_articles, vectors, family, best)
+    statement_facts = _statement_facts(units, every, story_articles, vectors, family, best)
     statement_facts = _merge_phrase_facts(_phrase_facts(units, mentions, story_articles, vectors, family),
                                           statement_facts)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)

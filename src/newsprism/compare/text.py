@@ -127,6 +127,11 @@ def thing_concept(noun: str) -> str:
     """The concept of a counted noun ("nine targets" -> site), as ``concept`` for anything else."""
     low = noun.lower()
     return _THING_WORDS[low] if low in _THING_WORDS else concept(noun)
+# Singular nouns for one person ("killing a child", "a woman was injured"): a count of one of them is a count of one
+# person, compared with the toll of the same event ("killing 13 people"). Plurals keep their own head: "seven women"
+# among "13 people" is a part of the toll, not another toll.
+ONE_PERSON_NOUNS = frozenset("person man woman child boy girl baby infant toddler teenager civilian resident "
+                             "villager passenger pedestrian worker student".split())
 # Nouns that count the victims of an event: "eight deaths" is "eight people killed".
 VICTIM_NOUNS = {"death": ("kill", "person"), "fatality": ("kill", "person"), "life": ("kill", "person"),
                 "injury": ("injure", "person")}

@@ -216,8 +216,38 @@ def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
             c.sentence = _sentence(ent)
             out.append(c)
         i += 1
+    out.extend(_singular_counts(doc, {(c.start, c.end) for c in out}))
     out.extend(_commitments(doc))
     out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+def _singular_counts(doc: Doc, taken: set[tuple[int, int]]) -> list[Claim]:
+    """A singular counted noun with an indefinite article that a verb acts on ("killing a child", "a man was
+    injured") is a count of one, as "one child" would be: an outlet that reports one victim and one that reports 13
+    give two values of the same slot. Only direct arguments of a verb count, not a noun inside a phrase that counts
+    something else ("13 people including a child"), a coordination ("a man and two women" is not a count of one), a
+    name, or a predicate noun ("it was a mistake")."""
+    out: list[Claim] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.ent_type_ or tok.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        det = next((c for c in tok.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in ("a", "an") or tok.head.pos_ != "VERB":
+            continue
+        if any(c.dep_ in ("conj", "cc") for c in tok.children) or tok.dep_ == "conj":
+            continue
+        start, end = det.idx, tok.idx + len(tok.text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        slot = _slot_for(det, tok)
+        if slot is None or not slot.get("predicate"):
+            continue
+        slot["singular"] = True
+        c = Claim(start, end, doc.text[start:end], "number", value=1, unit=tok.lemma_.lower(), normalized=1,
+                  about=_clip(_phrase(tok)), sentence=(sent_of(tok).start_char, sent_of(tok).end_char))
+        c.slot = slot
+        out.append(c)
     return out
 
 
@@ -322,6 +352,11 @@ def value_slot(ent: SpacySpan) -> dict | None:
         obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.tag_ in ("NNS", "NNPS"):
             head = obj
+    return _slot_for(num, head)
+
+
+def _slot_for(num: Token, head: Token | None) -> dict | None:
+    """The slot of a count given its number word and the noun it counts (None when it counts no noun)."""
     anchor = head if head is not None else num
     pred = _predicate_of(anchor, num)
     if pred is not None and pred.pos_ not in ("VERB", "ADJ", "NOUN", "AUX"):
