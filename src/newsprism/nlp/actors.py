@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 
 from newsprism.knowledge.countries import is_place_name
 from newsprism.model import Entity
-from newsprism.nlp.sentences import sent_start
+from newsprism.nlp.sentences import doc_text, sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
                                    country_of)
 
@@ -226,7 +226,7 @@ def _title_after(doc: Doc, s: int, e: int) -> str | None:
     """An appositive or a "who is" clause right after a name, as written."""
     if e >= len(doc) or doc[e].text != ",":
         return None
-    rest = doc.text[doc[e].idx: doc[e].idx + 200]
+    rest = doc_text(doc)[doc[e].idx: doc[e].idx + 200]
     m = _REL_TITLE.match(rest)
     if m:
         # "who is also vice-minister of commerce" names a role; "who is due to visit China" or "who was in
@@ -433,7 +433,7 @@ def _title_after_text(doc: Doc, e: int) -> str | None:
     after a name, when the parser gave no appositive."""
     if e >= len(doc) or doc[e].text != ",":
         return None
-    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc.text[doc[e].idx: doc[e].idx + 160])
+    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc_text(doc)[doc[e].idx: doc[e].idx + 160])
     if not m:
         return None
     words = m.group(1).split()
