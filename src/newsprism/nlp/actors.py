@@ -321,12 +321,14 @@ def find_actors(doc: Doc) -> list[Entity]:
         add("PERSON", s, e)
     name_parts = {w for a in actors for w in a.words}
     singles = [(s, e) for s, e in persons if e - s == 1]
+    single_at = {s for s, _ in singles}  # one-token spans: a set, not a scan of the list for every token
     for t in doc:
-        if t.i in taken or any(s <= t.i < e for s, e in singles):
+        if t.i in taken or t.i in single_at:
             continue
         if t.lower_ in name_parts and _capitalised(t) and t.lower_ not in PRONOUNS and \
                 t.ent_type_ not in ("GPE", "NORP", "ORG", "DATE") and t.pos_ == "PROPN":
             singles.append((t.i, t.i + 1))
+            single_at.add(t.i)
     for s, e in sorted(singles):
         if s in taken:
             continue
