@@ -22,8 +22,8 @@ from newsprism.jobs import run_job
 from newsprism.store import open_store
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "compare" / "indo-pak-2025" / "corpus.jsonl"
-N_ARTICLES = 36
-CHUNK = 20  # two chunks: the second reads the first one's stories and state, as a long run does
+N_ARTICLES = 30
+CHUNK = 16  # two chunks: the second reads the first one's stories and state, as a long run does
 
 
 @pytest.fixture(scope="module")
