@@ -69,7 +69,9 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         verbatim: Annotated[bool, typer.Option("--verbatim", help="Keep each input's text exactly as given (no "
                                                                    "cleaning), so offsets refer to the input.")] = False,
         executor: Annotated[str, typer.Option(help="local, process or dask.")] = "local",
-        workers: Annotated[Optional[int], typer.Option(help="Processes for --executor process.")] = None,
+        workers: Annotated[Optional[int], typer.Option(help="Worker processes for --executor process, or for the "
+                                                            "local cluster --executor dask starts without "
+                                                            "--scheduler.")] = None,
         scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address, tcp://host:port.")] = None,
         refresh: Annotated[bool, typer.Option("--refresh", help="Process again articles the database already "
                                                                  "holds.")] = False,
@@ -116,6 +118,7 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(3) from exc
     finally:
+        ex.close()  # one pool or dask client per job, released here
         store.close()
     failed = result.failed
     if as_json:

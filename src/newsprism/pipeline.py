@@ -3,9 +3,12 @@
 A stage is a small object with ``name``, ``requires``, ``assigns`` and ``scope``:
 
 * ``scope == "article"``: ``stage(article) -> article``; runs once per article, possibly in another process, so the
-  stage must be picklable and load heavy resources (spaCy) lazily.
+  stage must be picklable and load heavy resources (spaCy) lazily. A stage may also offer
+  ``process_batch(articles) -> articles`` (same results, one call for many articles: spaCy's ``nlp.pipe``); the run
+  loop hands every executor the same batches, cut at the same places, so the output never depends on the executor.
 * ``scope == "corpus"``: ``stage(corpus) -> None``; sees the whole batch (and what earlier runs stored, through
-  ``Corpus``), and may set fields on articles and stories.
+  ``Corpus``), and may set fields on articles and stories. ``corpus.executor`` is the run's executor: a corpus stage with
+  independent per-story work (compare) may map it over the stories.
 
 Counting, timing, progress and per-article errors live here, not in the stages. An exception raised by an article
 stage is recorded in that article's ``errors`` and the article skips the later article stages; the rest of the batch
@@ -62,6 +65,7 @@ class Corpus:
         if self.articles_by_id is not None:
             return self.articles_by_id(ids)
         return {a.id: a for a in self.prior_articles() if a.id in ids}
+    executor: Any = None  # set by run_stages: where a corpus stage may send independent per-story work
 
     @property
     def ok_articles(self) -> list[Article]:
@@ -96,9 +100,16 @@ class NoProgress:
 
 
 class Executor(Protocol):
-    """Maps a picklable function over items, yielding results in input order."""
+    """Maps a picklable function over items, yielding results in input order. Executors that hold workers (a
+    process pool, a dask cluster) keep them for the whole job and release them in ``close()``."""
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
+
+
+# Articles per batch handed to an executor. Fixed, whatever the executor, so that every executor cuts a chunk at the
+# same places and a batch-aware stage (spaCy's nlp.pipe) sees the same batches: outputs are identical by
+# construction. 32 keeps two workers busy on a small chunk and spaCy's batching already pays at this size.
+BATCH = 32
 
 
 class _Guarded:
@@ -116,6 +127,28 @@ class _Guarded:
         except Exception as exc:  # noqa: BLE001 - the whole point: one bad article never stops the batch
             article.errors.append(f"{self.stage.name}: {type(exc).__name__}: {exc}")
             return article
+
+
+class _GuardedBatch(_Guarded):
+    """Runs an article stage over a batch: through its ``process_batch`` when it has one, else article by article.
+    A batch that raises is run again article by article, so the error lands on the article that caused it."""
+
+    def __call__(self, articles: list[Article]) -> list[Article]:  # type: ignore[override]
+        batch_fn = getattr(self.stage, "process_batch", None)
+        ok = [a.ok for a in articles]  # before the stage runs: it may add errors
+        todo = [a for a, good in zip(articles, ok) if good]
+        if batch_fn is None or len(todo) < 2:
+            return [_Guarded.__call__(self, a) for a in articles]
+        try:
+            outs = batch_fn(todo)
+        except Exception:  # noqa: BLE001 - find the culprit one by one
+            return [_Guarded.__call__(self, a) for a in articles]
+        done = iter(outs)
+        return [next(done) if good else a for a, good in zip(articles, ok)]
+
+
+def batches(items: list[Any], size: int = BATCH) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 @dataclass
@@ -141,12 +174,14 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
         if st.scope == "article":
             progress.start(st.name, len(corpus.articles))
             out = []
-            for art in executor.map(_Guarded(st), corpus.articles):
-                out.append(art)
-                progress.advance()
+            for done in executor.map(_GuardedBatch(st), batches(corpus.articles)):
+                out.extend(done)
+                for _ in done:
+                    progress.advance()
             corpus.articles[:] = out
         else:
             progress.start(st.name, None)
+            corpus.executor = executor
             st(corpus)
         progress.finish()
         if i == last_raw:

@@ -82,10 +82,54 @@ def test_progress_is_reported_per_article():
 def test_dask_executor_runs_the_same_stage_list():
     from newsprism.executors import make_executor
 
-    corpus = Corpus(_arts(*[f"text {i}" for i in range(10)], "boom"))
-    run_stages(corpus, [Upper(), Count()], executor=make_executor("dask"))
-    assert [a.text for a in corpus.articles[:10]] == [f"TEXT {i}" for i in range(10)]
-    assert corpus.articles[10].errors and corpus.state["count"] == 10
+    corpus = Corpus(_arts(*[f"text {i}" for i in range(70)], "boom"))
+    with make_executor("dask", workers=2) as ex:  # a LocalCluster of two worker processes, closed after
+        run_stages(corpus, [Upper(), Count()], executor=ex)
+        assert len(ex.client.scheduler_info()["workers"]) == 2
+        assert ex._cluster is not None and ex._cluster.processes
+    assert ex._client is None and ex._cluster is None
+    assert [a.text for a in corpus.articles[:70]] == [f"TEXT {i}" for i in range(70)]
+    assert corpus.articles[70].errors and corpus.state["count"] == 70
+
+
+def test_batch_stages_get_whole_batches_and_errors_stay_with_their_article():
+    seen = []
+
+    class Batched(Upper):
+        def process_batch(self, arts):
+            seen.append(len(arts))
+            if any("boom" in a.raw for a in arts):
+                raise ValueError("one of these is bad")
+            for a in arts:
+                a.text = a.raw.upper()
+            return arts
+
+    corpus = Corpus(_arts(*[f"t{i}" for i in range(40)], "boom", "last"))
+    run_stages(corpus, [Batched()])
+    assert seen[0] == 32, "the first batch went through process_batch whole"
+    assert corpus.articles[40].errors == ["upper: ValueError: cannot read this one"], "the culprit, article by article"
+    assert [a.text for a in corpus.articles if a.ok] == [f"T{i}" for i in range(40)] + ["LAST"]
+
+
+def test_windowed_keeps_a_bounded_number_in_flight_and_the_input_order():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsprism.executors.window import windowed
+
+    live, most = [0], [0]
+
+    def submit(x):
+        live[0] += 1
+        most[0] = max(most[0], live[0])
+        return pool.submit(lambda: x * 2)
+
+    def result(fut):
+        live[0] -= 1
+        return fut.result()
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(windowed(submit, result, range(50), 3)) == [2 * i for i in range(50)]
+    assert most[0] == 3
 
 
 def test_unknown_executor_is_refused():

@@ -5,7 +5,9 @@ equivalent otherwise, so compare and the report still work where spaCy is absent
 """
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
 try:  # the nlp engineer's helpers: one notion of "same actor" across the project
     from newsprism.nlp.actors import canonical_key, same_actor  # noqa: F401
@@ -381,9 +383,7 @@ def _countries_around(text: str, s: int, e: int) -> list[str]:
     """Countries written as a possessor or an adjective ("India's briefing", "Pakistani officials") in the sentence
     around [s, e), outside quotation marks and the mention itself. A country named as a place ("due to visit
     China", "talks in Spain") says where, not whose, and is not counted; capitals never are."""
-    a = max((m.end() for m in _SENT_END.finditer(text, 0, s)), default=0)
-    m = _SENT_END.search(text, e)
-    b = m.start() if m else len(text)
+    a, b = _sentence(text, s, e)
     sent = text[a:s] + " " + text[e:b]
     sent = _QUOTED.sub(" ", sent)
     out = []
@@ -419,9 +419,37 @@ def _blank(text: str, ranges) -> str:
 
 
 def _sentence(text: str, s: int, e: int) -> tuple[int, int]:
-    a = max((m.end() for m in _SENT_END.finditer(text, 0, s)), default=0)
-    m = _SENT_END.search(text, e)
-    return a, (m.start() if m else len(text))
+    """The bounds of the sentence around [s, e): after the last sentence end found in ``text[:s]`` (as if the text
+    stopped at s), up to the first one at or after e. Looked up in the text's sentence ends, found once per text:
+    scanning from the start for every mention made long stories quadratic."""
+    starts, needs, best = _sentence_ends(text)
+    k = bisect.bisect_left(needs, s)  # ends whose match (lookahead included) lies wholly before s
+    a = best[k - 1] if k else 0
+    j = bisect.bisect_left(starts, e)
+    return a, (starts[j] if j < len(starts) else len(text))
+
+
+@lru_cache(maxsize=256)
+def _sentence_ends(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Every ``_SENT_END`` match of ``text``: their starts in order; and, sorted by the last character each match
+    reads (a period reads ahead to the capital that follows it), that position and the largest end so far."""
+    starts, reads = [], []
+    for m in _SENT_END.finditer(text):
+        starts.append(m.start())
+        if m.group(0) == "\n":
+            reads.append((m.start(), m.end()))
+        else:  # the lookahead's last character: the first non-space after the period
+            k = m.end()
+            while text[k].isspace():
+                k += 1
+            reads.append((k, m.end()))
+    reads.sort()
+    needs, best, top = [], [], 0
+    for need, end in reads:
+        top = max(top, end)
+        needs.append(need)
+        best.append(top)
+    return starts, needs, best
 
 
 _PLACE_AFTER = re.compile(r"\b(?:in|near|from|of|at)\s+((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+)?)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
-from newsprism.knowledge.actors import record_of
+from newsprism.executors.local import LocalExecutor
+from newsprism.knowledge.actors import ActorBook, record_of
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
@@ -34,12 +35,14 @@ def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article])
     return {k for k, seen in where.items() if len({s for s, _ in seen}) >= 2}
 
 
-def compare_story(story: Story, articles: Mapping[str, Article], furniture: Collection[str] = ()) -> dict:
+def compare_story(story: Story, articles: Mapping[str, Article], furniture: Collection[str] = (), *,
+                  book: ActorBook | None = None) -> dict:
     """The comparison of one story; ``articles`` must hold the story's member articles (others are ignored);
-    ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``)."""
+    ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``); ``book`` the actors
+    known before (by default this process's, see ``knowledge.actors.ActorBook.default``)."""
     members = {aid: articles[aid] for aid in story.articles if aid in articles and articles[aid].ok}
     outlet_by_article, copies = representatives(members)
-    speakers, share, unattributed, anonymous, actors = story_voices(members, outlet_by_article)
+    speakers, share, unattributed, anonymous, actors = story_voices(members, outlet_by_article, book=book)
     facts = align(members, outlet_by_article, furniture)
     counts = {s: sum(f["status"] == s for f in facts) for s in ("agreed", "differs", "single-source")}
     outlets: dict[str, list[str]] = {}
@@ -71,5 +74,37 @@ class CompareStage:
         known: dict[str, Article] = dict(batch)
         known.update(corpus.prior_by_id(needed))
         furniture = recurring_clauses(touched, known)
-        for story in touched:
-            story.comparison = compare_story(story, known, furniture)
+        # The book is read once here (not once per story) and handed to every comparison, in this process or a
+        # worker's: a worker has not read the store's actors, and all must see the same book.
+        book = ActorBook.default()
+        executor = corpus.executor
+        if executor is None or isinstance(executor, LocalExecutor) or len(touched) < 2:
+            for story in touched:
+                story.comparison = compare_story(story, known, furniture, book=book)
+            return
+        # Each story's comparison is independent of the others': groups of stories go to the workers with their
+        # member articles, and come back as the comparison plus the quotes it resolved (speakers are written back
+        # on the quotes, which the articles here must carry too).
+        work = [(s, {aid: known[aid] for aid in s.articles if aid in known}) for s in touched]
+        n = max(1, min(len(work), 4 * getattr(executor, "workers", 2)))
+        groups = [work[i::n] for i in range(n)]
+        task = _CompareGroup(furniture, book)
+        for group, results in zip(groups, executor.map(task, groups)):
+            for (story, _members), (comparison, quotes) in zip(group, results):
+                story.comparison = comparison
+                for aid, qs in quotes.items():
+                    known[aid].quotes = qs
+
+
+class _CompareGroup:
+    """Compares a group of stories in a worker; returns, per story, the comparison and its members' quotes."""
+
+    def __init__(self, furniture: Collection[str], book: ActorBook):
+        self.furniture, self.book = furniture, book
+
+    def __call__(self, group: list[tuple[Story, dict[str, Article]]]) -> list[tuple[dict, dict[str, list]]]:
+        out = []
+        for story, members in group:
+            comparison = compare_story(story, members, self.furniture, book=self.book)
+            out.append((comparison, {aid: a.quotes for aid, a in members.items()}))
+        return out

@@ -13,5 +13,5 @@ def make_executor(name: str = "local", workers: int | None = None, scheduler: st
         return ProcessExecutor(workers)
     if name == "dask":
         from newsprism.executors.dask import DaskExecutor
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, workers)
     raise ValueError(f"unknown executor {name!r}: choose local, process or dask")

@@ -1,29 +1,69 @@
+"""Running article stages (and per-story work) on a dask.distributed cluster.
+
+With a scheduler address (``tcp://host:port``) the executor connects to that cluster: its workers may be on other
+machines (they need newsprism installed and, for the store, nothing: only the driver talks to the database). Without
+one it starts a ``LocalCluster`` of worker processes on this machine (one thread each: spaCy and the components are
+CPU-bound Python, so threads would share one core). Either way one client serves the whole job and is released by
+``close()``; at most ``2 × workers`` tasks are in flight, so a large chunk is shipped a window at a time rather than
+all at once.
+"""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from newsprism.executors.window import windowed
+
 
 class DaskExecutor:
-    """Runs article stages on a dask.distributed cluster (``tcp://host:port``), or a local one when none is given."""
-
-    def __init__(self, scheduler: str | None = None, batch: int = 64):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, chunksize: int = 1):
         self.scheduler = scheduler
-        self.batch = batch
+        self.workers = workers or max(1, os.cpu_count() or 2)
+        self.chunksize = chunksize
+        self._client = None
+        self._cluster = None
+
+    @property
+    def client(self):
+        """The job's client, started on first use."""
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+        return self._client
+
+    def _window(self) -> int:
+        n = len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or self.workers
+        return 2 * n
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        from distributed import Client
-
+        client = self.client
         items = list(items)
-        client = Client(self.scheduler) if self.scheduler else Client(processes=False, dashboard_address=None)
-        try:
-            # Batches keep the scheduler's per-task overhead small next to spaCy's per-article cost.
-            chunks = [items[i:i + self.batch] for i in range(0, len(items), self.batch)]
-            futures = client.map(_apply_all, [fn] * len(chunks), chunks)
-            for fut in futures:
-                yield from fut.result()
-        finally:
-            client.close()
+        tasks = [items[i:i + self.chunksize] for i in range(0, len(items), self.chunksize)]
+        # pure=False: two equal batches are still two tasks (the results are mutated copies, never shared)
+        for done in windowed(lambda t: client.submit(_apply_all, fn, t, pure=False), lambda f: f.result(), tasks,
+                             self._window()):
+            yield from done
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _apply_all(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:

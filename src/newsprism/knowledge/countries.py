@@ -51,6 +51,7 @@ _PREFERRED = {"MMR": "Myanmar", "GBR": "United Kingdom", "PSE": "Palestine", "VA
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
+@lru_cache(maxsize=65_536)  # the comparison asks about the same few thousand words hundreds of thousands of times
 def _key(text: str) -> str:
     """Lookup key: NFKC, straight apostrophes, no possessive, no leading 'the', single spaces, lower case."""
     t = unicodedata.normalize("NFKC", text or "").translate(_APOSTROPHES).strip()

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 
 from newsprism.knowledge.countries import is_place_name
 from newsprism.model import Entity
-from newsprism.nlp.sentences import sent_start
+from newsprism.nlp.sentences import doc_text, sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
                                    country_of)
 
@@ -226,7 +226,7 @@ def _title_after(doc: Doc, s: int, e: int) -> str | None:
     """An appositive or a "who is" clause right after a name, as written."""
     if e >= len(doc) or doc[e].text != ",":
         return None
-    rest = doc.text[doc[e].idx: doc[e].idx + 200]
+    rest = doc_text(doc)[doc[e].idx: doc[e].idx + 200]
     m = _REL_TITLE.match(rest)
     if m:
         # "who is also vice-minister of commerce" names a role; "who is due to visit China" or "who was in
@@ -321,12 +321,14 @@ def find_actors(doc: Doc) -> list[Entity]:
         add("PERSON", s, e)
     name_parts = {w for a in actors for w in a.words}
     singles = [(s, e) for s, e in persons if e - s == 1]
+    single_at = {s for s, _ in singles}  # one-token spans: a set, not a scan of the list for every token
     for t in doc:
-        if t.i in taken or any(s <= t.i < e for s, e in singles):
+        if t.i in taken or t.i in single_at:
             continue
         if t.lower_ in name_parts and _capitalised(t) and t.lower_ not in PRONOUNS and \
                 t.ent_type_ not in ("GPE", "NORP", "ORG", "DATE") and t.pos_ == "PROPN":
             singles.append((t.i, t.i + 1))
+            single_at.add(t.i)
     for s, e in sorted(singles):
         if s in taken:
             continue
@@ -433,7 +435,7 @@ def _title_after_text(doc: Doc, e: int) -> str | None:
     after a name, when the parser gave no appositive."""
     if e >= len(doc) or doc[e].text != ",":
         return None
-    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc.text[doc[e].idx: doc[e].idx + 160])
+    m = re.match(r",\s+((?:the\s+|a\s+)?[A-Z][^,;.\n]{2,100}?)\s*[,.;]", doc_text(doc)[doc[e].idx: doc[e].idx + 160])
     if not m:
         return None
     words = m.group(1).split()

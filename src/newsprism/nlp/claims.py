@@ -7,6 +7,7 @@ or the thing a date or duration refers to ("talks").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime
 
 from spacy.language import Language
@@ -14,7 +15,7 @@ from spacy.util import registry
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from newsprism.model import Claim
-from newsprism.nlp.sentences import sent_of, sent_spans
+from newsprism.nlp.sentences import doc_text, sent_of, sent_spans
 
 _NUM_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -98,6 +99,19 @@ def _sentence(ent) -> tuple[int, int]:
     return s.start_char, s.end_char
 
 
+@lru_cache(maxsize=8192)  # dateparser takes ~25 ms a phrase; the same phrases recur with the same base date
+def _parse_date(cleaned: str, base: datetime | None, future: bool) -> datetime | None:
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    try:
+        return dateparser.parse(cleaned, languages=["en"], settings=settings)
+    except Exception:  # noqa: BLE001 - dateparser raises on odd input; the claim stays without a date
+        return None
+
+
 def _resolve_date(text: str, published: str | None, future: bool = False) -> str | None:
     """ISO date (or YYYY-MM, YYYY) of a date phrase, relative to the publication date.
 
@@ -123,13 +137,7 @@ def _resolve_date(text: str, published: str | None, future: bool = False) -> str
         return None
     if base is not None and cleaned.lower().rstrip(".") == base.strftime("%A").lower():
         return base.date().isoformat()
-    settings = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    try:
-        d = dateparser.parse(cleaned, languages=["en"], settings=settings)
-    except Exception:  # noqa: BLE001 - dateparser raises on odd input; the claim stays without a date
-        return None
+    d = _parse_date(cleaned, base, future) if base is not None else _parse_date.__wrapped__(cleaned, None, future)
     if d is None:
         return None
     if re.fullmatch(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", cleaned, re.I):
@@ -155,7 +163,7 @@ def _duration(text: str) -> tuple[float | None, str | None, str | None]:
 
 
 def find_claims(doc: Doc, published: str | None = None) -> list[Claim]:
-    text = doc.text
+    text = doc_text(doc)
     out: list[Claim] = []
     ents = list(doc.ents)
     i = 0
@@ -575,7 +583,7 @@ def _commitments(doc: Doc) -> list[Claim]:
                 continue
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             about = " ".join(x.text for x in subj.subtree) if subj is not None else None
-            out.append(Claim(s, end, doc.text[s:end], "commitment", value=doc.text[s:end], about=about,
+            out.append(Claim(s, end, doc_text(doc)[s:end], "commitment", value=doc_text(doc)[s:end], about=about,
                              normalized="negative" if re.match(r"will not|won't|will never", m.group(), re.I)
                              else "positive", sentence=(sent.start_char, sent.end_char)))
             break

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Token
 
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
-from newsprism.nlp.sentences import sent_of, sent_start
+from newsprism.nlp.sentences import doc_text, sent_of, sent_start
 from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PRONOUNS, SPEECH,
                                    act_of_cue, is_common_word)
 from newsprism.knowledge import countries as _gaz
@@ -101,7 +101,7 @@ def _features(t: Token, rule: str, subj: Token | None, s: int, e: int, qspans, m
     """Sparse features of one candidate cue, for the cue model."""
     lemma = _lemma(t)
     sk = _subject_kind(subj, midx, ent_type)
-    n = len(t.doc.text[s:e].split())
+    n = len(doc_text(t.doc)[s:e].split())
     length = "1" if n <= 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
     quoted = any(s <= qs < e for qs, _ in qspans)
     neg = any(c.dep_ == "neg" for c in t.children)
@@ -258,7 +258,7 @@ def _tok_span(doc: Doc, a: int, b: int) -> tuple[int, int]:
     while b > a and doc[b - 1].is_punct and not _is_quote_tok(doc[b - 1]) and doc[b - 1].text not in ")]":
         b -= 1
     if a >= b:
-        return (doc[a].idx, doc[a].idx) if a < len(doc) else (len(doc.text), len(doc.text))
+        return (doc[a].idx, doc[a].idx) if a < len(doc) else (len(doc_text(doc)), len(doc_text(doc)))
     return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
 
 
@@ -345,7 +345,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
     ``lexicon`` forces a cue list (``{"*": {}}``: every verb, no model, for tuning); ``with_rules`` returns
     ``(quote, rule, features)`` triples.
     """
-    text = doc.text
+    text = doc_text(doc)
     if lexicon is None and model is None:
         model = cue_model()
     lex = lexicon if lexicon is not None else ({"*": {}} if model else cue_lexicon())
@@ -485,7 +485,7 @@ _COLON_SOURCES = frozenset("poll polls survey report study q a".split())
 def _colon_lines(doc: Doc, cands: list[_Cand], midx, ent_type) -> list[_Cand]:
     """A line that opens with a speaker and a colon, as headlines and interviews do ("Trump: 'We are going to win
     so much.'", "Q: You suffered from depression ..."): the rest of the line is what the speaker said."""
-    text = doc.text
+    text = doc_text(doc)
     out = []
     # surnames of the people the article names ("Trump: ..." above "Donald Trump was ...")
     surnames = {a.name.split()[-1] for a in (doc._.actors or []) if a.type == "PERSON" and a.name}
@@ -561,7 +561,7 @@ _SAY = frozenset("say tell add ask answer reply respond continue explain write t
 def _nearby_cue(doc: Doc, qs: int, qe: int, lex: dict) -> tuple[Token, Token] | None:
     """A speaking verb with a subject just after a quotation ('"...," Trump answered') or just before it
     ('he declares, "..."'), in the same paragraph, outside any quotation."""
-    text = doc.text
+    text = doc_text(doc)
     span_after = doc.char_span(qe, min(len(text), qe + 120), alignment_mode="contract")
     span_before = doc.char_span(max(0, qs - 120), qs, alignment_mode="contract")
     for span, after in ((span_after, True), (span_before, False)):
@@ -663,7 +663,7 @@ def _speaking_type(ent: Entity, mention: str) -> str | None:
 
 def _resolve_speaker(q: Quote, subj: Token, ctx: _Ctx, depth: int = 0) -> None:
     doc = subj.doc
-    text = doc.text
+    text = doc_text(doc)
     hit = _mention_hit(subj, ctx.midx)
     if hit is not None:
         eid, (s, e) = hit
@@ -814,7 +814,7 @@ def _find_referent(pron: Token, types: tuple[str, ...], ctx: _Ctx, depth: int) -
             hit = _mention_hit(t, ctx.midx)
             if hit is not None:
                 ent = ctx.by_id[hit[0]]
-                if _speaking_type(ent, doc.text[hit[1][0]:hit[1][1]]) in types:
+                if _speaking_type(ent, doc_text(doc)[hit[1][0]:hit[1][1]]) in types:
                     return ent.id
                 continue
             if t.lower_ in PRONOUNS and depth < 3 and ((t.lower_ in PERSON_PRONOUNS) == ("PERSON" in types)):
@@ -822,7 +822,7 @@ def _find_referent(pron: Token, types: tuple[str, ...], ctx: _Ctx, depth: int) -
                 if ref is not None:
                     return ref
     mentions = ctx.person_mentions if "PERSON" in types else \
-        [m for m in ctx.org_mentions if _speaking_type(ctx.by_id[m[2]], doc.text[m[0]:m[1]]) in types]
+        [m for m in ctx.org_mentions if _speaking_type(ctx.by_id[m[2]], doc_text(doc)[m[0]:m[1]]) in types]
     return _last_before(mentions, pron.idx, ctx.qspans)
 
 

@@ -1,4 +1,4 @@
-"""Sentence bounds per token, computed once per doc.
+"""Sentence bounds per token and the text of a doc, computed once per doc.
 
 spaCy's ``Token.sent`` and ``Span.sent`` walk ``doc.sents`` on every call, which made sentence look-ups the largest
 cost of the components; this caches the bounds in ``doc.user_data``.
@@ -37,3 +37,15 @@ def sent_spans(doc: Doc) -> list[Span]:
             seen.add((s, e))
             out.append(doc[s:e])
     return out
+
+
+_TEXT_KEY = "newsprism.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per doc: spaCy rebuilds it from every token on each access, which the quote
+    components did thousands of times per long article (a third of the nlp stage's time)."""
+    t = doc.user_data.get(_TEXT_KEY)
+    if t is None:
+        t = doc.user_data[_TEXT_KEY] = doc.text
+    return t

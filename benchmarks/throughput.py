@@ -1,0 +1,182 @@
+"""End-to-end throughput against plain spaCy, side by side in one run.
+
+    .venv/bin/python benchmarks/throughput.py [--articles 1000] [--repeat 3] [--executor process] [--workers 2]
+    FULL=1 .venv/bin/python benchmarks/throughput.py        # also peak memory of a run over 100,000 articles
+    .venv/bin/python benchmarks/throughput.py --profile prof.out --articles 200   # cProfile of a local run
+
+The texts are real news articles: PolNeAR's (../shared/data/quotes/polnear, train then dev; about 4.7 KB each),
+repeated with a numbered id when more are asked for than there are. Each repeat times, in this order:
+
+- ``spacy``: plain ``en_core_web_sm`` ``nlp.pipe`` over the texts in this process (model loaded beforehand);
+- ``e2e``: ``newsprism run`` on the same texts as one JSONL file, a fresh process with a fresh database and output
+  folder, as a user runs it (model loading, every stage, the store and the report included).
+
+Prints one JSON object with the medians: ``e2e_articles_per_s``, ``spacy_articles_per_s``, ``ratio_vs_spacy``
+(e2e over spacy), ``cpu_ratio_vs_spacy`` (spaCy's CPU seconds over the whole run's, workers included) and ``peak_rss_mb`` (the e2e run's whole process tree, sampled every 0.2 s), plus every repeat's
+figures. The machine may be shared: compare figures of one run only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "quotes" / "polnear"
+
+
+def real_articles(n: int) -> list[dict]:
+    docs = []
+    for split in ("train", "dev"):
+        path = SHARED / f"{split}.jsonl"
+        if path.is_file():
+            docs += [json.loads(line) for line in path.open(encoding="utf-8")]
+    if not docs:
+        sys.exit(f"no texts: {SHARED} is missing")
+    out = []
+    for i in range(n):
+        d = docs[i % len(docs)]
+        rep = i // len(docs)
+        # a repeat is another article (own id) with the same words; dedup marks it a copy, as it would a wire story
+        out.append({"id": f"{d['doc_id']}" + (f"-r{rep}" if rep else ""), "title": d.get("title"),
+                    "outlet": d.get("publisher"), "published": d.get("publication_date"), "text": d["text"]})
+    return out
+
+
+def time_spacy(texts: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of plain ``nlp.pipe`` over ``texts``."""
+    from newsprism.nlp.loading import load_base
+
+    nlp = load_base()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _ in nlp.pipe(texts):
+        pass
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)  # every waited-for descendant: pool and dask workers too
+    return r.ru_utime + r.ru_stime
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.Error:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def time_e2e(input_path: Path, executor: str, workers: int, chunk: int) -> tuple[float, float, float, dict]:
+    """Wall seconds, CPU seconds, peak RSS (MB) of the process tree, and the run's JSON summary."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "newsprism.cli", "run", str(input_path), "--db", f"{tmp}/np.db", "--out",
+               f"{tmp}/out", "--executor", executor, "--workers", str(workers), "--chunk-size", str(chunk),
+               "--json"]
+        peak = [0]
+        c0 = _children_cpu()
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def sample() -> None:
+            while proc.poll() is None:
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                time.sleep(0.2)
+
+        watcher = threading.Thread(target=sample, daemon=True)
+        watcher.start()
+        out, err = proc.communicate()
+        wall = time.perf_counter() - t0
+        watcher.join()
+        if proc.returncode not in (0,) and not out.strip():
+            sys.exit(f"newsprism run failed ({proc.returncode}): {err[-2000:]}")
+        summary = json.loads(out.strip().splitlines()[-1])
+        return wall, _children_cpu() - c0, peak[0] / 2**20, summary
+
+
+def profile(input_path: Path, dest: str) -> None:
+    """cProfile of a local in-process run (one process: the profile sees every stage)."""
+    import cProfile
+    import pstats
+
+    from newsprism.jobs import run_job
+    from newsprism.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "np.db")
+        prof = cProfile.Profile()
+        prof.enable()
+        run_job([str(input_path)], store, out_dir=Path(tmp) / "out")
+        prof.disable()
+        store.close()
+    prof.dump_stats(dest)
+    pstats.Stats(dest).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(dest).sort_stats("tottime").print_stats(30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--executor", default="process", choices=["local", "process", "dask"])
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--chunk-size", type=int, default=2000)
+    ap.add_argument("--profile", metavar="FILE", help="write a cProfile of a local run here instead of timing")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        arts = real_articles(args.articles)
+        path = Path(tmp) / "articles.jsonl"
+        path.write_text("".join(json.dumps(a) + "\n" for a in arts), encoding="utf-8")
+        if args.profile:
+            profile(path, args.profile)
+            return
+        texts = [a["text"] for a in arts]
+        time_spacy(texts[:5])  # load the model outside the timing
+        runs = []
+        for _ in range(args.repeat):  # side by side: each repeat times both, so load changes hit both alike
+            s, s_cpu = time_spacy(texts)
+            e, e_cpu, rss, summary = time_e2e(path, args.executor, args.workers, args.chunk_size)
+            runs.append({"spacy_s": round(s, 2), "e2e_s": round(e, 2), "spacy_cpu_s": round(s_cpu, 2),
+                         "e2e_cpu_s": round(e_cpu, 2), "peak_rss_mb": round(rss),
+                         "ratio": round(s / e, 3), "cpu_ratio": round(s_cpu / e_cpu, 3),
+                         "failed": summary.get("failed"),
+                         "stages_s": summary.get("seconds")})
+            print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+        spacy_s = statistics.median(r["spacy_s"] for r in runs)
+        e2e_s = statistics.median(r["e2e_s"] for r in runs)
+        result = {"articles": len(arts), "executor": args.executor, "workers": args.workers,
+                  "cpus": os.cpu_count(), "repeat": args.repeat,
+                  "e2e_articles_per_s": round(len(arts) / e2e_s, 2),
+                  "spacy_articles_per_s": round(len(arts) / spacy_s, 2),
+                  "ratio_vs_spacy": round(statistics.median(r["ratio"] for r in runs), 3),
+                  # CPU seconds of plain spaCy over CPU seconds of the whole run: what the wall ratio would be on
+                  # one core, and less sensitive to other load on a shared machine
+                  "cpu_ratio_vs_spacy": round(statistics.median(r["cpu_ratio"] for r in runs), 3),
+                  "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "runs": runs}
+        if os.environ.get("FULL"):
+            big = Path(tmp) / "big.jsonl"
+            big.write_text("".join(json.dumps(a) + "\n" for a in real_articles(100_000)), encoding="utf-8")
+            _, _, rss, _ = time_e2e(big, args.executor, args.workers, args.chunk_size)
+            result["peak_rss_mb_100k"] = round(rss)
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
