@@ -365,11 +365,7 @@ class OnlineClusterer:
 
     # ---- membership ----------------------------------------------------------------------------------------
     def _attach(self, doc: Doc, st: StoryStats) -> None:
-        st.text2 += _add_into(st.text, doc.text, 1.0)
-        st.names2 += _add_into(st.names, doc.names, 1.0)
-        st.title2 += _add_into(st.title, doc.title, 1.0)
-        st.n += 1
-        _count_into(st.presence, doc.names, 1)
+        _add_sums(st, doc)
         if st.records is not None:
             if doc.record is not None:
                 st.records[doc.id] = doc.record
@@ -378,9 +374,6 @@ class OnlineClusterer:
         st.run = self.run
         self._dirty.add(st.key)
         self._changed.add(st.key)
-        if doc.day is not None:
-            st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
-            st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
         cap = self.params.centroid_cap
         if len(st.text) > 2 * cap:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
@@ -913,15 +906,20 @@ def group_of(docs: Iterable[Doc], key: str = "~group") -> StoryStats:
     """The sums a story of exactly these articles would keep (to weigh two groups against each other)."""
     st = StoryStats(key, records=None)
     for d in docs:
-        st.text2 += _add_into(st.text, d.text, 1.0)
-        st.names2 += _add_into(st.names, d.names, 1.0)
-        st.title2 += _add_into(st.title, d.title, 1.0)
-        st.n += 1
-        _count_into(st.presence, d.names, 1)
-        if d.day is not None:
-            st.d0 = d.day if st.d0 is None else min(st.d0, d.day)
-            st.d1 = d.day if st.d1 is None else max(st.d1, d.day)
+        _add_sums(st, d)
     return st
+
+
+def _add_sums(st: StoryStats, doc: Doc) -> None:
+    """Add one article to a story's sums: word and name centroids, title words, name presence, its day span."""
+    st.text2 += _add_into(st.text, doc.text, 1.0)
+    st.names2 += _add_into(st.names, doc.names, 1.0)
+    st.title2 += _add_into(st.title, doc.title, 1.0)
+    st.n += 1
+    _count_into(st.presence, doc.names, 1)
+    if doc.day is not None:
+        st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
+        st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
 
 
 def _presence(docs: Iterable[Doc]) -> dict[str, int]:
