@@ -398,3 +398,20 @@ def test_a_count_of_one_alone_is_no_value_fact():
                  "a briefing", []) for x in ("a", "b")]
     comp = compare_story(*story(*arts))
     assert not _facts(comp, "differs") and not any(f.get("slot") for f in comp["facts"])
+
+
+def test_a_reported_statement_after_saying_is_a_clause_of_its_own():
+    from newsprism.compare.align import _Actors, build_units
+
+    text = ("The ministry of the northern province held an emergency briefing on Tuesday evening, saying that the "
+            "dam upstream had been opened without warning. Engineers in the valley expect the river to fall.")
+    units = build_units(article("a1", "Outlet A", text), "Outlet A", _Actors())
+    said = [u for u in units if u.text.startswith("saying that the dam")]
+    assert said, [u.text for u in units]
+    assert text[said[0].start:said[0].end] == said[0].text
+    # a sentence holding a number keeps its reported speech whole: the value's context is the whole sentence
+    text2 = ("The ministry of the northern province held an emergency briefing on Tuesday evening, saying that 12 "
+             "villages had been flooded. Engineers in the valley expect the river to fall.")
+    arts = article("a2", "Outlet B", text2, claims=[("12", "number", "12")])
+    units2 = build_units(arts, "Outlet B", _Actors())
+    assert not any(u.text.startswith("saying") for u in units2), [u.text for u in units2]

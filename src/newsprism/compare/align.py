@@ -42,7 +42,8 @@ import numpy as np
 from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
-from .text import ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences, thing_concept
+from .text import (ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences,
+                   speech_parts, thing_concept)
 from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
@@ -145,25 +146,31 @@ def build_units(article: Article, outlet: str, actors: _Actors, furniture: Colle
     claims = _claims_of(article)
     units: list[Unit] = []
     seen: set[str] = set()
+    pieces = []
     for sent in sentences(text):
+        # A sentence holding a number keeps its reported speech whole: whose hand, where and who says it sit around
+        # the value, and a value fact compares values within their clauses' context.
+        valued = any(sent.start <= c.start < sent.end and c.kind in VALUE_KINDS for c in claims)
         for p in clauses(text, sent):
             key = clause_key(p.text)
             if key in seen or key in furniture or is_furniture(p.text):
                 continue  # a body repeated in the page, or the page's own furniture
             seen.add(key)
-            terms = Counter(content_terms(p.text))
-            u = Unit(article.id, outlet, p.start, p.end, p.text, terms, lead=len(units))
-            inside_ents = sorted((s, k) for s, t, k, typ in ents if p.start <= s < p.end)
-            u.actors = {k for s, k in inside_ents}
-            u.subject = inside_ents[0][1] if inside_ents else None
-            inside = sum(max(0, min(qe, p.end) - max(qs, p.start)) for qs, qe in quotes)
-            u.quoted = inside / max(1, p.end - p.start)
-            for c in claims:
-                if p.start <= c.start < p.end:
-                    (u.ones if (c.slot or {}).get("singular") else u.claims).append(
-                        (c, value_of(c, text[max(0, c.start - 30):c.start])))
-            if sum(terms.values()) >= MIN_TERMS or u.claims:
-                units.append(u)
+            pieces.extend([p] if valued else speech_parts(text, p))
+    for p in pieces:
+        terms = Counter(content_terms(p.text))
+        u = Unit(article.id, outlet, p.start, p.end, p.text, terms, lead=len(units))
+        inside_ents = sorted((s, k) for s, t, k, typ in ents if p.start <= s < p.end)
+        u.actors = {k for s, k in inside_ents}
+        u.subject = inside_ents[0][1] if inside_ents else None
+        inside = sum(max(0, min(qe, p.end) - max(qs, p.start)) for qs, qe in quotes)
+        u.quoted = inside / max(1, p.end - p.start)
+        for c in claims:
+            if p.start <= c.start < p.end:
+                (u.ones if (c.slot or {}).get("singular") else u.claims).append(
+                    (c, value_of(c, text[max(0, c.start - 30):c.start])))
+        if sum(terms.values()) >= MIN_TERMS or u.claims:
+            units.append(u)
     return units
 
 

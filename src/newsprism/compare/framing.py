@@ -67,7 +67,10 @@ def log_odds(counts: Mapping[str, Counter], prior: Counter, scale: float = PRIOR
             if a <= 0:
                 continue
             y_j = all_counts[w] - y_i
-            d = (math.log((y_i + a) / (n_i + alpha0 - y_i - a)) - math.log((y_j + a) / (n_j + alpha0 - y_j - a)))
+            rest_i, rest_j = n_i + alpha0 - y_i - a, n_j + alpha0 - y_j - a
+            if rest_i <= 1e-9 or rest_j <= 1e-9:
+                continue  # the word is all either side says (a one-word vocabulary): its odds are undefined
+            d = math.log((y_i + a) / rest_i) - math.log((y_j + a) / rest_j)
             z[w] = d / math.sqrt(1.0 / (y_i + a) + 1.0 / (y_j + a))
         out[g] = z
     return out

@@ -18,6 +18,9 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
 # Clause breaks inside one sentence that usually join two separate pieces of information.
 _CLAUSE = re.compile(r",\s+(?=(?:with|while|whereas|although|though|but|as well as|and (?:the|a|an|it|they|he|she)"
                      r"|which|after which)\b)|;\s+")
+# A reported-speech complement hung on a clause by a participle ("..., saying that the attacks came from ...",
+# "..., adding that ..."): what was said is a statement of its own, which other outlets report in a sentence alone.
+_SPEECH = re.compile(r",\s+(?=(?:saying|adding|claiming|stating|insisting|noting|warning|alleging)\b)")
 
 
 @dataclass(slots=True)
@@ -54,9 +57,9 @@ def sentences(text: str) -> list[Piece]:
     return out
 
 
-def clauses(text: str, sent: Piece, min_chars: int = 25) -> list[Piece]:
+def clauses(text: str, sent: Piece, min_chars: int = 25, breaks: re.Pattern = _CLAUSE) -> list[Piece]:
     """Split a sentence into clauses that carry separate information; tiny fragments stay with their neighbour."""
-    cuts = [m for m in _CLAUSE.finditer(sent.text)]
+    cuts = [m for m in breaks.finditer(sent.text)]
     if not cuts:
         return [sent]
     bounds = [0]
@@ -75,6 +78,12 @@ def clauses(text: str, sent: Piece, min_chars: int = 25) -> list[Piece]:
         if e_abs > s_abs:
             out.append(Piece(s_abs, e_abs, text[s_abs:e_abs]))
     return out
+
+
+def speech_parts(text: str, piece: Piece, min_chars: int = 25) -> list[Piece]:
+    """A clause cut before a participle of saying that opens a reported statement (``_SPEECH``), outside
+    quotations; both parts keep at least ``min_chars``."""
+    return clauses(text, piece, min_chars, _SPEECH)
 
 
 def _inside_quote(s: str, i: int) -> bool:
