@@ -415,3 +415,14 @@ def test_a_reported_statement_after_saying_is_a_clause_of_its_own():
     arts = article("a2", "Outlet B", text2, claims=[("12", "number", "12")])
     units2 = build_units(arts, "Outlet B", _Actors())
     assert not any(u.text.startswith("saying") for u in units2), [u.text for u in units2]
+
+
+def test_a_noun_and_its_verb_meet_and_contracted_negations_are_no_content_words():
+    from newsprism.compare.text import concept, content_terms
+
+    assert concept("comment") == concept("commented") == concept("comments")
+    assert concept("payment") == concept("payments")
+    assert concept("agreement") == concept("deal")  # the concept table still applies
+    terms = content_terms("The ministry hasn't commented and didn’t reply")
+    assert not any("n't" in t or "n’t" in t for t in terms), terms
+    assert concept("commented") in terms

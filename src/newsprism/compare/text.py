@@ -161,7 +161,8 @@ def stem(word: str) -> str:
     if len(w) <= 3:
         return w
     for suf in ("ations", "ation", "ings", "ing", "ments", "ment", "edly", "ed", "ies", "es", "s", "ly"):
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
+        # "ment" needs a stem of four letters: "comment" is no "com"+"ment" (its verb "commented" must meet it)
+        if w.endswith(suf) and len(w) - len(suf) >= (4 if suf.startswith("ment") else 3):
             w = w[: -len(suf)] + ("y" if suf == "ies" else "")
             break
     if w.endswith("e") and len(w) > 4:
@@ -218,7 +219,8 @@ def content_terms(text: str) -> list[str]:
             if pc:
                 out.append(pc)
                 continue
-        if low in STOP or low in _NUMWORDS or (len(low) < 3 and not low.isdigit() and low not in ("us", "u.s")):
+        if low in STOP or low in _NUMWORDS or (len(low) < 3 and not low.isdigit() and low not in ("us", "u.s")) \
+                or low.endswith(("n't", "n’t")):  # "hasn't": a negation, a function word like "not"
             continue
         if low[0].isdigit():
             continue  # numbers are compared as claims, after normalisation, not as words
