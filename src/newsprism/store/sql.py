@@ -554,7 +554,19 @@ class SqlStore:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    # Switching a new file to WAL needs a moment's exclusive lock, and SQLite answers "database is locked" at once
+    # (no busy wait) when several processes open a new database together: try again for a while. Once the file is
+    # in WAL (the mode is persistent) nothing is switched.
+    deadline = time.monotonic() + _READ_TIMEOUT_S
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     cur.execute("PRAGMA synchronous=NORMAL")
     # Content hashes are random keys: each insert lands on a random page of the primary key and of the search
     # mapping, so the default 2 MB page cache makes a big archive's writes read pages back from the OS.
