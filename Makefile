@@ -38,7 +38,7 @@ test: $(STAMP) browser postgres
 # sets, 100k-article growth curves, a 200k-article archive). FULL reaches every script as an environment variable,
 # so a script can size itself (store_growth does); the quick sizes of the others are given here.
 BENCHES := extraction quotes cluster_quality cluster_growth dedup_quality dedup_speed compare_precision compare_speed \
-	store_growth pipeline_growth
+	store_growth pipeline_growth throughput
 FULL ?=
 export FULL
 QUICK_extraction := --limit 40
@@ -49,6 +49,7 @@ QUICK_dedup_quality := --polnear 100 --random-negatives 5000
 QUICK_dedup_speed := --n 5000 --baseline-n 2000
 QUICK_compare_precision := --stories 4 --sample 5
 QUICK_compare_speed := --docs 10 20 40 --repeat 1
+QUICK_throughput := --articles 100 --repeat 1
 bench_args = $(if $(filter 1,$(FULL)),,$(QUICK_$(1)))
 bench: $(STAMP)
 	@set -e; $(foreach b,$(BENCHES),echo "== benchmarks/$(b).py $(call bench_args,$(b))"; \
