@@ -629,8 +629,13 @@ def _main_head(g: list[int], ms: list[Mention]) -> str | None:
 
 
 def _main_side(g: list[int], ms: list[Mention]) -> str | None:
+    """The side whose hand half or more of a group's members name: one clause's stray cause phrase ("after Indian
+    forces struck ...") in a group that mostly names none does not make the group that side's toll."""
     sides = Counter(ms[x].side for x in g if ms[x].side)
-    return sides.most_common(1)[0][0] if sides else None
+    if not sides:
+        return None
+    side, n = sides.most_common(1)[0]
+    return side if 2 * n >= len(g) else None
 
 
 def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
