@@ -558,8 +558,10 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
     with many values costs what its neighbour graph costs, not the square of its values."""
     n_outlets = len({u.outlet for u in units})
     buckets: dict[tuple, list[int]] = defaultdict(list)
+    by_unit: dict[int, list[Mention]] = defaultdict(list)
     for k, m in enumerate(mentions):
         buckets[(m.claim.kind, m.event)].append(k)
+        by_unit[m.unit].append(m)
     groups: list[list[int]] = []
     for (kind, event), idx in buckets.items():
         # an unknown slot, or a place (a story names its places in many unrelated sentences), needs clauses that
@@ -603,7 +605,8 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         if event != "?" and kind != "place":
             # in the story's own slot an outlet giving two values (its side's and the other side's) splits the
             # tight groups; the slot says they are one fact, whatever their wording
-            local = _slot_merge(local, ctx, ms, units, 0.0 if floor else SLOT_MERGE)
+            local = _slot_merge(local, ctx, ms, units, 0.0 if floor else SLOT_MERGE,
+                                [_pair_signatures(m, by_unit) for m in ms])
         groups.extend([idx[x] for x in g] for g in local)
     return groups
 
@@ -656,8 +659,20 @@ def _group_places_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
     return not pa or not pb or _places_meet(pa, pb)
 
 
+def _value_key(m: Mention) -> tuple:
+    v = _bare(m)
+    return (v.kind, v.lo, v.hi, v.unit)
+
+
+def _pair_signatures(m: Mention, by_unit: Mapping[int, list[Mention]]) -> set[tuple]:
+    """What else the clause of a value counts, with that value: (this value, another slot, its value) for every
+    value of another slot in the same clause ("eight killed, 35 injured" -> (8, injure, 35))."""
+    return {(_value_key(m), o.claim.kind, o.event, o.head, _value_key(o)) for o in by_unit.get(m.unit, ())
+            if (o.event, o.head) != (m.event, m.head) and o.event != "?" and not o.event.startswith("place:")}
+
+
 def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit],
-                threshold: float = SLOT_MERGE) -> list[list[int]]:
+                threshold: float = SLOT_MERGE, signatures: list[set[tuple]] | None = None) -> list[list[int]]:
     """One fact per value slot and scene: tight groups of one slot whose contexts, taken as a whole (the centroid
     of their clauses without the slot's own words), tell the same scene are one fact, so every outlet's value for
     that slot lands in it with its spread. Centroid to centroid, never member chaining: a group joins a scene only
@@ -665,6 +680,21 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
     groups = [list(g) for g in groups]
     cents = [_centroid(g, ctx) for g in groups]
     alive = [True] * len(groups)
+
+    # Two outlets that give the same values for two slots in one clause ("eight killed and 35 injured") report
+    # one scene: the joint coincidence of two values is rare where one shared value is not. Such groups are one
+    # fact whatever else their clauses say (their heads, sides and places must still meet).
+    def signed(g: list[int]) -> dict[tuple, set[str]]:
+        out: dict[tuple, set[str]] = defaultdict(set)
+        for x in g:
+            for sig in (signatures[x] if signatures else ()):
+                out[sig].add(units[ms[x].unit].outlet)
+        return out
+    sigs = [signed(g) for g in groups]
+
+    def paired(a: int, b: int) -> bool:
+        return any(len(sigs[a][k] | sigs[b][k]) >= 2 for k in sigs[a].keys() & sigs[b].keys())
+
     while True:
         best, pick = threshold, None
         for a in range(len(groups)):
@@ -674,6 +704,8 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
                 if not alive[b]:
                     continue
                 s = _cos(cents[a], cents[b])
+                if paired(a, b):
+                    s = max(s, 1.0)
                 if s >= best and _heads_meet(groups[a], groups[b], ms) \
                         and _group_places_meet(groups[a], groups[b], ms):
                     best, pick = s, (a, b)
@@ -683,6 +715,8 @@ def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], uni
         groups[a] += groups[b]
         alive[b] = False
         cents[a] = _centroid(groups[a], ctx)
+        for k, outs in sigs[b].items():
+            sigs[a][k] |= outs
     return [g for g, ok in zip(groups, alive) if ok]
 
 
