@@ -325,7 +325,9 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     if slot.get("singular") and head and head.lower() in ONE_PERSON_NOUNS:
         h = "person"  # "killing a child": one person killed
     if c.kind == "duration":
-        return (h, None) if h else None
+        # how long something lasted; what lasted ("operation", "strikes") is the head, and outlets name it
+        # differently more often than they measure it differently (see ``_same_slot``)
+        return ("last", h) if h else None
     if p:
         return p, h
     if head and head.lower() in VICTIM_NOUNS:
@@ -501,10 +503,20 @@ def _unify_events(ms: list[Mention], units: list[Unit]) -> None:
                 m.event = best[root][1]
 
 
+def _equal(a: Mention, b: Mention) -> bool:
+    """The same exact figure: a bound ("more than two decades") or an estimate identifies no measure."""
+    x, y = _bare(a), _bare(b)
+    return x.lo is not None and x.lo == x.hi and not (x.approx or y.approx) \
+        and (x.lo, x.hi, x.unit, x.grain) == (y.lo, y.hi, y.unit, y.grain)
+
+
 def _same_slot(a: Mention, b: Mention) -> bool:
     if a.event != b.event or a.claim.kind != b.claim.kind:
         return False
-    if a.head and b.head and a.head != b.head:
+    if a.head and b.head and a.head != b.head and not (a.claim.kind == "duration" and _equal(a, b)):
+        # the same length to the minute, measured by two outlets in one story, is one measure whatever noun each
+        # hangs it on ("the 25-minute operation", "strikes which lasted 25 minutes"); different lengths of
+        # differently named things are not compared
         return False
     if a.side and b.side and a.side != b.side:
         return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
@@ -855,8 +867,8 @@ def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, 
         ev = _evidence(units, list(by_unit), arts, by_unit)
         values = {o: sorted({x["claim"]["text"] for x in items}) for o, items in ev.items()}
         spread = _spread(ms, units, family)
-        what = ms[0].event.removeprefix("place:") if kind == "place" else \
-            " ".join(x for x in (ms[0].event.replace("_", " "), ms[0].head) if x)
+        what = ms[0].event.removeprefix("place:") if kind == "place" else (ms[0].head or "") if kind == "duration" \
+            else " ".join(x for x in (ms[0].event.replace("_", " "), ms[0].head) if x)
         if kind == "place":
             text = f"place: {ms[0].claim.text}"
         elif status == "differs":
