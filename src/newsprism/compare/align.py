@@ -513,10 +513,12 @@ def _equal(a: Mention, b: Mention) -> bool:
 def _same_slot(a: Mention, b: Mention) -> bool:
     if a.event != b.event or a.claim.kind != b.claim.kind:
         return False
-    if a.head and b.head and a.head != b.head and not (a.claim.kind == "duration" and _equal(a, b)):
+    if a.head and b.head and a.head != b.head and not (
+            _equal(a, b) and (a.claim.kind == "duration" or "person" in (a.head, b.head))):
         # the same length to the minute, measured by two outlets in one story, is one measure whatever noun each
-        # hangs it on ("the 25-minute operation", "strikes which lasted 25 minutes"); different lengths of
-        # differently named things are not compared
+        # hangs it on ("the 25-minute operation", "strikes which lasted 25 minutes"); the same exact toll of one
+        # event counted as "people" by one outlet and as "tourists" or "men" by another is one toll. Different
+        # figures for differently named things are not compared ("seven women" among "13 people" is a part).
         return False
     if a.side and b.side and a.side != b.side:
         return False  # one side's toll and the other side's: "killed by Indian fire" and "by Pakistani shelling"
