@@ -680,9 +680,15 @@ def _value_key(m: Mention) -> tuple:
 
 def _pair_signatures(m: Mention, by_unit: Mapping[int, list[Mention]]) -> set[tuple]:
     """What else the clause of a value counts, with that value: (this value, another slot, its value) for every
-    value of another slot in the same clause ("eight killed, 35 injured" -> (8, injure, 35))."""
-    return {(_value_key(m), o.claim.kind, o.event, o.head, _value_key(o)) for o in by_unit.get(m.unit, ())
-            if (o.event, o.head) != (m.event, m.head) and o.event != "?" and not o.event.startswith("place:")}
+    value of another slot in the same clause ("eight killed, 35 injured" -> (8, injure, 35)), and (this value,
+    "at", a place) for every place below a country it is given at."""
+    out = {(_value_key(m), o.claim.kind, o.event, o.head, _value_key(o)) for o in by_unit.get(m.unit, ())
+           if (o.event, o.head) != (m.event, m.head) and o.event != "?" and not o.event.startswith("place:")}
+    # the same exact figure at the same named place below a country ("13 killed" in Bahawalpur) is one report too
+    v = _bare(m)
+    if v.lo is not None and v.lo == v.hi and not v.approx:
+        out.update((_value_key(m), "at", name) for name in m.place)
+    return out
 
 
 def _slot_merge(groups: list[list[int]], ctx: "_Context", ms: list[Mention], units: list[Unit],
