@@ -514,10 +514,11 @@ def _same_slot(a: Mention, b: Mention) -> bool:
     if a.event != b.event or a.claim.kind != b.claim.kind:
         return False
     if a.head and b.head and a.head != b.head and not (
-            _equal(a, b) and (a.claim.kind == "duration" or "person" in (a.head, b.head))):
+            _equal(a, b) and (a.claim.kind == "duration" or a.head in THINGS or b.head in THINGS)):
         # the same length to the minute, measured by two outlets in one story, is one measure whatever noun each
-        # hangs it on ("the 25-minute operation", "strikes which lasted 25 minutes"); the same exact toll of one
-        # event counted as "people" by one outlet and as "tourists" or "men" by another is one toll. Different
+        # hangs it on ("the 25-minute operation", "strikes which lasted 25 minutes"); the same exact count of one
+        # event given with a generic noun by one outlet ("people", "sites") and a specific one by another
+        # ("tourists", "terrorist camps") is one count. Different
         # figures for differently named things are not compared ("seven women" among "13 people" is a part).
         return False
     if a.side and b.side and a.side != b.side:
@@ -660,7 +661,18 @@ def _heads_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
     and so do the sides whose hands did it."""
     ha, hb = _main_head(a, ms), _main_head(b, ms)
     sa, sb = _main_side(a, ms), _main_side(b, ms)
-    return (ha is None or hb is None or ha == hb) and (sa is None or sb is None or sa == sb)
+    return (ha is None or hb is None or ha == hb or _kind_of(a, ha, b, hb, ms) or _kind_of(b, hb, a, ha, ms)) \
+        and (sa is None or sb is None or sa == sb)
+
+
+def _kind_of(a: list[int], ha: str, b: list[int], hb: str, ms: list[Mention]) -> bool:
+    """Group ``a`` counts a kind of the generic thing group ``b`` counts ("nine terrorist camps" of "nine
+    sites"), and every exact figure it gives is one that ``b`` gives too: the same count told with a narrower
+    noun, not a count of something else."""
+    if hb not in THINGS or ha in THINGS:
+        return False
+    exact = {_value_key(ms[x]) for x in a if _bare(ms[x]).lo == _bare(ms[x]).hi and not _bare(ms[x]).approx}
+    return bool(exact) and exact <= {_value_key(ms[x]) for x in b}
 
 
 def _group_places_meet(a: list[int], b: list[int], ms: list[Mention]) -> bool:
