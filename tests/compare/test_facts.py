@@ -426,3 +426,147 @@ def test_a_noun_and_its_verb_meet_and_contracted_negations_are_no_content_words(
     terms = content_terms("The ministry hasn't commented and didn’t reply")
     assert not any("n't" in t or "n’t" in t for t in terms), terms
     assert concept("commented") in terms
+
+
+def _dur(aid, outlet, text, sub, iso, head):
+    a = Article(id=aid, outlet=outlet, text=text)
+    s, e = find(text, sub)
+    a.claims.append(Claim(s, e, sub, "duration", value=iso, normalized=iso,
+                          slot={"predicate": None, "head": head, "negated": False, "attributed_to": None}))
+    return a
+
+
+def test_one_exact_length_is_one_measure_whatever_noun_carries_it():
+    # "the 40-minute raid" and "the strikes, which lasted 40 minutes": one measure; a length of something else
+    # named otherwise ("a three-hour meeting") is not compared with it
+    arts = [
+        _dur("a", "Alpha", "Officials said the 40-minute raid hit depots near the northern border crossing.",
+             "40-minute", "PT40M", "raid"),
+        _dur("b", "Beta", "The strikes, which lasted just 40 minutes, hit depots near the northern border.",
+             "40 minutes", "PT40M", "strike"),
+        _dur("c", "Gamma", "Ministers then held a three-hour meeting near the northern border crossing.",
+             "three-hour", "PT3H", "meeting"),
+    ]
+    comp = compare_story(*story(*arts))
+    lengths = [f for f in comp["facts"] if f["kind"] == "duration" and f["status"] != "single-source"]
+    assert len(lengths) == 1, [f["text"] for f in comp["facts"]]
+    assert lengths[0]["status"] == "agreed" and sorted(lengths[0]["outlets"]) == ["Alpha", "Beta"]
+    # a bound names no measure: "more than 40 minutes" of a raid and 40 minutes of strikes are not one length
+    arts[0] = _dur("a", "Alpha", "Officials said the raid, lasting more than 40 minutes, hit depots near the "
+                   "northern border crossing.", "more than 40 minutes", "PT40M", "raid")
+    comp = compare_story(*story(*arts))
+    assert not [f for f in comp["facts"] if f["kind"] == "duration" and f["status"] != "single-source"]
+
+
+def test_an_exact_toll_told_with_a_narrower_noun_is_the_same_toll():
+    # "26 people" and "26 tourists" killed in one attack are one toll; "7 women" among "13 people" stays a part
+    kill = {"predicate": "kill"}
+    arts = [
+        _slotted("a", "Alpha", "Gunmen killed 26 people at a mountain resort in April, police said.",
+                 [("26", 26, {**kill, "head": "people"})]),
+        _slotted("b", "Beta", "The gunmen who killed 26 tourists at the mountain resort in April are still at large.",
+                 [("26", 26, {**kill, "head": "tourists"})]),
+    ]
+    facts = [f for f in compare_story(*story(*arts))["facts"] if f.get("slot")]
+    assert len(facts) == 1 and facts[0]["status"] == "agreed" and facts[0]["sources"] == 2, facts
+    from newsprism.compare.align import Mention, _same_slot
+
+    def m(n, head):
+        c = Claim(0, 1, str(n), "number", value=n, normalized=n)
+        return Mention(0, c, value_of(c), "kill", head)
+    assert _same_slot(m(26, "person"), m(26, "tourist"))
+    assert not _same_slot(m(13, "person"), m(7, "woman"))
+    assert not _same_slot(m(26, "soldier"), m(26, "tourist"))  # two narrow nouns: two things
+
+
+def test_one_scene_is_the_value_pair_two_outlets_give_in_a_clause():
+    # Alpha and Beta word the toll one way, Gamma and Delta another (nothing in common but the slot's words); Gamma
+    # gives the same pair of values in one clause as Alpha and Beta ("8 killed and 35 injured"): one scene, so
+    # Delta's other figure differs with all of them in one fact. (Each outlet also recalls an older toll, so the
+    # slot is no story-wide one that gathers every value regardless.)
+    kill, hurt = {"predicate": "kill", "head": "people"}, {"predicate": "injure", "head": "people"}
+    old = " A storm in 2019 killed 40 people in the region."
+
+    def art(aid, outlet, text, values):
+        a = _slotted(aid, outlet, text + old, values)
+        s = a.text.rindex("40")
+        a.claims.append(Claim(s, s + 2, "40", "number", value=40, normalized=40,
+                              slot={"attributed_to": None, "agent": None, "negated": False, **kill}))
+        return a
+    arts = [
+        art("a", "Alpha", "Hospital officials in the capital said 8 people were killed and 35 injured.",
+            [("8", 8, kill), ("35", 35, hurt)]),
+        art("b", "Beta", "Hospital officials in the capital reported 8 people killed and 35 injured.",
+            [("8", 8, kill), ("35", 35, hurt)]),
+        art("c", "Gamma", "Rescue teams searching flooded valley towns found 8 killed, 35 injured by dawn.",
+            [("8", 8, kill), ("35", 35, hurt)]),
+        art("d", "Delta", "Rescue teams searching flooded valley towns found 11 killed by dawn.",
+            [("11", 11, kill)]),
+    ]
+    tolls = [f for f in compare_story(*story(*arts))["facts"] if f.get("slot") and f["slot"]["event"] == "kill"
+             and any(d["value"] in ("8", "11") for d in f["spread"])]
+    assert len(tolls) == 1 and tolls[0]["status"] == "differs", [f["text"] for f in tolls]
+    assert {d["value"] for d in tolls[0]["spread"]} == {"8", "11"}
+    assert sorted(tolls[0]["outlets"]) == ["Alpha", "Beta", "Delta", "Gamma"]
+
+
+def test_a_stray_hand_in_one_clause_is_not_its_groups_side():
+    from newsprism.compare.align import Mention, _main_side
+
+    def m(side):
+        c = Claim(0, 1, "5", "number", value=5, normalized=5)
+        return Mention(0, c, value_of(c), "kill", "person", side=side)
+    ms = [m("Chile"), m(None), m(None), m(None)]
+    assert _main_side([0, 1, 2, 3], ms) is None
+    assert _main_side([0, 1], ms) == "Chile"
+
+
+def test_a_count_with_a_narrower_noun_joins_the_generic_count_it_repeats():
+    # "nine sites" (Alpha, Beta) against "six sites" (Gamma) differ; Delta's "nine militant camps" is the same count
+    # told with a narrower noun, so it lands in that fact; a group of camps giving a figure the sites lack does not
+    strike = {"predicate": "strike"}
+    arts = [
+        _slotted("a", "Alpha", "The army said it struck nine sites across the border overnight.",
+                 [("nine", 9, {**strike, "head": "sites"})]),
+        _slotted("b", "Beta", "Missiles struck nine sites across the border, the army said.",
+                 [("nine", 9, {**strike, "head": "sites"})]),
+        _slotted("c", "Gamma", "The ministry said only six sites were struck across the border.",
+                 [("six", 6, {**strike, "head": "sites"})]),
+        _slotted("d", "Delta", "Officials said nine militant camps were struck across the border.",
+                 [("nine", 9, {**strike, "head": "camps"})]),
+    ]
+    sites = [f for f in compare_story(*story(*arts))["facts"] if f.get("spread") and f["status"] == "differs"]
+    assert len(sites) == 1, [f["text"] for f in sites]
+    assert sorted(sites[0]["outlets"]) == ["Alpha", "Beta", "Delta", "Gamma"]
+    from newsprism.compare.align import Mention, _kind_of
+
+    def m(n, head):
+        c = Claim(0, 1, str(n), "number", value=n, normalized=n)
+        return Mention(0, c, value_of(c), "strike", head)
+    ms = [m(9, "site"), m(6, "site"), m(9, "camp"), m(4, "camp")]
+    assert _kind_of([2], "camp", [0, 1], "site", ms)
+    assert not _kind_of([2, 3], "camp", [0, 1], "site", ms)
+
+
+def test_one_exact_figure_at_one_named_place_is_one_scene():
+    # two wordings of the toll at Hilltop (13, from two outlets) and a third outlet's other figure worded like one
+    # of them: the same exact figure at the same named place joins the groups, so the 13s and the 11 are one fact
+    kill = {"predicate": "kill", "head": "people"}
+    old = " A storm in 2019 killed 40 people in the region."
+
+    def art(aid, outlet, text, n, place):
+        a = _slotted(aid, outlet, text + old, [(str(n), n, {**kill, "place": [place]})])
+        s = a.text.rindex("40")
+        a.claims.append(Claim(s, s + 2, "40", "number", value=40, normalized=40,
+                              slot={"attributed_to": None, "agent": None, "negated": False, **kill}))
+        return a
+    arts = [
+        # the parse places Alpha's toll at Hilltop (named in an earlier sentence); its words share nothing else
+        art("a", "Alpha", "A rocket tore through the crowded market, killing 13 people, doctors said.", 13,
+            "Hilltop"),
+        art("b", "Beta", "Mourners gathered at Hilltop where 13 people were buried after the blast.", 13, "Hilltop"),
+        art("c", "Gamma", "Mourners gathered at Hilltop where 11 people were buried after the blast.", 11, "Hilltop"),
+    ]
+    tolls = [f for f in compare_story(*story(*arts))["facts"] if f.get("spread")
+             and any(d["value"] in ("13", "11") for d in f["spread"])]
+    assert len(tolls) == 1 and sorted(tolls[0]["outlets"]) == ["Alpha", "Beta", "Gamma"], [f["text"] for f in tolls]
