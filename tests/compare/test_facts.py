@@ -570,3 +570,20 @@ def test_one_exact_figure_at_one_named_place_is_one_scene():
     tolls = [f for f in compare_story(*story(*arts))["facts"] if f.get("spread")
              and any(d["value"] in ("13", "11") for d in f["spread"])]
     assert len(tolls) == 1 and sorted(tolls[0]["outlets"]) == ["Alpha", "Beta", "Gamma"], [f["text"] for f in tolls]
+
+
+def test_a_contracted_not_negates_with_either_apostrophe():
+    from newsprism.compare.align import _negated_terms
+    from newsprism.compare.text import concept
+
+    for text in ("The ministry hasn’t officially commented on the claim.",
+                 "The ministry hasn't officially commented on the claim."):
+        assert concept("commented") in _negated_terms(text), text
+    # two outlets that both say the government has not commented agree; neither denies what the other states
+    arts = [
+        article("a", "Alpha", "There has been no official comment from the ministry on the loss of its ships."),
+        article("b", "Beta", "Navy officers say two ships sank, but the ministry hasn’t officially commented on "
+                             "the loss of its ships."),
+    ]
+    comp = compare_story(*story(*arts))
+    assert not _facts(comp, "differs"), [f["text"] for f in comp["facts"]]

@@ -70,8 +70,9 @@ _FURNITURE = re.compile(
     r"read more|follow us|share (?:this|on)|download (?:the|our) app|advertisement|whatsapp channel|"
     r"(?:updated|published|posted|last modified)\s*:?\s*(?:on\s+)?(?:\w+\s+)?\d)|"
     r"^\W*(?:by\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+){0,3}\s*)?\|", re.I)
-_NEGATION = re.compile(r"\b(?:no|not|never|none|nor|n't|den(?:y|ies|ied|ying)|reject(?:s|ed)?|dismiss(?:es|ed))\b",
-                       re.I)
+# a contracted "not" ends its word ("hasn't", "didn’t", either apostrophe): no word boundary before it
+_NEGATION = re.compile(r"\b(?:no|not|never|none|nor|den(?:y|ies|ied|ying)|reject(?:s|ed)?|dismiss(?:es|ed))\b"
+                       r"|n['’]t\b", re.I)
 
 
 @dataclass
