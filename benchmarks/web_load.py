@@ -13,7 +13,15 @@ The clients run in this process on the same (small) machine as the server, so th
 ``--client raw`` (the default) is a minimal HTTP/1.1 keep-alive client on asyncio, costing a fraction of httpx's CPU
 per request, as a load generator written in C or Go would; like a browser it asks for gzip (``Accept-Encoding``)
 and it checks every answer's status and length. ``--client httpx`` keeps the earlier client for comparison. The
-URL mix, the number of clients and the cold start are the same for both.
+URL mix, the number of clients and the cold start are the same for both. The clients' event loop is uvloop (a
+dependency of the server already) when it can be imported.
+
+The server renders the site's pages ahead, in the background, after every commit (``newsprism serve`` does by
+default; ``web.prerender``). By default the benchmark waits until that pass over the database is done (it prints how
+long it took and its CPU) and then measures: a site whose last commit was rendered. Pages the pass does not make
+(the paged API, search, list pages with other offsets) are rendered on request during the measure, as a real site's
+would. ``--cold`` starts the server without pre-rendering and measures from an empty cache: every first visit of a
+page is a render.
 """
 from __future__ import annotations
 
@@ -248,6 +256,25 @@ def _children(pid: int) -> list[int]:
     return kids + [g for k in kids for g in _children(k)]
 
 
+def _wait_for_prerender(db: Path, timeout: float = 1800) -> dict | None:
+    """Wait until the renderer finished a pass for the database's current content generation."""
+    import sqlite3
+
+    from newsprism.web.pagestore import last_pass, read_generation
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = last_pass(str(db))
+            if done is not None and done["gen"] == read_generation(conn):
+                return done
+            time.sleep(1)
+    finally:
+        conn.close()
+    return None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
@@ -259,7 +286,14 @@ def main() -> None:
                     help="seconds of the same load before measuring (0, the default: measure from a cold cache)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="the load generator: a minimal keep-alive client (default) or httpx (costlier per request)")
+    ap.add_argument("--cold", action="store_true",
+                    help="serve without pre-rendering and measure from an empty cache (every first visit renders)")
     args = ap.parse_args()
+    try:
+        import uvloop
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
     per_story = 20
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -271,7 +305,8 @@ def main() -> None:
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     srv = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(args.db), "--port",
-                            str(port), "--workers", str(args.workers)], env=env)
+                            str(port), "--workers", str(args.workers)] + (["--no-prerender"] if args.cold else []),
+                           env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         import httpx
@@ -281,6 +316,11 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        prerendered = None
+        if not args.cold:
+            t = time.perf_counter()
+            prerendered = _wait_for_prerender(args.db)
+            print(f"pre-rendered pages ready after {time.perf_counter() - t:.0f} s: {prerendered}", file=sys.stderr)
         if args.warmup:
             # Other URL sequences than the measured run's (its own seed), so the measure is not a replay.
             asyncio.run(load(base, args.clients, args.warmup, args.articles // per_story, per_story, args.client,
@@ -293,7 +333,10 @@ def main() -> None:
                 "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),
-                "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0]}
+                "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0],
+                "prerendered": None if prerendered is None else {k: prerendered[k] for k in ("pages", "seconds",
+                                                                                              "cpu_seconds")},
+                "cold": args.cold}
         print(json.dumps(res, indent=1))
     finally:
         srv.terminate()

@@ -373,7 +373,10 @@ def serve(db: DbOpt = DEFAULT_DB,
           cache_mb: Annotated[int, typer.Option(min=0, max=65536, help="Size of each process's response cache in "
                                                                        "MB (0: none).")] = 64,
           access_log: Annotated[bool, typer.Option(help="Log every request (off by default: it costs more than a "
-                                                        "cached answer).")] = False) -> None:
+                                                        "cached answer).")] = False,
+          prerender: Annotated[bool, typer.Option(help="Render the site's pages in the background after every "
+                                                       "commit, shared by all server processes (SQLite).")] = True
+          ) -> None:
     """Serve the JSON API (/api/...) and the web pages (/, /stories/ID, /articles/ID, /outlets, /actors, /search)
     over the database."""
     import os
@@ -397,11 +400,13 @@ def serve(db: DbOpt = DEFAULT_DB,
         # Each process opens its own store: uvicorn imports the factory by name and reads the settings from here.
         store.close()
         os.environ.update({"NEWSPRISM_DB": db, "NEWSPRISM_TOKEN": token or "",
-                           "NEWSPRISM_OUTLETS": str(outlets or ""), "NEWSPRISM_CACHE_MB": str(cache_mb)})
+                           "NEWSPRISM_OUTLETS": str(outlets or ""), "NEWSPRISM_CACHE_MB": str(cache_mb),
+                           "NEWSPRISM_PRERENDER": "1" if prerender else "0"})
         uvicorn.run("newsprism.api.app:app_from_env", factory=True, workers=workers, **server)
         return
     try:
-        uvicorn.run(create_app(store, token=token, registry=registry, cache_mb=cache_mb), **server)
+        uvicorn.run(create_app(store, token=token, registry=registry, cache_mb=cache_mb, prerender=prerender),
+                    **server)
     finally:
         store.close()
 
