@@ -42,8 +42,8 @@ def _render_pass(store, registry=None) -> Renderer:
     path = str(store.url).split("sqlite:///", 1)[1]
     app = create_app(store, registry=registry)
     version = DataVersion(store.url)
-    r = Renderer(store, app._inner, PageWriter(path, render_fingerprint(registry)), version.generation)
-    assert asyncio.run(r.run_pass(version.generation()))
+    r = Renderer(path, app._inner, PageWriter(path, render_fingerprint(registry)), version.generation)
+    assert asyncio.run(r.run_pass())
     return r
 
 
@@ -80,7 +80,7 @@ def test_stored_pages_answer_with_the_bytes_of_a_render_and_only_for_the_current
     renderer = _render_pass(store)
     done = last_pass(str(db))
     assert done["gen"] == renderer.done and done["pages"] >= 8
-    urls = list(page_urls(store))
+    urls = page_urls(str(db))
     assert {"/", "/stories/s1", "/api/pages/stories/s1", "/articles/b0", "/outlets/Penmill%20Post",
             "/stories/s1/facts"} <= set(urls)
 
@@ -143,4 +143,41 @@ def test_the_server_starts_one_renderer_that_fills_the_store(tmp_path):
         with TestClient(apps[0]) as c:
             c.get("/articles/b0")
         assert apps[0].fast.stored_hits == 1
+    store.close()
+
+
+def _story(store, sid, title, outlets, tag=""):
+    arts = [Article(f"{sid}-{i}", source=f"/t/{sid}-{i}", outlet=o, title=f"{title} — {o}{tag}", text=TEXT + o + sid,
+                    content_hash=content_hash(TEXT + o + sid + tag), story=sid, published=f"2025-06-0{i + 1}")
+            for i, o in enumerate(outlets)]
+    store.upsert_articles(arts)
+    store.put_stories([Story(sid, title, [a.id for a in arts], sorted(outlets), "2025-06-01", "2025-06-02")])
+
+
+def test_a_commit_re_renders_only_the_pages_whose_rows_changed(tmp_path):
+    db = tmp_path / "np.db"
+    store = open_store(db)
+    _story(store, "ferry", "Ferry fares rise", ("Orrow Echo", "Penmill Post"))
+    _story(store, "tram", "Tram line opens", ("Lakeside Herald", "Quay Journal"))
+    first = _render_pass(store)
+    assert first.last["kept"] == 0
+    # only an article of the tram story changes (its title, not the story row): its page, its story's pages (they
+    # list member titles), its outlet's page and the lists are made again; the ferry story's pages are kept
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET title = 'Tram line opens early' WHERE id = 'tram-1'")
+    second = _render_pass(store)
+    assert second.last["gen"] > first.last["gen"]
+    lists = 3 + 1  # /, /outlets, /actors, /?offset=0
+    assert second.last["rendered"] == lists + 4 + 1 + 1  # tram's page, twin, facts, quotes; tram-1; Quay Journal
+    assert second.last["kept"] == first.last["rendered"] - second.last["rendered"]
+    app = create_app(store, prerender=True)
+    app.state.prerender = None
+    plain = TestClient(create_app(store, cache_mb=0))
+    with TestClient(app) as c:
+        for url in ("/stories/tram", "/stories/ferry", "/articles/ferry-0", "/outlets/Orrow%20Echo",
+                    "/outlets/Quay%20Journal", "/"):
+            assert c.get(url).content == plain.get(url).content, url
+        assert "Tram line opens early" in c.get("/stories/tram").text
+    assert app.fast.stored_hits == 6 and app.fast.misses == 0
+    plain.close()
     store.close()

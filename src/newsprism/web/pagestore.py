@@ -28,7 +28,7 @@ from newsprism.store.migrations import CONTENT_TABLES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (key BLOB PRIMARY KEY, gen INTEGER NOT NULL, conf TEXT NOT NULL, headers TEXT NOT NULL,
-                                  body BLOB, gz BLOB, etag BLOB NOT NULL);
+                                  body BLOB, gz BLOB, etag BLOB NOT NULL, deps BLOB);
 CREATE TABLE IF NOT EXISTS passes (conf TEXT NOT NULL, gen INTEGER NOT NULL, pages INTEGER NOT NULL,
                                    seconds REAL NOT NULL, cpu_seconds REAL NOT NULL, finished_at REAL NOT NULL,
                                    PRIMARY KEY (conf, gen));
@@ -85,6 +85,9 @@ def _connect(path: str, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # a lost page after a power cut is only rendered again
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(pages)")}
+        if cols and "deps" not in cols:  # a file of an earlier layout: it only holds renders, start it afresh
+            conn.executescript("DROP TABLE pages; DROP TABLE IF EXISTS passes;")
         conn.executescript(SCHEMA)
     conn.execute("PRAGMA busy_timeout=5000")
     return conn
@@ -128,20 +131,24 @@ class PageWriter:
         self.conn = _connect(pages_path(db_path), readonly=False)
         self.conf = conf
 
-    def have(self, gen: int) -> set[bytes]:
-        return {r[0] for r in self.conn.execute("SELECT key FROM pages WHERE gen = ? AND conf = ?", (gen, self.conf))}
+    def stored(self) -> dict[bytes, tuple[int, bytes | None]]:
+        """key -> (generation, dependency digest) of this fingerprint's stored pages; others' are dropped."""
+        self.conn.execute("DELETE FROM pages WHERE conf != ?", (self.conf,))
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT key, gen, deps FROM pages")}
 
     def drop_other(self, gen: int) -> None:
         self.conn.execute("DELETE FROM pages WHERE gen != ? OR conf != ?", (gen, self.conf))
 
     def put(self, gen: int, pages: Iterable[tuple[bytes, list[tuple[bytes, bytes]], bytes | None, bytes | None,
-                                                  bytes]]) -> None:
+                                                  bytes, bytes | None]], carried: Iterable[bytes] = ()) -> None:
+        """Store rendered pages for ``gen``, and move pages whose inputs did not change (``carried``) to it."""
         rows = [(key, gen, self.conf, json.dumps([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]),
-                 body, gz, etag) for key, headers, body, gz, etag in pages]
+                 body, gz, etag, deps) for key, headers, body, gz, etag, deps in pages]
         with self.conn:
             self.conn.execute("BEGIN")
-            self.conn.executemany("INSERT OR REPLACE INTO pages (key, gen, conf, headers, body, gz, etag) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany("INSERT OR REPLACE INTO pages (key, gen, conf, headers, body, gz, etag, deps) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany("UPDATE pages SET gen = ? WHERE key = ?", [(gen, k) for k in carried])
 
     def finished(self, gen: int, pages: int, seconds: float, cpu_seconds: float, at: float) -> None:
         self.conn.execute("INSERT OR REPLACE INTO passes VALUES (?, ?, ?, ?, ?, ?)",

@@ -6,7 +6,9 @@ than the server (each server process tries; a file lock lets one run). It watche
 (``web.pagestore``); whenever it moved, it renders the site's pages for the new generation through the application
 itself (the same code and bytes as an answer to a browser) and stores them in ``<database>.pages``, where every
 server process finds them. A pass that sees another commit land stops and starts over on the newer data; pages
-already stored for the current generation are not rendered again (a restarted renderer resumes).
+already stored for the current generation are not rendered again (a restarted renderer resumes), and a page whose
+rows did not change since its render (``Snapshot``) is carried over to the new generation without a render: a
+commit that touched one story re-renders that story's pages, its articles', its outlets' and the lists.
 
 Which pages: the story list and its pages, the outlet and actor lists, every story's page, JSON twin, fact matrix
 and quotes, every outlet's page and every article's page: the pages a reader reaches by following links from ``/``
@@ -20,54 +22,107 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import hashlib
 import json
 import os
+import sqlite3
 import sys
 import time
+from collections import defaultdict
 from typing import Any, Iterator
 from urllib.parse import unquote
 
-from newsprism.web.pagestore import PageWriter, pages_path
+from newsprism.web.pagestore import PageWriter, pages_path, read_generation
 
 BATCH = 64  # pages stored per transaction; the generation is checked again between batches
 IDLE_S = 0.5  # how often an idle renderer looks for a commit (a read of SQLite's change counter)
 NICE = 10
 
 
-def page_urls(store: Any, list_limit: int = 50) -> Iterator[str]:
-    """The site's linked pages, most visited first: lists, then stories, outlets, articles, then story details."""
-    from newsprism.api import views
+class Snapshot:
+    """The database as one read transaction sees it: its content generation and a digest of every article and story
+    row (all columns, the record included), from which each page's *dependency digest* is made. A page whose
+    digest did not change since it was rendered reads exactly the same rows, so its bytes are the same: it is
+    carried over to the new generation instead of rendered again, and a commit costs what it touched."""
 
-    first = store.story_summaries(offset=0, limit=1)
-    total = first["total"]
-    yield "/"
-    yield "/outlets"
-    yield "/actors"
-    for off in range(0, total, list_limit):
-        yield f"/?offset={off}"
-    stories: list[str] = []
-    off = 0
-    while off < total:
-        page = store.story_summaries(offset=off, limit=500)
-        if not page["rows"]:
-            break
-        stories += [r["story"] for r in page["rows"]]
-        off += len(page["rows"])
-    for sid in stories:
-        yield views.story_href(sid)
-        yield "/api/pages" + views.story_href(sid)
-    outlets = {m.get("outlet") for m in store.article_meta().values() if m.get("outlet")}
-    for o in sorted(outlets):
-        yield views.outlet_href(o)
-    by_story: dict[str, list[str]] = {}
-    for aid, m in store.article_meta().items():
-        by_story.setdefault(m.get("story") or "", []).append(aid)
-    for sid in stories + sorted(set(by_story) - set(stories)):
-        for aid in by_story.get(sid, []):
-            yield views.article_href(aid)
-    for sid in stories:
-        yield views.story_href(sid) + "/facts"
-        yield views.story_href(sid) + "/quotes"
+    def __init__(self, db_path: str):
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            conn.execute("BEGIN")  # the digests and the generation of one and the same state
+            self.gen = read_generation(conn)
+            self.article: dict[str, bytes] = {}
+            self.article_story: dict[str, str | None] = {}
+            self.article_stories: dict[str, set[str]] = defaultdict(set)  # every story a version of it names
+            self.outlet_articles: dict[str, list[str]] = defaultdict(list)
+            cur = conn.execute("SELECT id, outlet, story, json_extract(record, '$.story'), * FROM articles "
+                               "ORDER BY id, content_hash")
+            for aid, outlet, story, rec_story, *row in cur:
+                # every stored version of an id counts (the page shows one of them)
+                self.article[aid] = _digest(self.article.get(aid, b""), repr(row))
+                self.article_story[aid] = story
+                self.article_stories[aid] |= {str(x) for x in (story, rec_story) if x}
+                if outlet:
+                    self.outlet_articles[outlet].append(aid)
+            self.story: dict[str, bytes] = {}
+            self.members: dict[str, list[str]] = {}
+            self.story_order: list[str] = []
+            cur = conn.execute("SELECT id, json_extract(record, '$.articles'), * FROM stories "
+                               "ORDER BY n_articles DESC, id")
+            for sid, members, *row in cur:
+                self.story[sid] = _digest(b"", repr(row))
+                try:
+                    self.members[sid] = [str(m) for m in json.loads(members or "[]")]
+                except (ValueError, TypeError):
+                    self.members[sid] = []
+                self.story_order.append(sid)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def pages(self, list_limit: int = 50) -> Iterator[tuple[str, bytes | None]]:
+        """(URL, dependency digest) of the site's linked pages, most visited first: lists, stories, outlets,
+        articles, then story details. Lists depend on everything (None: always rendered)."""
+        from newsprism.api import views
+
+        for url in ("/", "/outlets", "/actors"):
+            yield url, None
+        for off in range(0, len(self.story_order), list_limit):
+            yield f"/?offset={off}", None
+        story_deps = {sid: self._story_deps(sid) for sid in self.story_order}
+        for sid in self.story_order:
+            yield views.story_href(sid), story_deps[sid]
+            yield "/api/pages" + views.story_href(sid), story_deps[sid]
+        for outlet in sorted(self.outlet_articles):
+            arts = self.outlet_articles[outlet]
+            stories = sorted({x for a in arts for x in self.article_stories[a]})
+            yield views.outlet_href(outlet), _digest(b"outlet", *(self.article[a] for a in arts),
+                                                     *(self.story.get(s, b"-") for s in stories))
+        by_story: dict[str | None, list[str]] = defaultdict(list)
+        for aid, sid in self.article_story.items():
+            by_story[sid].append(aid)
+        for sid in self.story_order + sorted({s for s in by_story if s not in self.story}, key=str):
+            for aid in by_story.get(sid, []):
+                yield views.article_href(aid), _digest(b"article", self.article[aid],
+                                                       *(self.story.get(x, b"-") for x in
+                                                         sorted(self.article_stories[aid])))
+        for sid in self.story_order:
+            yield views.story_href(sid) + "/facts", story_deps[sid]
+            yield views.story_href(sid) + "/quotes", story_deps[sid]
+
+    def _story_deps(self, sid: str) -> bytes:
+        return _digest(b"story", self.story[sid], *(self.article.get(m, b"-") for m in self.members[sid]))
+
+
+def _digest(prefix: bytes, *parts: bytes | str) -> bytes:
+    h = hashlib.blake2b(prefix, digest_size=16)
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b"\x00")
+    return h.digest()
+
+
+def page_urls(db_path: str) -> list[str]:
+    return [url for url, _ in Snapshot(db_path).pages()]
 
 
 def _key(url: str) -> bytes:
@@ -98,49 +153,61 @@ async def render(app: Any, url: str) -> tuple[int, list[tuple[bytes, bytes]], by
 
 
 class Renderer:
-    def __init__(self, store: Any, app: Any, writer: PageWriter, generation: Any,
+    def __init__(self, db_path: str, app: Any, writer: PageWriter, generation: Any,
                  alive: Any = lambda: True):
-        self.store, self.app, self.writer = store, app, writer
+        self.db_path, self.app, self.writer = db_path, app, writer
         self.generation = generation  # () -> int | None: the database's content generation now
         self.alive = alive
         self.done: int | None = None
+        self.last: dict[str, Any] = {}
 
-    async def run_pass(self, gen: int) -> bool:
-        """Render what is missing for ``gen``; False when a commit (or the parent's end) cut the pass short."""
+    async def run_pass(self) -> bool:
+        """Bring the stored pages to the database's current generation; False when a commit (or the parent's end)
+        cut the pass short."""
         from newsprism.web.cache import make_entry
 
         t0, c0 = time.perf_counter(), time.process_time()
-        self.writer.drop_other(gen)
-        have = self.writer.have(gen)
+        snap = Snapshot(self.db_path)
+        gen = snap.gen
+        if gen is None:
+            return False
+        stored = self.writer.stored()
         batch: list[tuple] = []
-        n = len(have)
-        for url in page_urls(self.store):
+        carried: list[bytes] = []
+        rendered = kept = 0
+        for url, deps in snap.pages():
             key = _key(url)
-            if key in have:
+            old = stored.pop(key, None)
+            if old is not None and (old[0] == gen or (deps is not None and old[1] == deps)):
+                if old[0] != gen:
+                    carried.append(key)
+                kept += 1
                 continue
-            have.add(key)
             status, headers, body = await render(self.app, url)
+            rendered += 1
             if status == 200:
                 e = make_entry(0, headers, body, level=6)  # made once, read many times: worth a smaller body
-                batch.append((key, e.headers, None if e.gzipped is not None else e.body, e.gzipped, e.etag))
-                n += 1
-            if len(batch) >= BATCH:
+                batch.append((key, e.headers, None if e.gzipped is not None else e.body, e.gzipped, e.etag, deps))
+            if len(batch) >= BATCH or len(carried) >= 16 * BATCH:
                 if self.generation() != gen or not self.alive():
-                    return False  # what was rendered may mix two generations: stored under the old one, never served
-                self.writer.put(gen, batch)
+                    return False  # what was rendered may hold a newer commit: not stored under this generation
+                self.writer.put(gen, batch, carried)
                 batch.clear()
+                carried.clear()
         if self.generation() != gen:
             return False
-        self.writer.put(gen, batch)
-        self.writer.finished(gen, n, time.perf_counter() - t0, time.process_time() - c0, time.time())
+        self.writer.put(gen, batch, carried)
+        self.writer.drop_other(gen)  # pages no longer linked (a story merged away, say)
+        self.writer.finished(gen, rendered + kept, time.perf_counter() - t0, time.process_time() - c0, time.time())
         self.done = gen
+        self.last = {"gen": gen, "rendered": rendered, "kept": kept}
         return True
 
     async def loop(self) -> None:
         while self.alive():
             gen = self.generation()
             if gen is not None and gen != self.done:
-                await self.run_pass(gen)
+                await self.run_pass()
                 continue
             await asyncio.sleep(IDLE_S)
 
@@ -191,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         return not args.parent or os.getppid() == args.parent
 
     try:
-        asyncio.run(Renderer(store, app._inner, writer, version.generation, alive).loop())
+        asyncio.run(Renderer(args.db, app._inner, writer, version.generation, alive).loop())
     finally:
         writer.close()
         version.close()
