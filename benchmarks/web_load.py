@@ -260,13 +260,16 @@ def _wait_for_prerender(db: Path, timeout: float = 1800) -> dict | None:
     """Wait until the renderer finished a pass for the database's current content generation."""
     import sqlite3
 
-    from newsprism.web.pagestore import last_pass, read_generation
+    import newsprism.api  # noqa: F401  (imports the web package in the order it needs)
+    from newsprism.report.registry import Registry
+    from newsprism.web.pagestore import last_pass, read_generation, render_fingerprint
 
+    conf = render_fingerprint(Registry())  # the server's: it runs this code without an outlet registry
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            done = last_pass(str(db))
+            done = last_pass(str(db), conf)
             if done is not None and done["gen"] == read_generation(conn):
                 return done
             time.sleep(1)
@@ -334,8 +337,8 @@ def main() -> None:
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),
                 "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0],
-                "prerendered": None if prerendered is None else {k: prerendered[k] for k in ("pages", "seconds",
-                                                                                              "cpu_seconds")},
+                "prerendered": None if prerendered is None else {k: prerendered[k] for k in ("pages", "rendered",
+                                                                                              "seconds", "cpu_seconds")},
                 "cold": args.cold}
         print(json.dumps(res, indent=1))
     finally:

@@ -30,8 +30,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (key BLOB PRIMARY KEY, gen INTEGER NOT NULL, conf TEXT NOT NULL, headers TEXT NOT NULL,
                                   body BLOB, gz BLOB, etag BLOB NOT NULL, deps BLOB);
 CREATE TABLE IF NOT EXISTS passes (conf TEXT NOT NULL, gen INTEGER NOT NULL, pages INTEGER NOT NULL,
-                                   seconds REAL NOT NULL, cpu_seconds REAL NOT NULL, finished_at REAL NOT NULL,
-                                   PRIMARY KEY (conf, gen));
+                                   rendered INTEGER NOT NULL, seconds REAL NOT NULL, cpu_seconds REAL NOT NULL,
+                                   finished_at REAL NOT NULL, PRIMARY KEY (conf, gen));
 """
 
 
@@ -85,8 +85,9 @@ def _connect(path: str, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # a lost page after a power cut is only rendered again
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(pages)")}
-        if cols and "deps" not in cols:  # a file of an earlier layout: it only holds renders, start it afresh
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(pages)")} | \
+            {"passes." + r[1] for r in conn.execute("PRAGMA table_info(passes)")}
+        if cols and not {"deps", "passes.rendered"} <= cols:  # an earlier layout: it only holds renders, start afresh
             conn.executescript("DROP TABLE pages; DROP TABLE IF EXISTS passes;")
         conn.executescript(SCHEMA)
     conn.execute("PRAGMA busy_timeout=5000")
@@ -150,28 +151,30 @@ class PageWriter:
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.conn.executemany("UPDATE pages SET gen = ? WHERE key = ?", [(gen, k) for k in carried])
 
-    def finished(self, gen: int, pages: int, seconds: float, cpu_seconds: float, at: float) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO passes VALUES (?, ?, ?, ?, ?, ?)",
-                          (self.conf, gen, pages, seconds, cpu_seconds, at))
+    def finished(self, gen: int, pages: int, rendered: int, seconds: float, cpu_seconds: float, at: float) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO passes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (self.conf, gen, pages, rendered, seconds, cpu_seconds, at))
 
     def close(self) -> None:
         self.conn.close()
 
 
-def last_pass(db_path: str) -> dict[str, Any] | None:
-    """The latest finished render pass recorded beside ``db_path`` (for the load benchmark and for tests)."""
+def last_pass(db_path: str, conf: str | None = None) -> dict[str, Any] | None:
+    """The latest finished render pass recorded beside ``db_path`` (of the fingerprint ``conf`` if given), for the
+    load benchmark and for tests."""
     path = pages_path(db_path)
     if not Path(path).exists():
         return None
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        row = conn.execute("SELECT conf, gen, pages, seconds, cpu_seconds, finished_at FROM passes "
-                           "ORDER BY finished_at DESC LIMIT 1").fetchone()
+        row = conn.execute("SELECT conf, gen, pages, rendered, seconds, cpu_seconds, finished_at FROM passes "
+                           "WHERE conf = coalesce(?, conf) ORDER BY finished_at DESC LIMIT 1", (conf,)).fetchone()
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return dict(zip(("conf", "gen", "pages", "seconds", "cpu_seconds", "finished_at"), row)) if row else None
+    return dict(zip(("conf", "gen", "pages", "rendered", "seconds", "cpu_seconds", "finished_at"), row)) \
+        if row else None
 
 
 def gunzip(data: bytes) -> bytes:

@@ -198,7 +198,8 @@ class Renderer:
             return False
         self.writer.put(gen, batch, carried)
         self.writer.drop_other(gen)  # pages no longer linked (a story merged away, say)
-        self.writer.finished(gen, rendered + kept, time.perf_counter() - t0, time.process_time() - c0, time.time())
+        self.writer.finished(gen, rendered + kept, rendered, time.perf_counter() - t0, time.process_time() - c0,
+                             time.time())
         self.done = gen
         self.last = {"gen": gen, "rendered": rendered, "kept": kept}
         return True
