@@ -284,7 +284,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
-    ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (newsprism serve --workers; 2, its default "
+                    "on a machine of two or more CPUs)")
     ap.add_argument("--warmup", type=float, default=0,
                     help="seconds of the same load before measuring (0, the default: measure from a cold cache)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",

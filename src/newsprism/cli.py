@@ -368,8 +368,9 @@ def serve(db: DbOpt = DEFAULT_DB,
           outlets: Annotated[Optional[Path], typer.Option(envvar="NEWSPRISM_OUTLETS",
                                                           help="Outlet registry (CSV: outlet,country,type,side,"
                                                                "labels) giving outlets' sides.")] = None,
-          workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (readers never wait on "
-                                                                   "each other).")] = 1,
+          workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="Server processes (readers never wait "
+                                                                             "on each other); by default two, or "
+                                                                             "one on a single CPU.")] = None,
           cache_mb: Annotated[int, typer.Option(min=0, max=65536, help="Size of each process's response cache in "
                                                                        "MB (0: none).")] = 64,
           access_log: Annotated[bool, typer.Option(help="Log every request (off by default: it costs more than a "
@@ -392,6 +393,9 @@ def serve(db: DbOpt = DEFAULT_DB,
         err.print(f"cannot read the outlet registry: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     store = _store(db)
+    # Two processes: a render or a slow query in one never holds up the cached answers of the other (one Python
+    # process runs one thing at a time). More is opt-in: each process keeps its own cache and connections.
+    workers = workers or min(2, os.cpu_count() or 1)
     # httptools parses HTTP in C (uvicorn's pure-Python h11 costs more than a cached answer); uvloop is the faster
     # event loop. Both are dependencies; "auto" falls back to h11/asyncio where they cannot be imported.
     server = {"host": host, "port": port, "log_level": "warning", "access_log": access_log, "http": "auto",
