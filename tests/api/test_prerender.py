@@ -181,3 +181,28 @@ def test_a_commit_re_renders_only_the_pages_whose_rows_changed(tmp_path):
     assert app.fast.stored_hits == 6 and app.fast.misses == 0
     plain.close()
     store.close()
+
+
+def test_a_page_that_fails_to_render_is_left_out_and_the_pass_goes_on(tmp_path, monkeypatch):
+    from newsprism.api import views
+
+    db = tmp_path / "np.db"
+    store = open_store(db)
+    _story(store, "ferry", "Ferry fares rise", ("Orrow Echo", "Penmill Post"))
+    real = views.article_page
+
+    def broken(st, article_id, *a, **kw):
+        if article_id == "ferry-1":
+            raise RuntimeError("a page that cannot be rendered")
+        return real(st, article_id, *a, **kw)
+
+    monkeypatch.setattr(views, "article_page", broken)
+    r = _render_pass(store)
+    assert r.done is not None
+    app = create_app(store, prerender=True)
+    app.state.prerender = None
+    c = TestClient(app, raise_server_exceptions=False)
+    assert c.get("/articles/ferry-0").status_code == 200 and app.fast.stored_hits == 1
+    assert c.get("/articles/ferry-1").status_code == 500 and app.fast.stored_hits == 1
+    c.close()
+    store.close()

@@ -35,7 +35,8 @@ from urllib.parse import unquote
 from newsprism.web.pagestore import PageWriter, pages_path, read_generation
 
 BATCH = 64  # pages stored per transaction; the generation is checked again between batches
-IDLE_S = 0.5  # how often an idle renderer looks for a commit (a read of SQLite's change counter)
+IDLE_S = 0.5  # how often an idle renderer looks for a commit (a read of its content generation)
+RETRY_S = 10  # after a pass failed (the database unreadable for a moment, say)
 NICE = 10
 
 
@@ -183,7 +184,10 @@ class Renderer:
                     carried.append(key)
                 kept += 1
                 continue
-            status, headers, body = await render(self.app, url)
+            try:
+                status, headers, body = await render(self.app, url)
+            except Exception:  # noqa: BLE001 - a page that fails is rendered on request (and fails there) instead
+                status, headers, body = 500, [], b""
             rendered += 1
             if status == 200:
                 e = make_entry(0, headers, body, level=6)  # made once, read many times: worth a smaller body
@@ -206,10 +210,14 @@ class Renderer:
 
     async def loop(self) -> None:
         while self.alive():
-            gen = self.generation()
-            if gen is not None and gen != self.done:
-                await self.run_pass()
-                continue
+            try:
+                gen = self.generation()
+                if gen is not None and gen != self.done:
+                    await self.run_pass()
+                    continue
+            except Exception as exc:  # noqa: BLE001 - the server goes on rendering on request; try again later
+                print(f"newsprism prerender: {exc!r}; trying again in {RETRY_S:.0f} s", file=sys.stderr)
+                await asyncio.sleep(RETRY_S)
             await asyncio.sleep(IDLE_S)
 
 
