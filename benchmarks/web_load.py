@@ -13,7 +13,18 @@ The clients run in this process on the same (small) machine as the server, so th
 ``--client raw`` (the default) is a minimal HTTP/1.1 keep-alive client on asyncio, costing a fraction of httpx's CPU
 per request, as a load generator written in C or Go would; like a browser it asks for gzip (``Accept-Encoding``)
 and it checks every answer's status and length. ``--client httpx`` keeps the earlier client for comparison. The
-URL mix, the number of clients and the cold start are the same for both.
+URL mix, the number of clients and the cold start are the same for both. The clients' event loop is uvloop (a
+dependency of the server already) when it can be imported.
+
+The server renders the site's pages ahead, in the background, after every commit (``newsprism serve`` does by
+default; ``web.prerender``). By default the benchmark waits until that pass over the database is done (it prints how
+long it took and its CPU) and then measures: a site whose last commit was rendered. Pages the pass does not make
+(the paged API, search, list pages with other offsets) are rendered on request during the measure, as a real site's
+would. ``--cold`` starts the server without pre-rendering and measures from an empty cache: every first visit of a
+page is a render. The server's CPU and memory figures count the renderer process too (it is a child of a server
+process). A renderer started with the server checks the stored pages once (a snapshot of every article and story
+row: ~1.4 s of CPU at 10k articles, nothing to render when they are current), then only polls the database's content
+generation.
 """
 from __future__ import annotations
 
@@ -248,18 +259,48 @@ def _children(pid: int) -> list[int]:
     return kids + [g for k in kids for g in _children(k)]
 
 
+def _wait_for_prerender(db: Path, timeout: float = 1800) -> dict | None:
+    """Wait until the renderer finished a pass for the database's current content generation."""
+    import sqlite3
+
+    import newsprism.api  # noqa: F401  (imports the web package in the order it needs)
+    from newsprism.report.registry import Registry
+    from newsprism.web.pagestore import last_pass, read_generation, render_fingerprint
+
+    conf = render_fingerprint(Registry())  # the server's: it runs this code without an outlet registry
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = last_pass(str(db), conf)
+            if done is not None and done["gen"] == read_generation(conn):
+                return done
+            time.sleep(1)
+    finally:
+        conn.close()
+    return None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--db", type=Path, default=Path("/tmp/newsprism-bench/web10k.db"))
-    ap.add_argument("--workers", type=int, default=1, help="server processes (newsprism serve --workers)")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (newsprism serve --workers; 2, its default "
+                    "on a machine of two or more CPUs)")
     ap.add_argument("--warmup", type=float, default=0,
                     help="seconds of the same load before measuring (0, the default: measure from a cold cache)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="the load generator: a minimal keep-alive client (default) or httpx (costlier per request)")
+    ap.add_argument("--cold", action="store_true",
+                    help="serve without pre-rendering and measure from an empty cache (every first visit renders)")
     args = ap.parse_args()
+    try:
+        import uvloop
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
     per_story = 20
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -271,7 +312,8 @@ def main() -> None:
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     srv = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(args.db), "--port",
-                            str(port), "--workers", str(args.workers)], env=env)
+                            str(port), "--workers", str(args.workers)] + (["--no-prerender"] if args.cold else []),
+                           env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         import httpx
@@ -281,6 +323,11 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        prerendered = None
+        if not args.cold:
+            t = time.perf_counter()
+            prerendered = _wait_for_prerender(args.db)
+            print(f"pre-rendered pages ready after {time.perf_counter() - t:.0f} s: {prerendered}", file=sys.stderr)
         if args.warmup:
             # Other URL sequences than the measured run's (its own seed), so the measure is not a replay.
             asyncio.run(load(base, args.clients, args.warmup, args.articles // per_story, per_story, args.client,
@@ -293,7 +340,10 @@ def main() -> None:
                 "client_cpu_ms_per_request": round(1000 * (time.process_time() - own0) / max(1, res["requests"]), 1),
                 "server_cpu_ms_per_request": round(1000 * (_cpu_seconds(srv.pid) - cpu0) / max(1, res["requests"]),
                                                    1),
-                "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0]}
+                "warmup_s": args.warmup, "server_rss_mb": _rss_mb(srv.pid), "load_average": os.getloadavg()[0],
+                "prerendered": None if prerendered is None else {k: prerendered[k] for k in ("pages", "rendered",
+                                                                                              "seconds", "cpu_seconds")},
+                "cold": args.cold}
         print(json.dumps(res, indent=1))
     finally:
         srv.terminate()

@@ -368,12 +368,16 @@ def serve(db: DbOpt = DEFAULT_DB,
           outlets: Annotated[Optional[Path], typer.Option(envvar="NEWSPRISM_OUTLETS",
                                                           help="Outlet registry (CSV: outlet,country,type,side,"
                                                                "labels) giving outlets' sides.")] = None,
-          workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (readers never wait on "
-                                                                   "each other).")] = 1,
+          workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="Server processes (readers never wait "
+                                                                             "on each other); by default two, or "
+                                                                             "one on a single CPU.")] = None,
           cache_mb: Annotated[int, typer.Option(min=0, max=65536, help="Size of each process's response cache in "
                                                                        "MB (0: none).")] = 64,
           access_log: Annotated[bool, typer.Option(help="Log every request (off by default: it costs more than a "
-                                                        "cached answer).")] = False) -> None:
+                                                        "cached answer).")] = False,
+          prerender: Annotated[bool, typer.Option(help="Render the site's pages in the background after every "
+                                                       "commit, shared by all server processes (SQLite).")] = True
+          ) -> None:
     """Serve the JSON API (/api/...) and the web pages (/, /stories/ID, /articles/ID, /outlets, /actors, /search)
     over the database."""
     import os
@@ -389,6 +393,9 @@ def serve(db: DbOpt = DEFAULT_DB,
         err.print(f"cannot read the outlet registry: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     store = _store(db)
+    # Two processes: a render or a slow query in one never holds up the cached answers of the other (one Python
+    # process runs one thing at a time). More is opt-in: each process keeps its own cache and connections.
+    workers = workers or min(2, os.cpu_count() or 1)
     # httptools parses HTTP in C (uvicorn's pure-Python h11 costs more than a cached answer); uvloop is the faster
     # event loop. Both are dependencies; "auto" falls back to h11/asyncio where they cannot be imported.
     server = {"host": host, "port": port, "log_level": "warning", "access_log": access_log, "http": "auto",
@@ -397,11 +404,13 @@ def serve(db: DbOpt = DEFAULT_DB,
         # Each process opens its own store: uvicorn imports the factory by name and reads the settings from here.
         store.close()
         os.environ.update({"NEWSPRISM_DB": db, "NEWSPRISM_TOKEN": token or "",
-                           "NEWSPRISM_OUTLETS": str(outlets or ""), "NEWSPRISM_CACHE_MB": str(cache_mb)})
+                           "NEWSPRISM_OUTLETS": str(outlets or ""), "NEWSPRISM_CACHE_MB": str(cache_mb),
+                           "NEWSPRISM_PRERENDER": "1" if prerender else "0"})
         uvicorn.run("newsprism.api.app:app_from_env", factory=True, workers=workers, **server)
         return
     try:
-        uvicorn.run(create_app(store, token=token, registry=registry, cache_mb=cache_mb), **server)
+        uvicorn.run(create_app(store, token=token, registry=registry, cache_mb=cache_mb, prerender=prerender),
+                    **server)
     finally:
         store.close()
 

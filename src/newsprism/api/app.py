@@ -70,11 +70,19 @@ async def _lifespan(app: FastAPI):
     worker = getattr(app.state, "ingest_worker", None)
     if worker is not None:
         worker.start()  # jobs queued before a restart (or by another server process) are picked up
+    renderer = None
+    if getattr(app.state, "prerender", None):
+        from newsprism.web.prerender import spawn
+
+        renderer = spawn(*app.state.prerender)
     try:
         yield
     finally:
         if worker is not None:
             worker.stop()
+        if renderer is not None:
+            renderer.terminate()
+            renderer.wait(10)
 
 
 class NewsprismAPI(FastAPI):
@@ -93,9 +101,10 @@ class NewsprismAPI(FastAPI):
 
 
 def create_app(store: Store, token: str | None = None, registry: Registry | None = None, *,
-               cache_mb: int = 64) -> FastAPI:
+               cache_mb: int = 64, prerender: bool = False) -> FastAPI:
     """The API and the web pages over ``store``; ``registry`` (the outlet registry) gives outlets' sides.
-    ``cache_mb`` bounds the response cache (0: none)."""
+    ``cache_mb`` bounds the response cache (0: none). ``prerender`` (a SQLite file with a cache): a background
+    process renders the site's pages after every commit, and the cache answers from them (``web.prerender``)."""
     # FastAPI's own /docs and /redoc load their assets from a CDN; /docs is a local page instead (web.pages).
     app = NewsprismAPI(title="newsprism", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.store = store
@@ -103,8 +112,16 @@ def create_app(store: Store, token: str | None = None, registry: Registry | None
     app.add_middleware(SecurityHeaders)
     version = DataVersion(store.url)  # exact: the database's change counter
     memo = ReadMemo(version, max_items=1024)
+    app.state.prerender = None
+    pages = None
+    if cache_mb > 0 and prerender and version.generation() is not None:
+        from newsprism.web.pagestore import PageReader, database_path, render_fingerprint
+
+        conf = render_fingerprint(registry)
+        pages = PageReader(database_path(store.url), conf)
+        app.state.prerender = (database_path(store.url), conf, dict(registry or {}))
     if cache_mb > 0:
-        app.fast = FastCache(app._inner, store.url, max_bytes=cache_mb * 1024 * 1024, version=version)
+        app.fast = FastCache(app._inner, store.url, max_bytes=cache_mb * 1024 * 1024, version=version, pages=pages)
 
     def require_token(authorization: str | None = Header(default=None)) -> None:
         if not token:
@@ -210,4 +227,5 @@ def app_from_env() -> FastAPI:
     return create_app(open_store(os.environ.get("NEWSPRISM_DB", "newsprism.db")),
                       token=os.environ.get("NEWSPRISM_TOKEN") or None,
                       registry=load_registry(os.environ.get("NEWSPRISM_OUTLETS") or None),
-                      cache_mb=int(os.environ.get("NEWSPRISM_CACHE_MB") or 64))
+                      cache_mb=int(os.environ.get("NEWSPRISM_CACHE_MB") or 64),
+                      prerender=os.environ.get("NEWSPRISM_PRERENDER", "1") == "1")

@@ -152,6 +152,27 @@ LEGEND = [
 ]
 
 
+def _story_evidence(store: Store, story: Any) -> dict[str, list[tuple[Any, Any]]]:
+    """Article id -> the (start, end) of every passage the story's comparison cites in it (facts first, then
+    voices, in the record's order). Built once per story and kept with it when the store keeps derived values
+    (``web.memo.MemoStore``): the twenty pages of a story's articles each scan its record once, not twenty times."""
+    def build() -> dict[str, list[tuple[Any, Any]]]:
+        out: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+        comp = story.comparison or {}
+        for f in comp.get("facts", []):
+            for evs in (f.get("outlets") or {}).values():
+                for ev in evs:
+                    out[ev.get("article")].append((ev.get("start"), ev.get("end")))
+        for spk in (comp.get("voices") or {}).values():
+            for sp in spk:
+                for ev in sp.get("evidence", []):
+                    out[ev.get("article")].append((ev.get("start"), ev.get("end")))
+        return dict(out)
+
+    derived = getattr(store, "derived", None)
+    return derived(("story_evidence", story.id), build) if derived is not None else build()
+
+
 def article_page(store: Store, article_id: str, hl: str | None = None, q: str | None = None
                  ) -> dict[str, Any] | None:
     a = store.get_article(article_id)
@@ -177,17 +198,8 @@ def article_page(store: Store, article_id: str, hl: str | None = None, q: str | 
         add(c.start, c.end, "claim")
     story = store.get_story(a.story) if a.story else None
     if story is not None:
-        comp = story.comparison or {}
-        for f in comp.get("facts", []):
-            for evs in (f.get("outlets") or {}).values():
-                for ev in evs:
-                    if ev.get("article") == a.id:
-                        add(ev.get("start"), ev.get("end"), "evidence")
-        for spk in (comp.get("voices") or {}).values():
-            for sp in spk:
-                for ev in sp.get("evidence", []):
-                    if ev.get("article") == a.id:
-                        add(ev.get("start"), ev.get("end"), "evidence")
+        for s, e in _story_evidence(store, story).get(a.id, ()):
+            add(s, e, "evidence")
     if q and not hl:
         # From a search hit: the first sentence that holds one of the searched words, as a whole word.
         found = [m.start() for w in q.split() if (m := re.search(rf"\b{re.escape(w)}", a.text, re.I))]

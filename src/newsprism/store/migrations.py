@@ -198,10 +198,31 @@ def _v9_fetch_state(op: Operations, dialect: str) -> None:
     )
 
 
+# The tables whose rows the web pages show; a write to any of them changes what a page may say.
+CONTENT_TABLES = ("articles", "stories", "actors")
+
+
+def _v12_content_generation(op: Operations, dialect: str) -> None:
+    # A counter that every write to the content tables raises, kept in the database itself (SQLite's own change
+    # counter, ``PRAGMA data_version``, belongs to one connection and is lost with it). Rendered pages persisted
+    # beside the database (``newsprism.web.pagestore``) are tagged with it, so any process, after a restart too, can
+    # tell whether a stored page is as new as the data. Triggers raise it in the writer's own transaction: no writer
+    # has to know. Only SQLite serves stored pages; PostgreSQL gets nothing.
+    if dialect != "sqlite":
+        return
+    op.execute("CREATE TABLE content_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    op.execute("INSERT INTO content_generation (id, n) VALUES (1, 0)")
+    for table in CONTENT_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER content_generation_{table}_{event.lower()} AFTER {event} ON {table} "
+                       "BEGIN UPDATE content_generation SET n = n + 1 WHERE id = 1; END")
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
                                                        _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
-                                                       _v10_story_summary_and_ingest_queue]
+                                                       _v10_story_summary_and_ingest_queue,
+                                                       _v12_content_generation]
 LATEST = len(MIGRATIONS)
 
 

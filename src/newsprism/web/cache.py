@@ -12,6 +12,10 @@ of its own that never writes (a few microseconds): it changes whenever any other
 
 Misses for the same URL that arrive together are computed once (the others wait for the first), so a burst of
 clients on a cold page does not render it fifty times.
+
+Behind the in-memory entries, a server started with pre-rendering (``web.pagestore``, ``web.prerender``) also looks
+a missed URL up among the pages rendered ahead for the database's current content generation: a page rendered once,
+by one process in the background after a commit, answers every worker process, after restarts too.
 """
 from __future__ import annotations
 
@@ -59,6 +63,15 @@ class DataVersion:
         with self.lock:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def generation(self) -> int | None:
+        """The persisted content generation (migration 12), or None without one."""
+        if self.conn is None:
+            return None
+        from newsprism.web.pagestore import read_generation
+
+        with self.lock:
+            return read_generation(self.conn)
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
@@ -68,21 +81,26 @@ class DataVersion:
 class Entry:
     version: int
     headers: list[tuple[bytes, bytes]]  # the application's, less length, encoding and validators
-    body: bytes
+    body: bytes | None  # None: kept gzipped only (a stored page), unzipped for the rare client without gzip
     gzipped: bytes | None
     etag: bytes
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"") + 200
+        return len(self.body or b"") + len(self.gzipped or b"") + 200
+
+    def plain(self) -> bytes:
+        if self.body is not None:
+            return self.body
+        return zlib.decompress(self.gzipped or b"", 31)
 
 
-def make_entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Entry:
+def make_entry(version: int, headers: list[tuple[bytes, bytes]], body: bytes, level: int = GZIP_LEVEL) -> Entry:
     headers = [(k.lower(), v) for k, v in headers if k.lower() not in DROP]
     ctype = next((v for k, v in headers if k == b"content-type"), b"")
     gz = None
     if len(body) >= GZIP_MIN and ctype.startswith(COMPRESSIBLE):
-        c = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+        c = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: the gzip container
         gz = c.compress(body) + c.flush()
         if len(gz) >= len(body):
             gz = None
@@ -122,10 +140,11 @@ async def serve_entry(entry: Entry, scope: Scope, send: Send) -> None:
                     "headers": [h for h in headers if h[0] != b"content-type"]})
         await send({"type": "http.response.body", "body": b""})
         return
-    body = entry.body
     if entry.gzipped is not None and _accepts_gzip(_header(scope, b"accept-encoding")):
         body = entry.gzipped
         headers.append((b"content-encoding", b"gzip"))
+    else:
+        body = entry.plain()
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
@@ -135,16 +154,18 @@ class FastCache:
     """Pure ASGI layer in front of ``app``: answers cached GETs from bytes, fills the cache on a miss."""
 
     def __init__(self, app: ASGIApp, url: str, *, max_bytes: int = MAX_BYTES,
-                 version: Callable[[], int | None] | None = None):
+                 version: Callable[[], int | None] | None = None, pages: Any = None):
         self.app = app
         self.version = version or DataVersion(url)
+        self.pages = pages  # a pagestore.PageReader: pages rendered ahead, or None
+        self.seen_generation: int | None = None
         self.enabled = self.version() is not None
         self.max_bytes = max_bytes
         self.entries: OrderedDict[bytes, Entry] = OrderedDict()
         self.size = 0
         self.seen_version: int | None = None
         self.pending: dict[bytes, asyncio.Future] = {}
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.stored_hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.enabled or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
@@ -156,6 +177,8 @@ class FastCache:
             self.entries.clear()
             self.size = 0
             self.seen_version = version
+            # Read after the change counter: the generation is at least as new as the commit it reported.
+            self.seen_generation = self.version.generation() if self.pages is not None else None
         key = (scope.get("raw_path") or scope["path"].encode()) + b"?" + scope.get("query_string", b"")
         entry = self.entries.get(key)
         if entry is not None:
@@ -163,6 +186,15 @@ class FastCache:
             self.hits += 1
             await serve_entry(entry, scope, send)
             return
+        if self.seen_generation is not None:
+            stored = self.pages.get(key, self.seen_generation)
+            if stored is not None:
+                headers, body, gz, etag = stored
+                entry = Entry(version, headers, body, gz, etag)
+                self.stored_hits += 1
+                self._keep(key, entry)
+                await serve_entry(entry, scope, send)
+                return
         self.misses += 1
         waiting = self.pending.get(key)
         if waiting is not None:

@@ -63,5 +63,9 @@ class MemoStore:
     def get_story(self, story_id: str) -> Story | None:
         return self._memo.get(("story", story_id), lambda: self._store.get_story(story_id))
 
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value computed from what this store read (an index over a story, say), kept as long as the data."""
+        return self._memo.get(("derived", key), compute)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
