@@ -252,7 +252,7 @@ def _singular_counts(doc: Doc, taken: set[tuple[int, int]]) -> list[Claim]:
         if slot is None or not slot.get("predicate"):
             continue
         slot["singular"] = True
-        c = Claim(start, end, doc.text[start:end], "number", value=1, unit=tok.lemma_.lower(), normalized=1,
+        c = Claim(start, end, doc_text(doc)[start:end], "number", value=1, unit=tok.lemma_.lower(), normalized=1,
                   about=_clip(_phrase(tok)), sentence=(sent_of(tok).start_char, sent_of(tok).end_char))
         c.slot = slot
         out.append(c)
