@@ -6,6 +6,9 @@ A stage is a small object with ``name``, ``requires``, ``assigns`` and ``scope``
   stage must be picklable and load heavy resources (spaCy) lazily. A stage may also offer
   ``process_batch(articles) -> articles`` (same results, one call for many articles: spaCy's ``nlp.pipe``); the run
   loop hands every executor the same batches, cut at the same places, so the output never depends on the executor.
+  A stage whose result depends only on a key of the article may offer ``plan_copies(articles) -> (todo, copies)``
+  and ``fill_copies(articles, todo, copies)``: only the articles at the positions ``todo`` are sent to the executor,
+  the copies get their original's results afterwards (nlp: exact copies of a text analysed once).
 * ``scope == "corpus"``: ``stage(corpus) -> None``; sees the whole batch (and what earlier runs stored, through
   ``Corpus``), and may set fields on articles and stories. ``corpus.executor`` is the run's executor: a corpus stage with
   independent per-story work (compare) may map it over the stories.
@@ -173,12 +176,19 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
         t0 = time.perf_counter()
         if st.scope == "article":
             progress.start(st.name, len(corpus.articles))
-            out = []
-            for done in executor.map(_GuardedBatch(st), batches(corpus.articles)):
-                out.extend(done)
-                for _ in done:
+            arts = list(corpus.articles)
+            # A stage that can tell copies apart (same input, same result) has only the originals analysed
+            plan = getattr(st, "plan_copies", None)
+            todo, copies = plan(arts) if plan is not None else (range(len(arts)), {})
+            done_at = iter(todo)
+            for done in executor.map(_GuardedBatch(st), batches([arts[i] for i in todo])):
+                for a in done:
+                    arts[next(done_at)] = a  # a pool hands back new objects
                     progress.advance()
-            corpus.articles[:] = out
+            if plan is not None:
+                st.fill_copies(arts, list(todo), copies)
+                progress.advance(len(copies))
+            corpus.articles[:] = arts
         else:
             progress.start(st.name, None)
             corpus.executor = executor

@@ -15,13 +15,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.util import registry
 from spacy.tokens import Doc, Token
 
 from newsprism.knowledge.countries import is_place_name
 from newsprism.model import Entity
-from newsprism.nlp.sentences import doc_text, sent_start
+from newsprism.nlp.sentences import doc_text, lowers, sent_start
 from newsprism.nlp.lexicon import (MONTHS, ORG_HEADS, PRONOUNS, STRONG_TITLES, TITLE_WORDS, WEEKDAYS,
                                    country_of)
 
@@ -137,9 +138,7 @@ def _person_spans(doc: Doc) -> list[tuple[int, int]]:
                 e -= 1
             if s < e and not all(w.lower_ in PRONOUNS for w in doc[s:e]) and not is_place_name(doc[s:e].text):
                 spans.append((s, e))  # the small model tags some countries as people ("Sri Lanka said")
-    for t in doc:
-        if not _is_title_token(t):
-            continue
+    for t in (doc[i] for i, w in enumerate(lowers(doc)) if w in TITLE_WORDS or w.rstrip(".") in TITLE_WORDS):
         strong = t.lower_.rstrip(".") in STRONG_TITLES or t.lower_ in STRONG_TITLES
         j = t.i + 1
         # "Vice-Premier": the title continues over a hyphen and further title words
@@ -322,10 +321,10 @@ def find_actors(doc: Doc) -> list[Entity]:
     name_parts = {w for a in actors for w in a.words}
     singles = [(s, e) for s, e in persons if e - s == 1]
     single_at = {s for s, _ in singles}  # one-token spans: a set, not a scan of the list for every token
-    for t in doc:
+    for t in (doc[i] for i, w in enumerate(lowers(doc)) if w in name_parts):
         if t.i in taken or t.i in single_at:
             continue
-        if t.lower_ in name_parts and _capitalised(t) and t.lower_ not in PRONOUNS and \
+        if _capitalised(t) and t.lower_ not in PRONOUNS and \
                 t.ent_type_ not in ("GPE", "NORP", "ORG", "DATE") and t.pos_ == "PROPN":
             singles.append((t.i, t.i + 1))
             single_at.add(t.i)
@@ -368,9 +367,9 @@ def find_actors(doc: Doc) -> list[Entity]:
 
     # "the ministry" / "the department": the most recent organisation whose name has that head noun
     orgs = [a for a in actors if a.type == "ORG"]
-    for t in doc:
-        if t.lower_ in ORG_HEADS and t.i not in taken and t.i > 0 and doc[t.i - 1].lower_ == "the" and \
-                t.text.islower():
+    low = lowers(doc)
+    for t in (doc[i] for i, w in enumerate(low) if w in ORG_HEADS and i > 0 and low[i - 1] == "the"):
+        if t.i not in taken and t.text.islower():
             best, best_pos = None, -1
             for a in orgs:
                 if t.lower_ in a.words or (t.lower_ + "s") in a.words:
@@ -469,7 +468,7 @@ def mention_index(doc: Doc) -> dict[int, tuple[str, tuple[int, int]]]:
     ents = doc._.actors or []
     if not ents:
         return idx
-    char_to_tok = {t.idx: t.i for t in doc}
+    char_to_tok = {c: i for i, c in enumerate(doc.to_array(IDX).tolist())}
     for ent in ents:
         for s, e in ent.mentions:
             i = char_to_tok.get(s)

@@ -10,7 +10,10 @@ import re
 from functools import lru_cache
 from datetime import datetime
 
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, POS, TAG
 from spacy.language import Language
+from spacy.symbols import NOUN
 from spacy.util import registry
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -237,9 +240,13 @@ def _singular_counts(doc: Doc, taken: set[tuple[int, int]]) -> list[Claim]:
     something else ("13 people including a child"), a coordination ("a man and two women" is not a count of one), a
     name, or a predicate noun ("it was a mistake")."""
     out: list[Claim] = []
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.ent_type_ or tok.dep_ not in ("dobj", "nsubjpass"):
-            continue
+    # the candidates (a singular common noun, no entity, object or passive subject) picked from whole-doc columns:
+    # making a Token of every word to ask was most of this function's cost
+    cols = doc.to_array([POS, TAG, ENT_TYPE, DEP])
+    strings = doc.vocab.strings
+    cand = numpy.flatnonzero((cols[:, 0] == NOUN) & (cols[:, 1] == strings.add("NN")) & (cols[:, 2] == 0)
+                             & numpy.isin(cols[:, 3], [strings.add("dobj"), strings.add("nsubjpass")]))
+    for tok in (doc[int(i)] for i in cand):
         det = next((c for c in tok.children if c.dep_ == "det"), None)
         if det is None or det.lower_ not in ("a", "an") or tok.head.pos_ != "VERB":
             continue
@@ -252,7 +259,7 @@ def _singular_counts(doc: Doc, taken: set[tuple[int, int]]) -> list[Claim]:
         if slot is None or not slot.get("predicate"):
             continue
         slot["singular"] = True
-        c = Claim(start, end, doc.text[start:end], "number", value=1, unit=tok.lemma_.lower(), normalized=1,
+        c = Claim(start, end, doc_text(doc)[start:end], "number", value=1, unit=tok.lemma_.lower(), normalized=1,
                   about=_clip(_phrase(tok)), sentence=(sent_of(tok).start_char, sent_of(tok).end_char))
         c.slot = slot
         out.append(c)

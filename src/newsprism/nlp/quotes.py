@@ -33,12 +33,13 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
+from spacy.symbols import AUX, VERB
 from spacy.util import registry
 from spacy.tokens import Doc, Token
 
 from newsprism.model import Entity, Quote, Span
 from newsprism.nlp.actors import mention_index
-from newsprism.nlp.sentences import doc_text, sent_of, sent_start
+from newsprism.nlp.sentences import doc_text, lowers, sent_of, sent_start, token_ids_with_pos
 from newsprism.nlp.lexicon import (ACTION, AGENT_NOUNS, EVENT_HEADS, PERSON_PRONOUNS, PRONOUNS, SPEECH,
                                    act_of_cue, is_common_word)
 from newsprism.knowledge import countries as _gaz
@@ -354,7 +355,10 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
     midx = mention_index(doc)
     ent_type = {a.id: a.type for a in (doc._.actors or [])}
     cands: list[_Cand] = []
-    for t in doc:
+    # only "according" and verbs can open a candidate: the others are skipped without making a Token of each
+    low = lowers(doc)
+    verbs = token_ids_with_pos(doc, VERB, AUX)
+    for t in (doc[i] for i in sorted(set(verbs).union(i for i, w in enumerate(low) if w == "according"))):
         acc = _according_to(t) if t.lower_ == "according" else None
         if acc is not None and any(qs < t.idx < qe for qs, qe in qspans):
             continue  # "according to" inside someone's quotation
@@ -478,7 +482,7 @@ def find_quotes(doc: Doc, lexicon: dict | None = None, with_rules: bool = False,
     return out
 
 
-_COLON_LINE = re.compile(r"[^\S\n]*([^:\n]{2,60}?):[^\S\n]+(\S[^\n]*)")
+_COLON_LINE = re.compile(r"(?m)^[^\S\n]*([^:\n]{2,60}?):[^\S\n]+(\S[^\n]*)")  # from line starts only
 _COLON_SOURCES = frozenset("poll polls survey report study q a".split())
 
 

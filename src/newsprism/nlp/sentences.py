@@ -5,6 +5,8 @@ cost of the components; this caches the bounds in ``doc.user_data``.
 """
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
 _KEY = "newsprism.sent_bounds"
@@ -49,3 +51,22 @@ def doc_text(doc: Doc) -> str:
     if t is None:
         t = doc.user_data[_TEXT_KEY] = doc.text
     return t
+
+
+_LOWER_KEY = "newsprism.lowers"
+
+
+def lowers(doc: Doc) -> list[str]:
+    """Every token's ``lower_``, read once per doc from one array: the components scan whole docs for a few words,
+    and making a ``Token`` of every word to ask was most of that cost."""
+    low = doc.user_data.get(_LOWER_KEY)
+    if low is None or len(low) != len(doc):
+        strings = doc.vocab.strings
+        low = doc.user_data[_LOWER_KEY] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+    return low
+
+
+def token_ids_with_pos(doc: Doc, *pos: int) -> list[int]:
+    """Indices of the tokens whose coarse POS is one of ``pos`` (spacy.symbols ids)."""
+    col = doc.to_array(POS)
+    return numpy.flatnonzero(numpy.isin(col, pos)).tolist()

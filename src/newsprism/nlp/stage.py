@@ -1,7 +1,14 @@
 """The nlp stage: entities with titles and sides, quotes with speakers, and claims, on each article."""
 from __future__ import annotations
 
+import hashlib
+import pickle
+from collections import OrderedDict
+
 from newsprism.model import Article
+
+# Analyses kept for copies in later chunks of a job (pickled: a few KB each).
+MEMO_SIZE = 4096
 
 
 class NlpStage:
@@ -9,6 +16,66 @@ class NlpStage:
     scope = "article"
     requires = frozenset({"text"})
     assigns = frozenset({"entities", "quotes", "claims"})
+
+    def __init__(self) -> None:
+        self._memo: OrderedDict[bytes, bytes] = OrderedDict()
+
+    # -- copies analysed once ---------------------------------------------------------------------------------------
+    # The analysis reads an article's text and publication date and nothing else, so two articles that agree on both
+    # (a wire story carried word for word, a feed read twice) get the same entities, quotes and claims. The run loop
+    # (pipeline.run_stages) asks ``plan_copies`` which articles to send to the workers and ``fill_copies`` to give
+    # the others their original's results; the results of earlier chunks of the job are remembered here.
+
+    @staticmethod
+    def copy_key(article: Article) -> bytes | None:
+        if not (article.text or "").strip():
+            return None
+        h = hashlib.blake2b(article.text.encode("utf-8", "surrogatepass"), digest_size=20)
+        h.update(b"\0" + (article.published or "").encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def plan_copies(self, articles: list[Article]) -> tuple[list[int], dict[int, int | bytes]]:
+        """Positions of the articles to analyse, and for every other article where its results come from: the
+        position of its original in this chunk, or the key of an analysis remembered from an earlier chunk."""
+        todo: list[int] = []
+        copies: dict[int, int | bytes] = {}
+        first: dict[bytes, int] = {}
+        for i, a in enumerate(articles):
+            key = self.copy_key(a) if a.ok else None
+            if key is None:
+                todo.append(i)
+            elif key in first:
+                copies[i] = first[key]
+            elif key in self._memo:
+                self._memo.move_to_end(key)
+                copies[i] = key
+            else:
+                first[key] = i
+                todo.append(i)
+        return todo, copies
+
+    def fill_copies(self, articles: list[Article], todo: list[int], copies: dict[int, int | bytes]) -> None:
+        """Give each copy its original's results (fresh objects: later stages may edit one article's records), and
+        remember the analyses of this chunk's originals for copies in later chunks."""
+        blobs: dict[int | bytes, bytes] = {k: self._memo[k] for k in set(copies.values()) if isinstance(k, bytes)}
+        for i in todo:
+            a = articles[i]
+            key = self.copy_key(a) if a.ok else None
+            if key is not None:
+                blobs[i] = self._remember(key, a)
+        for i, src in copies.items():
+            blob = blobs.get(src)
+            if blob is None:  # the original's analysis failed: the copy fails the same way
+                articles[i].errors.extend(e for e in articles[src].errors if e.startswith(self.name + ":"))
+            else:
+                articles[i].entities, articles[i].quotes, articles[i].claims = pickle.loads(blob)
+
+    def _remember(self, key: bytes, a: Article) -> bytes:
+        blob = self._memo[key] = pickle.dumps((a.entities, a.quotes, a.claims), protocol=pickle.HIGHEST_PROTOCOL)
+        self._memo.move_to_end(key)
+        while len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return blob
 
     def __call__(self, article: Article) -> Article:
         return self.process_batch([article])[0]
