@@ -51,13 +51,14 @@ def test_cluster_index_round_trips_through_rows(store):
     again = open_store(store.url)
     got = again.get_state()
     assert got["other"] == [1, 2]
-    assert json.loads(json.dumps(got["cluster"])) == json.loads(json.dumps(state))
+    assert "stories" not in got["cluster"] and got["cluster"]["rows"], "a run's state read holds only the scalars"
+    assert json.loads(json.dumps(again.read_cluster_index())) == json.loads(json.dumps(state))
     again.close()
 
 
 def test_only_changed_rows_are_written(store):
     store.put_state({"cluster": _index()})
-    state = store.get_state()["cluster"]
+    state = store.read_cluster_index()
     # as OnlineClusterer.save does: a changed story is a new dict, a dropped one is removed
     state["stories"]["s1"] = dict(state["stories"]["s1"], n=5)
     del state["stories"]["s2"]
@@ -69,7 +70,7 @@ def test_only_changed_rows_are_written(store):
                              "WHERE key = 's0'"))
     store.put_state({"cluster": state})
     fresh = open_store(store.url)
-    got = fresh.get_state()["cluster"]
+    got = fresh.read_cluster_index()
     fresh.close()
     assert got["stories"]["s0"]["run"] == 7, "an unchanged story's row is not rewritten"
     assert got["stories"]["s1"]["n"] == 5 and "s2" not in got["stories"]
@@ -79,7 +80,7 @@ def test_only_changed_rows_are_written(store):
 
 def test_a_rolled_back_write_is_written_again(store):
     store.put_state({"cluster": _index()})
-    state = store.get_state()["cluster"]
+    state = store.read_cluster_index()
     state["stories"]["s1"] = dict(state["stories"]["s1"], n=9)
     with pytest.raises(RuntimeError):
         with store.transaction():
@@ -87,7 +88,7 @@ def test_a_rolled_back_write_is_written_again(store):
             raise RuntimeError("killed")
     store.put_state({"cluster": state})
     fresh = open_store(store.url)
-    assert fresh.get_state()["cluster"]["stories"]["s1"]["n"] == 9
+    assert fresh.read_cluster_index()["stories"]["s1"]["n"] == 9
     fresh.close()
 
 
@@ -114,8 +115,11 @@ def test_migration_splits_the_blob_and_indexes_stored_texts(store_url):
     _v7_database(url, dialect, old, _index())
     store = open_store(store_url)
     try:
-        assert json.loads(json.dumps(store.get_state()["cluster"])) == json.loads(json.dumps(_index()))
+        assert json.loads(json.dumps(store.read_cluster_index())) == json.loads(json.dumps(_index()))
         assert _rows(store, "cluster_stories") == 3 and _rows(store, "dedup_docs") == 2
+        # migration 11 posted every story under its heaviest words and names
+        found = store.cluster_index().postings(["ferry", "@harbour", "quay"], cap=10)
+        assert sorted(found["ferry"]) == ["s0", "s1", "s2"] and sorted(found["@harbour"]) == ["s0", "s1", "s2"]
         assert _rows(store, "dedup_bands") > 0 and _rows(store, "dedup_anchors") > 0
         # a copy arriving now finds its stored original through the keys alone: no stored article is scanned
         copy = Article(id="copy", text=TEXT_A.replace("Tuesday", "Wednesday"), content_hash="c" * 64)
