@@ -35,6 +35,19 @@ COMET = [
 ]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path, postgres_schema):
+    if request.param == "sqlite":
+        s = open_store(str(tmp_path / "np.db"))
+        yield s
+        s.close()
+    else:
+        with postgres_schema() as url:
+            s = open_store(url)
+            yield s
+            s.close()
+
+
 def _arts(texts: list[str], prefix: str, day: str) -> list[Article]:
     return [Article(id=f"{prefix}{i}", text=t, content_hash=f"{prefix}{i}-h", published=day, outlet=f"o{i}")
             for i, t in enumerate(texts)]
@@ -73,8 +86,7 @@ def _groups(arts):
     return sorted(sorted(g) for g in by.values())
 
 
-def test_a_run_reads_only_the_stories_its_articles_could_join(tmp_path):
-    store = open_store(str(tmp_path / "np.db"))
+def test_a_run_reads_only_the_stories_its_articles_could_join(store):
     ferry, grapes = _arts(FERRY, "f", "2026-03-02"), _arts(GRAPES, "g", "2026-03-02")
     _run(store, ferry + grapes)
     assert len({a.story for a in ferry}) == 1 and len({a.story for a in grapes}) == 1
@@ -94,11 +106,9 @@ def test_a_run_reads_only_the_stories_its_articles_could_join(tmp_path):
     comet = _arts(COMET, "c", "2026-03-04")
     _run(store, comet, rec)
     assert rec.read == set() and len({a.story for a in comet}) == 1
-    store.close()
 
 
-def test_a_re_processed_article_leaves_its_stored_story(tmp_path):
-    store = open_store(str(tmp_path / "np.db"))
+def test_a_re_processed_article_leaves_its_stored_story(store):
     ferry = _arts(FERRY, "f", "2026-03-02")
     _run(store, ferry)
     key = ferry[0].story
@@ -109,7 +119,6 @@ def test_a_re_processed_article_leaves_its_stored_story(tmp_path):
     full = store.read_cluster_index()
     assert full["members"]["f2"] == grapes[0].story != key
     assert full["stories"][key]["n"] == 2
-    store.close()
 
 
 @pytest.mark.shared
