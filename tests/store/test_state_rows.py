@@ -13,6 +13,7 @@ from newsprism.model import Article, content_hash
 from newsprism.pipeline import Corpus
 from newsprism.dedup.index import StoredIndex
 from newsprism.store import open_store
+from newsprism.store import state_rows
 from newsprism.store.migrations import MIGRATIONS
 
 TEXT_A = ("The city council of a northern port voted late on Tuesday to close the old ferry terminal for two years "
@@ -92,27 +93,37 @@ def test_a_rolled_back_write_is_written_again(store):
     fresh.close()
 
 
-def _v7_database(url: str, dialect: str, articles: list[Article], cluster: dict) -> None:
+def _old_database(url: str, dialect: str, articles: list[Article], cluster: dict, version: int = 7) -> None:
+    """A database as newsprism left it at schema ``version`` (7: the index one blob; 10: rows, no postings)."""
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    last = version
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
-        for version in range(1, 8):
+        for version in range(1, last + 1):
             MIGRATIONS[version - 1](Operations(MigrationContext.configure(conn)), dialect)
             conn.execute(sa.text("INSERT INTO schema_version VALUES (:v)"), {"v": version})
         for a in articles:
             conn.execute(sa.text("INSERT INTO articles (content_hash, id, source, failed, record, updated_at) "
                                  "VALUES (:h, :i, :s, :f, :r, 0)"),
                          {"h": a.content_hash, "i": a.id, "s": a.id, "f": False, "r": json.dumps(a.to_record())})
-        conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"), {"v": json.dumps(cluster)})
+        if last < 8:
+            conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"),
+                         {"v": json.dumps(cluster)})
+        else:  # as that version wrote them: the index as rows (no postings yet), the texts' dedup keys
+            scalars, _ = state_rows.write_cluster(conn, cluster, None, postings=False)
+            conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"),
+                         {"v": json.dumps(scalars)})
+            state_rows._index_stored_texts(conn, 500)
     engine.dispose()
 
 
-def test_migration_splits_the_blob_and_indexes_stored_texts(store_url):
+@pytest.mark.parametrize("version", [7, 10])
+def test_migration_splits_the_blob_and_indexes_stored_texts(store_url, version):
     dialect = "postgresql" if store_url.startswith("postgres") else "sqlite"
     url = store_url if dialect == "postgresql" else f"sqlite:///{store_url}"
     old = [Article(id="ferry", text=TEXT_A, content_hash=content_hash(TEXT_A)),
            Article(id="grapes", text=TEXT_B, content_hash=content_hash(TEXT_B))]
-    _v7_database(url, dialect, old, _index())
+    _old_database(url, dialect, old, _index(), version)
     store = open_store(store_url)
     try:
         assert json.loads(json.dumps(store.read_cluster_index())) == json.loads(json.dumps(_index()))
