@@ -77,6 +77,8 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     arts = list(src.iter_articles())
     stories = list(src.iter_stories())
     state = src.get_state()
+    if hasattr(src, "read_cluster_index"):  # since migration 11 a state read gives the index's scalars only
+        state["cluster"] = src.read_cluster_index()
     docs: dict[str, str] = {}
     bands: dict[str, list[int]] = {}
     anchors: dict[str, list[int]] = {}

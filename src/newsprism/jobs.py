@@ -147,7 +147,7 @@ class _Run:
             corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
                             state=self._state,
                             articles_by_id=_ArticleReads(store, batch_hashes),
-                            dedup_index=StoredIndex(store))
+                            dedup_index=StoredIndex(store), cluster_index=store.cluster_index())
             stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress)
             store.upsert_articles(corpus.articles)
             for a in corpus.articles:

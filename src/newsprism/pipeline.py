@@ -59,6 +59,8 @@ class Corpus:
     # ``prior_articles``.
     articles_by_id: Callable[[Collection[str]], dict[str, Article]] | None = None
     dedup_index: Any = None
+    # The cluster index's rows (``store.state_rows.ClusterRows``): the clusterer reads the stories it needs by key.
+    cluster_index: Any = None
 
     def prior_by_id(self, ids: Collection[str]) -> dict[str, Article]:
         """Stored articles of earlier runs with these ids (read by key when the store allows, else by a scan)."""

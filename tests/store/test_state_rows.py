@@ -13,6 +13,7 @@ from newsprism.model import Article, content_hash
 from newsprism.pipeline import Corpus
 from newsprism.dedup.index import StoredIndex
 from newsprism.store import open_store
+from newsprism.store import state_rows
 from newsprism.store.migrations import MIGRATIONS
 
 TEXT_A = ("The city council of a northern port voted late on Tuesday to close the old ferry terminal for two years "
@@ -51,13 +52,14 @@ def test_cluster_index_round_trips_through_rows(store):
     again = open_store(store.url)
     got = again.get_state()
     assert got["other"] == [1, 2]
-    assert json.loads(json.dumps(got["cluster"])) == json.loads(json.dumps(state))
+    assert "stories" not in got["cluster"] and got["cluster"]["rows"], "a run's state read holds only the scalars"
+    assert json.loads(json.dumps(again.read_cluster_index())) == json.loads(json.dumps(state))
     again.close()
 
 
 def test_only_changed_rows_are_written(store):
     store.put_state({"cluster": _index()})
-    state = store.get_state()["cluster"]
+    state = store.read_cluster_index()
     # as OnlineClusterer.save does: a changed story is a new dict, a dropped one is removed
     state["stories"]["s1"] = dict(state["stories"]["s1"], n=5)
     del state["stories"]["s2"]
@@ -69,7 +71,7 @@ def test_only_changed_rows_are_written(store):
                              "WHERE key = 's0'"))
     store.put_state({"cluster": state})
     fresh = open_store(store.url)
-    got = fresh.get_state()["cluster"]
+    got = fresh.read_cluster_index()
     fresh.close()
     assert got["stories"]["s0"]["run"] == 7, "an unchanged story's row is not rewritten"
     assert got["stories"]["s1"]["n"] == 5 and "s2" not in got["stories"]
@@ -79,7 +81,7 @@ def test_only_changed_rows_are_written(store):
 
 def test_a_rolled_back_write_is_written_again(store):
     store.put_state({"cluster": _index()})
-    state = store.get_state()["cluster"]
+    state = store.read_cluster_index()
     state["stories"]["s1"] = dict(state["stories"]["s1"], n=9)
     with pytest.raises(RuntimeError):
         with store.transaction():
@@ -87,35 +89,48 @@ def test_a_rolled_back_write_is_written_again(store):
             raise RuntimeError("killed")
     store.put_state({"cluster": state})
     fresh = open_store(store.url)
-    assert fresh.get_state()["cluster"]["stories"]["s1"]["n"] == 9
+    assert fresh.read_cluster_index()["stories"]["s1"]["n"] == 9
     fresh.close()
 
 
-def _v7_database(url: str, dialect: str, articles: list[Article], cluster: dict) -> None:
+def _old_database(url: str, dialect: str, articles: list[Article], cluster: dict, version: int = 7) -> None:
+    """A database as newsprism left it at schema ``version`` (7: the index one blob; 10: rows, no postings)."""
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    last = version
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
-        for version in range(1, 8):
+        for version in range(1, last + 1):
             MIGRATIONS[version - 1](Operations(MigrationContext.configure(conn)), dialect)
             conn.execute(sa.text("INSERT INTO schema_version VALUES (:v)"), {"v": version})
         for a in articles:
             conn.execute(sa.text("INSERT INTO articles (content_hash, id, source, failed, record, updated_at) "
                                  "VALUES (:h, :i, :s, :f, :r, 0)"),
                          {"h": a.content_hash, "i": a.id, "s": a.id, "f": False, "r": json.dumps(a.to_record())})
-        conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"), {"v": json.dumps(cluster)})
+        if last < 8:
+            conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"),
+                         {"v": json.dumps(cluster)})
+        else:  # as that version wrote them: the index as rows (no postings yet), the texts' dedup keys
+            scalars, _ = state_rows.write_cluster(conn, cluster, None, postings=False)
+            conn.execute(sa.text("INSERT INTO state (key, value) VALUES ('cluster', :v)"),
+                         {"v": json.dumps(scalars)})
+            state_rows._index_stored_texts(conn, 500)
     engine.dispose()
 
 
-def test_migration_splits_the_blob_and_indexes_stored_texts(store_url):
+@pytest.mark.parametrize("version", [7, 10])
+def test_migration_splits_the_blob_and_indexes_stored_texts(store_url, version):
     dialect = "postgresql" if store_url.startswith("postgres") else "sqlite"
     url = store_url if dialect == "postgresql" else f"sqlite:///{store_url}"
     old = [Article(id="ferry", text=TEXT_A, content_hash=content_hash(TEXT_A)),
            Article(id="grapes", text=TEXT_B, content_hash=content_hash(TEXT_B))]
-    _v7_database(url, dialect, old, _index())
+    _old_database(url, dialect, old, _index(), version)
     store = open_store(store_url)
     try:
-        assert json.loads(json.dumps(store.get_state()["cluster"])) == json.loads(json.dumps(_index()))
+        assert json.loads(json.dumps(store.read_cluster_index())) == json.loads(json.dumps(_index()))
         assert _rows(store, "cluster_stories") == 3 and _rows(store, "dedup_docs") == 2
+        # migration 11 posted every story under its heaviest words and names
+        found = store.cluster_index().postings(["ferry", "@harbour", "quay"], cap=10)
+        assert sorted(found["ferry"]) == ["s0", "s1", "s2"] and sorted(found["@harbour"]) == ["s0", "s1", "s2"]
         assert _rows(store, "dedup_bands") > 0 and _rows(store, "dedup_anchors") > 0
         # a copy arriving now finds its stored original through the keys alone: no stored article is scanned
         copy = Article(id="copy", text=TEXT_A.replace("Tuesday", "Wednesday"), content_hash="c" * 64)

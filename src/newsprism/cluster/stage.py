@@ -15,6 +15,7 @@ from newsprism.cluster.timeline import build_timeline
 from newsprism.cluster.titles import article_title
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
+from newsprism.store.state_rows import ROWS_MARK
 
 STATE_KEY = "cluster"
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -57,6 +58,10 @@ class ClusterStage:
     # ---- index state ---------------------------------------------------------------------------------------
     def _load(self, corpus: Corpus) -> OnlineClusterer:
         state = corpus.state.get(STATE_KEY)
+        source = corpus.cluster_index
+        if source is not None and isinstance(state, dict) and state.get(ROWS_MARK):
+            # The index lives in the store's rows: start from its scalars and read only what this chunk needs.
+            return OnlineClusterer(self.params, state, source=source)
         if self._live is not None and state is self._live[0]:
             cl = self._live[1]
             cl.start_run()
@@ -75,6 +80,7 @@ class ClusterStage:
 
     # ---- the stage -----------------------------------------------------------------------------------------
     def __call__(self, corpus: Corpus) -> None:
+        source = corpus.cluster_index
         cl = self._load(corpus)
         batch = corpus.ok_articles
         prior_story = {a.id: cl.members[a.id] for a in batch if a.id in cl.members}
@@ -91,6 +97,10 @@ class ClusterStage:
         originals = list(first_of.values())
         for a in originals:
             feats[a.id] = features_of(a, self.use_light_names)
+        # Read lazily: the member rows (and stories) of these articles and of their sources, and the frequencies of
+        # their words (nothing when the whole index is in memory).
+        cl.load_members([a.id for a in originals] + [a.duplicate_of for a in originals if a.duplicate_of])
+        cl.prepare(feats.values())
         for a in originals:
             if a.id in cl.members:
                 f = feats[a.id]
@@ -102,6 +112,7 @@ class ClusterStage:
         docs = [cl.vectorise(a.id, feats[a.id], _record_extra(a, self._root(a, by_id, cl))) for a in originals]
         # Re-examination: the open stories this batch could join are dissolved and their members clustered again
         # with the batch, in one order that depends on the articles only (day, content hash).
+        cl.prefetch(docs)
         before = dict(cl.members)
         pool = docs + cl.reopen(docs)
         pool.sort(key=lambda d: (d.day or 0, d.record[4][0], d.id))
@@ -125,6 +136,12 @@ class ClusterStage:
         self._update_stories(corpus, cl, batch + loaded, prior_story)
         cl.close_stale()
         cl.docs.clear()
+        if source is not None:
+            # Rows: write what this run changed (all of it when the index was rebuilt in memory), keep the scalars.
+            source.write(cl.delta(full=cl.source is None), full=cl.source is None)
+            corpus.state[STATE_KEY] = cl.scalars()
+            self._live = None
+            return
         state = corpus.state.get(STATE_KEY)
         if isinstance(state, dict) and (self._live is not None and state is self._live[0]
                                         or state.get("version") == 1 and "stories" in state):
@@ -178,7 +195,7 @@ class ClusterStage:
             hashes = hashes or [hashlib.sha256(key.encode()).hexdigest()]
             base = "s" + hashes[0][:12]
             new, k = base, 1
-            while new in cl.stories and new != key:
+            while new != key and cl.exists(new):
                 k += 1
                 new = f"{base}-{k}"
             cl.rename(key, new)
@@ -204,14 +221,23 @@ class ClusterStage:
             stories[key] = st
             was_empty = not st.articles
             members = cl.by_story.get(key, set())
-            kept = [x for x in st.articles if x in members]
+            complete = cl.complete(key)
+
+            def stays(x: str, key: str = key, members: set = members, complete: bool = complete) -> bool:
+                # A story read lazily and closed is known only through the members this run touched: an article
+                # it had stays unless the run placed it elsewhere.
+                if complete or cl.knows(x):
+                    return x in members
+                return True
+
+            kept = [x for x in st.articles if stays(x)]
             st.articles = kept + sorted(members - set(kept))
             gone = {aid for aid, old in prior_story.items() if old == key and aid not in members}
             for actor in st.actors:
-                actor["articles"] = [x for x in actor.get("articles", []) if x in members and x not in gone]
+                actor["articles"] = [x for x in actor.get("articles", []) if stays(x) and x not in gone]
             records = [cl.docs[m].record[4] for m in members if m in cl.docs and cl.docs[m].record]
             arts = arts_by_story.get(key, [])
-            if len(records) == len(members):
+            if complete and len(records) == len(members):
                 st.outlets = sorted({r[4] for r in records if r[4]})
                 dates = [r[5] for r in records if r[5]]
             else:  # a closed story gaining articles: add to what it had
@@ -224,7 +250,7 @@ class ClusterStage:
             if not st.title or key in cl.fresh or was_empty:
                 st.title = self._title(cl, key) or st.title
         for key in list(stories):
-            if key not in cl.stories and not cl.by_story.get(key):
+            if not cl.by_story.get(key) and not cl.exists(key):
                 stories.pop(key, None)
 
     @staticmethod

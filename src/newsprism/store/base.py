@@ -53,7 +53,14 @@ class Store(Protocol):
 
     def iter_errors(self) -> Iterator[dict[str, Any]]: ...
 
-    def get_state(self) -> dict[str, Any]: ...
+    def get_state(self) -> dict[str, Any]:
+        """Every state key; the cluster index as its scalars only (its rows are read through ``cluster_index``)."""
+
+    def cluster_index(self) -> Any:
+        """The cluster index's rows as a lazy source for the clusterer (``cluster.lazy``)."""
+
+    def read_cluster_index(self, key: str = "cluster") -> dict[str, Any] | None:
+        """The whole cluster index put together from its rows."""
 
     def put_state(self, state: dict[str, Any]) -> None:
         """Write these state keys; the clusterer's index is kept as rows and only changed rows are written."""

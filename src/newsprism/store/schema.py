@@ -87,6 +87,10 @@ cluster_df = sa.Table("cluster_df", metadata, sa.Column("kind", sa.String(16), p
                       sa.Column("term", sa.Text, primary_key=True), sa.Column("n", sa.Integer, nullable=False))
 cluster_members = sa.Table("cluster_members", metadata, sa.Column("article", sa.Text, primary_key=True),
                            sa.Column("story", sa.Text, nullable=False), sa.Column("copy", sa.Boolean, nullable=False))
+# Migration 11: the keys each story is found by (its heaviest words and names), so a chunk reads only the stories its
+# articles could join; ``run`` is the run that last changed the story (a posting list is read most recent first).
+cluster_postings = sa.Table("cluster_postings", metadata, sa.Column("term", sa.Text, primary_key=True),
+                            sa.Column("story", sa.Text, primary_key=True), sa.Column("run", sa.Integer, nullable=False))
 
 
 # The API's ingest queue (newsprism.api.queue): in the store's database on PostgreSQL, in a file of its own beside a

@@ -405,13 +405,26 @@ class SqlStore:
                 yield dict(row._mapping)
 
     def get_state(self) -> dict[str, Any]:
-        """Every state key; the cluster index is put together from its rows (see ``state_rows``)."""
+        """Every state key. The cluster index is given as its scalars only (marked ``rows``): the clusterer reads
+        the rows it needs through ``cluster_index``; ``read_cluster_index`` puts the whole index together."""
         with self._reading() as conn:
-            out = {k: json.loads(v) for k, v in conn.execute(sa.select(t.state.c.key, t.state.c.value))}
-            for k, v in out.items():
-                if isinstance(v, dict) and v.get(state_rows.ROWS_MARK):
-                    out[k], self._local.cluster_snap = state_rows.read_cluster(conn, v)
-        return out
+            return {k: json.loads(v) for k, v in conn.execute(sa.select(t.state.c.key, t.state.c.value))}
+
+    def cluster_index(self) -> state_rows.ClusterRows:
+        """The cluster index's rows, read by key and written by chunk inside the current unit of work."""
+        def forget_snapshot() -> None:  # a whole-index write after this one must not diff against older rows
+            self._local.cluster_snap = None
+
+        return state_rows.ClusterRows(self._reading, self._writing, forget_snapshot)
+
+    def read_cluster_index(self, key: str = "cluster") -> dict[str, Any] | None:
+        """The whole cluster index put together from its rows (a rebuild, tools and tests; a run reads by key)."""
+        with self._reading() as conn:
+            v = conn.execute(sa.select(t.state.c.value).where(t.state.c.key == key)).scalar()
+            v = json.loads(v) if v is not None else None
+            if isinstance(v, dict) and v.get(state_rows.ROWS_MARK):
+                v, self._local.cluster_snap = state_rows.read_cluster(conn, v)
+            return v
 
     def put_state(self, state: dict[str, Any]) -> None:
         """Write these state keys. The cluster index goes to its rows, only what changed since this thread last read

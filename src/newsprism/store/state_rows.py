@@ -5,14 +5,17 @@ Dedup: ``dedup_docs`` (exact key per stored text), ``dedup_bands`` (LSH band key
 
 Cluster index: the clusterer's state (``cluster.online.OnlineClusterer.save``) was one JSON value; it is kept as one
 row per story (``cluster_stories``), per document-frequency term (``cluster_df``) and per member (``cluster_members``),
-plus its few scalars in the ``state`` table. ``write_cluster`` writes only what differs from the snapshot taken when
-the state was last read or written in this process, so a chunk's write costs what the chunk changed.
+plus its few scalars in the ``state`` table. Since migration 11 each story's index keys are rows too
+(``cluster_postings``), and a run never reads the whole index: ``ClusterRows`` answers the clusterer's keyed reads
+(``cluster.lazy``) and writes what the chunk changed (``write_delta``). ``read_cluster``/``write_cluster`` read and
+write the whole index (a rebuild, tools, tests).
 """
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -153,21 +156,25 @@ def read_cluster(conn: sa.Connection, scalars: dict) -> tuple[dict, dict]:
     return state, _snapshot(state)
 
 
-def write_cluster(conn: sa.Connection, state: dict, snap: dict | None) -> tuple[dict, dict]:
+def write_cluster(conn: sa.Connection, state: dict, snap: dict | None, postings: bool = True) -> tuple[dict, dict]:
     """Write the rows of ``state`` that differ from ``snap`` (all of them, replacing what is stored, when ``snap``
-    is None); returns the scalars to keep in the ``state`` table and the new snapshot."""
+    is None); returns the scalars to keep in the ``state`` table and the new snapshot. ``postings``: keep the
+    stories' index keys too (not before migration 11 made their table)."""
     new = _snapshot(state)
     if snap is None:
-        for table in (t.cluster_stories, t.cluster_df, t.cluster_members):
+        for table in (t.cluster_stories, t.cluster_df, t.cluster_members) + ((t.cluster_postings,) if postings else ()):
             conn.execute(table.delete())
         snap = {"stories": {}, "df": {}, "name_df": {}, "members": {}}
     # stories: a saved story is a new dict, an untouched one the very object written before
-    changed = [{"key": k, "record": json.dumps(v, ensure_ascii=False)} for k, v in new["stories"].items()
-               if snap["stories"].get(k) is not v]
-    _upsert(conn, t.cluster_stories, changed, ["key"], ["record"])
+    changed = {k: v for k, v in new["stories"].items() if snap["stories"].get(k) is not v}
+    _upsert(conn, t.cluster_stories, [{"key": k, "record": json.dumps(v, ensure_ascii=False)}
+                                      for k, v in changed.items()], ["key"], ["record"])
     gone = sorted(set(snap["stories"]) - set(new["stories"]))
     for part in _chunks(gone):
         conn.execute(t.cluster_stories.delete().where(t.cluster_stories.c.key.in_(part)))
+    if postings:
+        params = state.get("params") or {}
+        _put_postings(conn, {k: (v.get("run", 0), story_keys(v, params)) for k, v in changed.items()}, gone)
     for kind in ("df", "name_df"):
         old, cur = snap[kind], new[kind]
         rows = [{"kind": kind, "term": w, "n": n} for w, n in cur.items() if old.get(w) != n]
@@ -185,6 +192,132 @@ def write_cluster(conn: sa.Connection, state: dict, snap: dict | None) -> tuple[
     return scalars, new
 
 
+def story_keys(record: dict, params: dict) -> list[str]:
+    """The index keys of a saved story record (as ``OnlineClusterer._post`` posts them)."""
+    from newsprism.cluster.online import Params, index_keys
+
+    p = Params.from_dict(params)
+    return index_keys(record.get("text") or {}, record.get("names") or {}, p.index_terms, p.name_query)
+
+
+def _put_postings(conn: sa.Connection, stories: dict[str, tuple[int, list[str]]], gone: list[str]) -> None:
+    """Replace the postings of ``stories`` (key -> (run, index keys)) and drop those of ``gone``."""
+    for part in _chunks(sorted(set(stories) | set(gone))):
+        conn.execute(t.cluster_postings.delete().where(t.cluster_postings.c.story.in_(part)))
+    rows = [{"term": k, "story": key, "run": run} for key, (run, keys) in stories.items() for k in dict.fromkeys(keys)]
+    for part in _chunks(rows, 5000):
+        conn.execute(t.cluster_postings.insert(), part)
+
+
+@lru_cache(maxsize=8)
+def _postings_query(n: int) -> sa.TextClause:
+    """One statement for ``n`` terms, each arm reading at most ``:cap`` postings through the (term, run) index."""
+    arm = ("SELECT * FROM (SELECT term, story FROM cluster_postings WHERE term = :t{i} "
+           "ORDER BY run DESC, story LIMIT :cap) AS q{i}")
+    return sa.text(" UNION ALL ".join(arm.format(i=i) for i in range(n)))
+
+
+class ClusterRows:
+    """The cluster index's rows as a lazy source for ``OnlineClusterer`` (see ``cluster.lazy``): keyed reads, and
+    the write of one chunk's changes, each in the store's current unit of work (``reading``/``writing`` are the
+    store's connection contexts)."""
+
+    def __init__(self, reading: Callable, writing: Callable, on_write: Callable[[], None] | None = None):
+        self._reading, self._writing, self._on_write = reading, writing, on_write
+
+    def postings(self, keys: Iterable[str], cap: int) -> dict[str, list[str]]:
+        """Index key -> at most ``cap`` stories posted under it, the most recently changed first: a common word
+        leads to recent stories, the way old never-updated stories fall out of the news."""
+        out: dict[str, list[str]] = {}
+        with self._reading() as conn:
+            for part in _chunks(sorted(set(keys)), 100):  # SQLite allows 500 terms in one compound select
+                params = {f"t{i}": k for i, k in enumerate(part)} | {"cap": int(cap)}
+                for term, story in conn.execute(_postings_query(len(part)), params):
+                    out.setdefault(term, []).append(story)
+        return out
+
+    def stories(self, keys: Iterable[str]) -> dict[str, dict]:
+        out = {}
+        with self._reading() as conn:
+            for part in _chunks(sorted(set(keys))):
+                out.update((k, json.loads(r)) for k, r in conn.execute(
+                    sa.select(t.cluster_stories.c.key, t.cluster_stories.c.record)
+                    .where(t.cluster_stories.c.key.in_(part))))
+        return out
+
+    def df(self, kind: str, words: Iterable[str]) -> dict[str, int]:
+        c = t.cluster_df.c
+        out = {}
+        with self._reading() as conn:
+            for part in _chunks(sorted(set(words))):
+                out.update(conn.execute(sa.select(c.term, c.n).where(c.kind == kind, c.term.in_(part))).all())
+        return out
+
+    def _members(self, col: str, values: Iterable[str]) -> dict[str, tuple[str | None, bool]]:
+        c = t.cluster_members.c
+        out = {}
+        with self._reading() as conn:
+            for part in _chunks(sorted(set(values))):
+                for article, story, copy in conn.execute(sa.select(c.article, c.story, c.copy)
+                                                         .where(c[col].in_(part))):
+                    out[article] = (story or None, bool(copy))
+        return out
+
+    def members(self, ids: Iterable[str]) -> dict[str, tuple[str | None, bool]]:
+        return self._members("article", ids)
+
+    def members_of(self, stories: Iterable[str]) -> dict[str, tuple[str | None, bool]]:
+        return self._members("story", stories)
+
+    def write(self, delta: dict, full: bool = False) -> None:
+        with self._writing() as conn:
+            write_delta(conn, delta, full)
+        if self._on_write is not None:
+            self._on_write()
+
+
+def write_delta(conn: sa.Connection, delta: dict, full: bool = False) -> None:
+    """Write one run's changes (``OnlineClusterer.delta``); ``full``: the delta is the whole index, replace all."""
+    if full:
+        for table in (t.cluster_stories, t.cluster_df, t.cluster_members, t.cluster_postings):
+            conn.execute(table.delete())
+    stories = delta["stories"]
+    gone = [k for k in delta["gone"] if k not in stories]
+    _upsert(conn, t.cluster_stories, [{"key": k, "record": json.dumps(rec, ensure_ascii=False)}
+                                      for k, (rec, _, _) in stories.items()], ["key"], ["record"])
+    for part in _chunks(gone):
+        conn.execute(t.cluster_stories.delete().where(t.cluster_stories.c.key.in_(part)))
+    _put_postings(conn, {k: (run, keys) for k, (_, run, keys) in stories.items()}, gone)
+    for kind in ("df", "name_df"):
+        counts = delta[kind]
+        _upsert(conn, t.cluster_df, [{"kind": kind, "term": w, "n": n} for w, n in sorted(counts.items()) if n > 0],
+                ["kind", "term"], ["n"])
+        for part in _chunks(sorted(w for w, n in counts.items() if n <= 0)):
+            conn.execute(t.cluster_df.delete().where(t.cluster_df.c.kind == kind, t.cluster_df.c.term.in_(part)))
+    members = delta["members"]
+    _upsert(conn, t.cluster_members, [{"article": a, "story": s or "", "copy": c} for a, (s, c) in members.items()
+                                      if s or c], ["article"], ["story", "copy"])
+    for part in _chunks(sorted(a for a, (s, c) in members.items() if not s and not c)):
+        conn.execute(t.cluster_members.delete().where(t.cluster_members.c.article.in_(part)))
+
+
+# -- migration 11: postings for the stored stories -----------------------------------------------------------------
+def backfill_postings(conn: sa.Connection, batch: int = 500) -> None:
+    """Post every stored story under its index keys (a database whose index was written before migration 11)."""
+    row = conn.execute(sa.select(t.state.c.value).where(t.state.c.key == "cluster")).scalar()
+    params = (json.loads(row) or {}).get("params") or {} if row is not None else {}
+    last = ""
+    while True:
+        page = conn.execute(sa.select(t.cluster_stories.c.key, t.cluster_stories.c.record)
+                            .where(t.cluster_stories.c.key > last).order_by(t.cluster_stories.c.key)
+                            .limit(batch)).all()
+        if not page:
+            return
+        last = page[-1][0]
+        recs = {k: json.loads(r) for k, r in page}
+        _put_postings(conn, {k: (int(r.get("run", 0)), story_keys(r, params)) for k, r in recs.items()}, [])
+
+
 # -- migration 8: carry an existing database over ------------------------------------------------------------------
 def backfill(conn: sa.Connection, batch: int = 500) -> None:
     """Split a stored cluster blob into rows, and index the stored texts for dedup (once)."""
@@ -192,7 +325,7 @@ def backfill(conn: sa.Connection, batch: int = 500) -> None:
     if row is not None:
         value = json.loads(row)
         if is_cluster_index(value):
-            scalars, _ = write_cluster(conn, value, None)
+            scalars, _ = write_cluster(conn, value, None, postings=False)  # migration 11 posts them
             conn.execute(t.state.update().where(t.state.c.key == "cluster").values(value=json.dumps(scalars)))
     _index_stored_texts(conn, batch)
 

@@ -1,0 +1,60 @@
+"""What the clusterer needs from a store to read its index lazily (``OnlineClusterer(source=...)``).
+
+A source answers, by key, from rows (``store.state_rows.ClusterRows``):
+- ``postings(keys, cap)``: index key -> the stories posted under it, at most ``cap``, most recently changed first;
+- ``stories(keys)``: story key -> its saved record (``StoryStats.to_state``);
+- ``df(kind, words)``: word -> document frequency (``kind`` "df" or "name_df");
+- ``members(ids)`` / ``members_of(stories)``: article id -> (story key or None, whether it joined as a copy);
+- ``write(delta, full)``: the rows ``OnlineClusterer.delta`` lists.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+
+class LazyCounts(dict):
+    """Document frequencies read from a source on first use: ``get`` of an unread word reads it (``ensure`` reads
+    many at once, which a chunk does up front). ``changed`` lists the counts that differ from what was read."""
+
+    def __init__(self, fetch: Callable[[list[str]], Mapping[str, int]]):
+        super().__init__()
+        self._fetch = fetch
+        self._read: dict[str, int] = {}
+
+    def ensure(self, words: Iterable[str]) -> None:
+        need = sorted({w for w in words if w not in self._read})
+        if not need:
+            return
+        got = self._fetch(need)
+        for w in need:
+            n = int(got.get(w, 0))
+            self._read[w] = n
+            if n and not dict.__contains__(self, w):
+                dict.__setitem__(self, w, n)
+
+    def get(self, word: str, default=None):  # type: ignore[override]
+        if word not in self._read:
+            self.ensure((word,))
+        return dict.get(self, word, default)
+
+    def __setitem__(self, word: str, n: int) -> None:
+        if word not in self._read:
+            self.ensure((word,))
+        dict.__setitem__(self, word, n)
+
+    def pop(self, word: str, *default):  # type: ignore[override]
+        if word not in self._read:
+            self.ensure((word,))
+        return dict.pop(self, word, *default)
+
+    def changed(self) -> dict[str, int]:
+        """Word -> its count now (0: no longer counted), for the words whose count differs from the stored one."""
+        out = {}
+        for w, was in self._read.items():
+            now = dict.get(self, w, 0)
+            if now != was:
+                out[w] = now
+        for w, now in self.items():  # set without being read first (cannot happen through get/set, kept for safety)
+            if w not in self._read:
+                out[w] = now
+        return out
