@@ -89,3 +89,18 @@ def test_remember_reuses_its_book_and_writes_what_a_rebuild_would(fresh_book, mo
     assert [r.to_dict() for r in book_mod._LEARNED] == [r.to_dict() for r in learned]
     # one book built from nothing at the first chunk; later chunks learn into it instead of rebuilding it
     assert builds.count(0) >= 1 and all(n == 0 for n in builds)
+
+
+def test_rebuilding_asks_only_what_can_merge_and_gives_what_a_full_build_gives():
+    import copy
+
+    book = ActorBook([_record("Tomasz Wrobel", "PERSON"), _record("Ines Albuquerque", "PERSON"),
+                      _record("Harbour Safety Council", "ORG")])
+    assert book._consistent()
+    # a merge gives the first record a name of the second: a build from these records would merge them
+    book.add(_record("Tomasz Wrobel", "PERSON", ["Ines Albuquerqe"]))
+    assert not book._consistent()
+    expected = ActorBook(copy.deepcopy(book.records()))
+    rebuilt = book._rebuilt()
+    assert [r.to_dict() for r in rebuilt.records()] == [r.to_dict() for r in expected.records()]
+    assert len(rebuilt.records()) == 2 and rebuilt._consistent()

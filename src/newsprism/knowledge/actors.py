@@ -349,6 +349,30 @@ class ActorBook:
         self._recheck.clear()
         return True
 
+    def _rebuilt(self) -> ActorBook:
+        """``ActorBook(self.records())`` (merging shared records in place, as that does), asking the book only for
+        the records that can match one before them: those changed in place since the last check, those their
+        names can match, and, as merges change records, the ones the merged names can match. Any other record
+        was found to match none before it, and none has changed since."""
+        new = ActorBook()
+        need = set(self._recheck)
+        for c in self._recheck:
+            need.update(self._near([n for n in self._records[c].names() if n], self._records[c].type))
+        for j, rec in enumerate(self._records):
+            if j not in need:
+                new._place(len(new._records), rec)
+                continue
+            size = len(new._records)
+            new.add(rec)
+            if len(new._records) == size:  # merged into an earlier record: its new names may match later ones
+                into = new.match(rec.names(), rec.type)
+                if into is not None and id(into) in self._at:
+                    at = self._at[id(into)]
+                    self._index(at)
+                    self._recheck.add(at)
+                    need.update(p for p in self._near([n for n in into.names() if n], into.type) if p > j)
+        return new
+
     def _changed(self, before_len: int) -> list[dict]:
         """What ``remember`` writes after a ``learn`` into a consistent book: the records whose dict differs from
         the one stored before under their name (the last record of that name), in book order."""
@@ -431,15 +455,24 @@ def _learned_book(copy: bool = False) -> ActorBook:
     """``ActorBook(_LEARNED)``: the last one built when that is what a rebuild gives (``copy``: a copy of it, for a
     caller that adds to it), else a new one."""
     book = _reusable()
-    return ActorBook(_LEARNED) if book is None or copy else book
+    if book is not None and not copy:
+        return book
+    return _rebuild()
+
+
+def _same_records() -> bool:
+    book = _BOOK
+    return book is not None and len(book._records) == len(_LEARNED) and \
+        all(a is b for a, b in zip(book._records, _LEARNED))
 
 
 def _reusable() -> ActorBook | None:
-    book = _BOOK
-    if book is None or len(book._records) != len(_LEARNED) or \
-            any(a is not b for a, b in zip(book._records, _LEARNED)) or not book._consistent():
-        return None
-    return book
+    return _BOOK if _same_records() and _BOOK._consistent() else None
+
+
+def _rebuild() -> ActorBook:
+    """``ActorBook(_LEARNED)``, asking only the records that can merge when _LEARNED is the kept book's."""
+    return _BOOK._rebuilt() if _same_records() else ActorBook(_LEARNED)
 
 
 def recall(store) -> int:
@@ -462,7 +495,7 @@ def remember(store, actors: Iterable) -> int:
         changed = book._changed(n)
     else:
         before = {r.name: r.to_dict() for r in _LEARNED}
-        book = ActorBook(_LEARNED)
+        book = _rebuild()
         book.learn(actors)
         changed = [d for d in (r.to_dict() for r in book._records) if before.get(d["name"]) != d]
         _BOOK = book
