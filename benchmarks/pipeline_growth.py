@@ -12,7 +12,9 @@ archive's bulk, which is synthesised cheaply:
    methods (articles with their search index, stories, dedup keys, the cluster index rows): each replica gets new
    article ids, content hashes and story ids, its dedup keys are scrambled (replicas are not copies of each other),
    its stories' name words are renamed (other events with the same vocabulary) and closed (an archive's old
-   stories are no longer re-examined), and document frequencies are scaled to the archive's size;
+   stories are no longer re-examined), its learned actors (the actor book) are stored again under spelled-apart
+   names (other people and bodies: an archive knows actors in proportion to its stories), and document
+   frequencies are scaled to the archive's size;
 3. the same ``--chunk`` new articles (the next texts of the stream) are run once into a copy of the archive and
    once into an empty database, each in its own process (wall and CPU time, peak RSS of that process).
 
@@ -63,6 +65,22 @@ def _h(*parts: object) -> str:
     return hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=32).hexdigest()
 
 
+def _actor_replica(d: dict, r: int, ren) -> dict:
+    """A learned actor of replica ``r``: its names spelled with the letters permuted (another person or body, as
+    unlike the original as two real names), its quotes pointing at the replica's articles."""
+    if not r:
+        return d
+    import random
+    import string
+
+    perm = list(string.ascii_lowercase)
+    random.Random(r).shuffle(perm)
+    table = str.maketrans(string.ascii_lowercase + string.ascii_uppercase,
+                          "".join(perm) + "".join(perm).upper())
+    return dict(d, name=d["name"].translate(table), variants=[v.translate(table) for v in d.get("variants") or []],
+                quotes=[dict(q, article=ren(q["article"])) for q in d.get("quotes") or []])
+
+
 def synthesise(template: str, target: str, copies: int) -> dict:
     """Write the template database's rows ``copies`` times (see the module docstring) into a new database."""
     import random
@@ -89,6 +107,7 @@ def synthesise(template: str, target: str, copies: int) -> dict:
                 bands.setdefault(h, []).append(k)
             for k, h in conn.execute(sa.select(t.dedup_anchors.c.anchor, t.dedup_anchors.c.content_hash)):
                 anchors.setdefault(h, []).append(k)
+    actors = list(src.iter_actors()) if hasattr(src, "iter_actors") else []
     src.close()
     cl = state.get("cluster") or {}
     rng = random.Random(7)
@@ -117,6 +136,8 @@ def synthesise(template: str, target: str, copies: int) -> dict:
                 dst.put_dedup([], {by_old[h]: (_h(e, r)[:32] if r else e, [k ^ mask for k in bands.get(h, [])],
                                            [k ^ mask for k in anchors.get(h, [])])
                                    for h, e in docs.items() if h in by_old}, max_posting=100)
+            if actors:
+                dst.upsert_actors([_actor_replica(d, r, ren) for d in actors])
         for kind in ("df", "name_df"):
             d = cl.get(kind) or {"n": 0, "df": {}}
             big[kind]["n"] += d["n"]
@@ -136,8 +157,9 @@ def synthesise(template: str, target: str, copies: int) -> dict:
             big["stories"][ren(key)] = st
     dst.put_state({k: v for k, v in state.items() if k != "cluster"} | {"cluster": big})
     n = dst.count_articles()
+    n_actors = sum(1 for _ in dst.iter_actors())
     dst.close()
-    return {"archive_articles": n, "archive_stories": len(big["stories"]),
+    return {"archive_articles": n, "archive_stories": len(big["stories"]), "archive_actors": n_actors,
             "synthesis_s": round(time.perf_counter() - t0, 1)}
 
 

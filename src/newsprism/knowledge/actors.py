@@ -60,6 +60,7 @@ journalist correspondent reporter editor columnist
 """.split())
 
 
+@lru_cache(maxsize=1 << 17)
 def _key(name: str) -> str:
     return re.sub(r"[^\w]+", " ", (name or "").lower().replace("’", "'").replace("'s ", " ")).strip()
 
@@ -143,40 +144,154 @@ def read_user_file(path: str | os.PathLike) -> list[ActorRecord]:
     return out
 
 
+@lru_cache(maxsize=1 << 17)
+def _words_of(name: str) -> list[str]:
+    """``compare.actors._person_words``, kept once per name (a book lookup asks it of the same names again and
+    again). Callers must not change the list."""
+    from newsprism.compare.actors import _person_words
+
+    return _person_words(name)
+
+
+def _word_keys(w: str) -> list[str]:
+    # Two name words near in spelling (``same_person``'s fuzzy test: lengths within 2:3) share their first or their
+    # last letters: two of them for words of up to six letters, three from five letters on (so lengths 5 and 6 meet
+    # either way); a rare pair differing at both ends, or a two-letter word against a three-letter one with a
+    # letter put in the middle, is not looked for. Equal words share every key.
+    keys = []
+    if len(w) <= 6:
+        keys += ["p" + w[:2], "s" + w[-2:]]
+    if len(w) >= 5:
+        keys += ["P" + w[:3], "S" + w[-3:]]
+    return keys
+
+
+def _run_keys(w: str, stored: bool) -> list[str]:
+    """Keys of a word that two matching words (``_given_matches``: equal, near, or one the other's initial)
+    share, one taken as stored and the other as asked."""
+    if stored:
+        return _word_keys(w) + ["i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+    return _word_keys(w) + ["I" + w[0]] + (["i" + w] if len(w) == 1 else [])
+
+
+@lru_cache(maxsize=1 << 17)
+def _block_keys(name: str, stored: bool) -> tuple[str, ...]:
+    """Keys under which a book record's name is kept (``stored``), or looked up, such that two names ``match``
+    pairs share one: the same key; the same canonical key, one an acronym of the other, or two multi-word names
+    near in spelling (organisations, ``same_org``: those share the first or the last three letters); two people's
+    names of two words or more (``same_person``), where the last word of one matches a word of the other (the
+    same, near in spelling, or one an initial of the other: "I" + a one-letter word, "i" + a word's initial)."""
+    from newsprism.compare.actors import _acronym
+
+    words = _words_of(name)
+    ck = " ".join(words)
+    keys = {"k" + _key(name), "c" + ck}
+    org = ck.replace("-", " ").split()
+    if len(org) == 1:
+        keys.add("a" + org[0])
+    elif len(org) >= 2:
+        keys.add("a" + _acronym(org))
+    if len(words) >= 2:
+        last = words[-1]
+        # A: any word of a stored name against the asked name's last word; L: a stored name's last word against
+        # any word of the asked one. A one-letter word matching a word by its initial is keyed with the word
+        # before it (which the other name's word before must match too: ``same_person`` matches runs of words).
+        if stored:
+            keys |= {"A" + k for w in words for k in _word_keys(w)}
+            keys |= {"L" + k for k in _word_keys(last)}
+            for before, w in zip(words, words[1:]):
+                keys |= {"Ai" + w[0] + "|" + k for k in _run_keys(before, stored=True)}
+                if len(w) == 1:
+                    keys |= {"AI" + w + "|" + k for k in _run_keys(before, stored=True)}
+            keys |= {"Li" + last[0] + "|" + k for k in _run_keys(words[-2], stored=True)}
+            if len(last) == 1:
+                keys |= {"LI" + last + "|" + k for k in _run_keys(words[-2], stored=True)}
+        else:
+            keys |= {"A" + k for k in _word_keys(last)}
+            keys |= {"AI" + last[0] + "|" + k for k in _run_keys(words[-2], stored=False)}
+            if len(last) == 1:
+                keys |= {"Ai" + last + "|" + k for k in _run_keys(words[-2], stored=False)}
+            keys |= {"L" + k for w in words for k in _word_keys(w)}
+            for before, w in zip(words, words[1:]):
+                keys |= {"LI" + w[0] + "|" + k for k in _run_keys(before, stored=False)}
+                if len(w) == 1:
+                    keys |= {"Li" + w + "|" + k for k in _run_keys(before, stored=False)}
+    return tuple(sorted(keys))
+
+
+@lru_cache(maxsize=1 << 17)
+def _org_keys(name: str) -> tuple[str, ...]:
+    """Keys of two multi-word names near in spelling (``same_org``'s fuzzy test, never asked between people): they
+    share the first or the last three letters of their canonical keys."""
+    ck = " ".join(_words_of(name))
+    return ("f<" + ck[:3], "f>" + ck[-3:]) if len(ck.replace("-", " ").split()) >= 2 else ()
+
+
 class ActorBook:
     """The actors known before a story is resolved. ``apply`` lets a book record fill (user: override) a story
     actor; ``learn`` folds a resolved story's actors in; ``records`` is what the store keeps."""
 
     def __init__(self, records: Iterable[ActorRecord] = ()) -> None:
         self._records: list[ActorRecord] = []
+        # Where each record stands, and its names' blocking keys -> positions: ``match`` checks only the records
+        # sharing a key with the names asked for, so a lookup costs what matches, not the whole book (a learned
+        # book grows with the archive, and it is asked once per story actor of every chunk).
+        self._at: dict[int, int] = {}
+        self._blocks: dict[str, set[int]] = {}
+        self._indexed: dict[int, set[str]] = {}  # position -> the names indexed for it
+        self._named: dict[str, list[int]] = {}  # record name -> positions (two records may share a name)
+        # positions added or changed since the book was last found consistent, with their record as it was before
+        # (None: added); see ``_consistent``
+        self._touched: dict[int, dict | None] = {}
+        # of those, the ones changed in place (merged into, or replaced): a record added was checked against every
+        # record before it when it was added, and each later one against it
+        self._recheck: set[int] = set()
         for r in records:
             self.add(r)
 
     @classmethod
     def default(cls) -> ActorBook:
         """The user's file named by ``NEWSPRISM_ACTORS`` (if any), on top of the actors learned this process."""
-        book = cls(_LEARNED)
         path = os.environ.get(ENV_FILE)
-        if path and Path(path).is_file():
-            for r in read_user_file(path):
-                book.add(r)
+        user = read_user_file(path) if path and Path(path).is_file() else []
+        book = _learned_book(copy=bool(user))
+        for r in user:
+            book.add(r)
         return book
 
     def records(self) -> list[ActorRecord]:
         return list(self._records)
 
+    def _place(self, at: int, rec: ActorRecord) -> None:
+        if at == len(self._records):
+            self._records.append(rec)
+            self._touched.setdefault(at, None)
+        else:
+            self._touched.setdefault(at, self._records[at].to_dict())
+            self._recheck.add(at)
+            old = self._records[at]
+            del self._at[id(old)]
+            self._named[old.name].remove(at)
+            self._records[at] = rec
+        self._at[id(rec)] = at
+        self._named.setdefault(rec.name, []).append(at)
+        self._named[rec.name].sort()
+        self._index(at)
+
     def add(self, rec: ActorRecord) -> None:
         """A user's record replaces a learned one for the same actor; a learned one merges into what is there."""
         old = self.match(rec.names(), rec.type)
         if old is None:
-            self._records.append(rec)
+            self._place(len(self._records), rec)
             return
         if rec.pinned and not old.pinned:
             rec.variants = sorted(set(rec.variants) | set(old.names()) - {rec.name})
-            self._records[self._records.index(old)] = rec
+            self._place(self._at[id(old)], rec)
             return
         if old.pinned:
             return
+        self._touched.setdefault(self._at[id(old)], old.to_dict())
+        self._recheck.add(self._at[id(old)])
         old.variants = sorted(set(old.variants) | set(rec.names()) - {old.name})
         for t, ev in rec.titles.items():
             old.titles.setdefault(t, [])
@@ -186,25 +301,95 @@ class ActorBook:
         old.type = old.type or rec.type
         seen = {(q["article"], q["start"], q["end"]) for q in old.quotes}
         old.quotes += [q for q in rec.quotes if (q["article"], q["start"], q["end"]) not in seen]
+        self._index(self._at[id(old)])
+
+    def _index(self, at: int) -> None:
+        """Index the names of the record at ``at`` that are not indexed yet (a merge only adds names; a position
+        keeps the keys of a record it held before, which costs a check and changes no answer)."""
+        done = self._indexed.setdefault(at, set())
+        for name in self._records[at].names():
+            if name and name not in done:
+                done.add(name)
+                for k in _block_keys(name, stored=True):
+                    self._blocks.setdefault(k, set()).add(at)
+        if self._records[at].type != "PERSON":  # a person's record is never compared as an organisation
+            for name in self._records[at].names():
+                if name and "org:" + name not in done:
+                    done.add("org:" + name)
+                    for k in _org_keys(name):
+                        self._blocks.setdefault(k, set()).add(at)
+
+    def _near(self, names: list[str], type_: str | None) -> list[int]:
+        near: set[int] = set()
+        for n in names:
+            for k in _block_keys(n, stored=False) + (_org_keys(n) if type_ != "PERSON" else ()):
+                near |= self._blocks.get(k, set())
+        return sorted(near)
 
     def match(self, names: Iterable[str], type_: str | None) -> ActorRecord | None:
-        from newsprism.compare.actors import same_org, same_person, _person_words
-
         names = [n for n in names if n]
-        for r in self._records:
-            if type_ and r.type and (type_ == "PERSON") != (r.type == "PERSON"):
-                continue
-            for n in names:
-                for v in r.names():
-                    person = (type_ or r.type) == "PERSON"
-                    if _key(n) == _key(v) and (not person or len(_person_words(n)) >= 2):
-                        return r  # a surname alone may be two people's: only full names match a person
-                    if (type_ or r.type) == "PERSON" and len(_person_words(n)) >= 2 and len(_person_words(v)) >= 2 \
-                            and same_person(_person_words(n), _person_words(v)):
-                        return r
-                    if (type_ or r.type) != "PERSON" and same_org(n, v):
-                        return r
+        # the same test as a scan of the whole book, in book order, over the records that can pass it
+        for i in self._near(names, type_):
+            if _matches(self._records[i], names, type_):
+                return self._records[i]
         return None
+
+    def _consistent(self) -> bool:
+        """Whether building a book from this one's records would give it back unchanged: no record matches one
+        before it. Only pairs with a record changed in place since the last check can have come to match."""
+        for c in sorted(self._recheck):
+            rec = self._records[c]
+            for p in self._near([n for n in rec.names() if n], rec.type):
+                if p == c:
+                    continue
+                later, earlier = (rec, self._records[p]) if c > p else (self._records[p], rec)
+                if _matches(earlier, [n for n in later.names() if n], later.type):
+                    return False
+        self._touched.clear()
+        self._recheck.clear()
+        return True
+
+    def _rebuilt(self) -> ActorBook:
+        """``ActorBook(self.records())`` (merging shared records in place, as that does), asking the book only for
+        the records that can match one before them: those changed in place since the last check, those their
+        names can match, and, as merges change records, the ones the merged names can match. Any other record
+        was found to match none before it, and none has changed since."""
+        new = ActorBook()
+        need = set(self._recheck)
+        for c in self._recheck:
+            need.update(self._near([n for n in self._records[c].names() if n], self._records[c].type))
+        for j, rec in enumerate(self._records):
+            if j not in need:
+                new._place(len(new._records), rec)
+                continue
+            size = len(new._records)
+            new.add(rec)
+            if len(new._records) == size:  # merged into an earlier record: its new names may match later ones
+                into = new.match(rec.names(), rec.type)
+                if into is not None and id(into) in self._at:
+                    at = self._at[id(into)]
+                    self._index(at)
+                    self._recheck.add(at)
+                    need.update(p for p in self._near([n for n in into.names() if n], into.type) if p > j)
+        return new
+
+    def _changed(self, before_len: int) -> list[dict]:
+        """What ``remember`` writes after a ``learn`` into a consistent book: the records whose dict differs from
+        the one stored before under their name (the last record of that name), in book order."""
+        names = {self._records[i].name for i in self._touched}
+        names |= {n for n, at in self._named.items() if len(at) > 1}
+        before: dict[str, dict] = {}
+        for n in names:
+            old = [i for i in self._named.get(n, []) if i < before_len]
+            if old:
+                i = old[-1]
+                before[n] = self._touched[i] if self._touched.get(i) is not None else self._records[i].to_dict()
+        out = []
+        for i in sorted(i for n in names for i in self._named.get(n, [])):
+            d = self._records[i].to_dict()
+            if before.get(d["name"]) != d:
+                out.append(d)
+        return out
 
     def apply(self, actor) -> None:
         """Fill a story actor from the book: a user's record pins name, side and title; a learned one gives a side
@@ -239,24 +424,81 @@ def record_of(actor) -> ActorRecord | None:
                        {t: sorted(set(ev)) for t, ev in actor.titles.items()}, pinned=actor.pinned, quotes=quotes)
 
 
+def _matches(r: ActorRecord, names: list[str], type_: str | None) -> bool:
+    """Whether a book record stands for an actor with these names and type."""
+    from newsprism.compare.actors import same_org, same_person
+
+    if type_ and r.type and (type_ == "PERSON") != (r.type == "PERSON"):
+        return False
+    person = (type_ or r.type) == "PERSON"
+    for n in names:
+        for v in r.names():
+            if _key(n) == _key(v) and (not person or len(_words_of(n)) >= 2):
+                return True  # a surname alone may be two people's: only full names match a person
+            if person and len(_words_of(n)) >= 2 and len(_words_of(v)) >= 2 \
+                    and same_person(_words_of(n), _words_of(v)):
+                return True
+            if not person and same_org(n, v):
+                return True
+    return False
+
+
 # What this process has learned or loaded from a store (``remember`` / ``recall``); ActorBook.default() starts from it.
 _LEARNED: list[ActorRecord] = []
+# The book last built from _LEARNED. A book is built from _LEARNED once per chunk (to read) and again to learn; when
+# _LEARNED is still that book's records and the book is consistent (a rebuild would give it back), it is used as it
+# stands instead of being built again, which would cost the whole archive's actors each chunk.
+_BOOK: ActorBook | None = None
+
+
+def _learned_book(copy: bool = False) -> ActorBook:
+    """``ActorBook(_LEARNED)``: the last one built when that is what a rebuild gives (``copy``: a copy of it, for a
+    caller that adds to it), else a new one."""
+    book = _reusable()
+    if book is not None and not copy:
+        return book
+    return _rebuild()
+
+
+def _same_records() -> bool:
+    book = _BOOK
+    return book is not None and len(book._records) == len(_LEARNED) and \
+        all(a is b for a, b in zip(book._records, _LEARNED))
+
+
+def _reusable() -> ActorBook | None:
+    return _BOOK if _same_records() and _BOOK._consistent() else None
+
+
+def _rebuild() -> ActorBook:
+    """``ActorBook(_LEARNED)``, asking only the records that can merge when _LEARNED is the kept book's."""
+    return _BOOK._rebuilt() if _same_records() else ActorBook(_LEARNED)
 
 
 def recall(store) -> int:
     """Load the actors a store keeps into this process's book; returns how many."""
+    global _BOOK
     recs = [ActorRecord.from_dict(d) for d in store.iter_actors()]
-    _LEARNED[:] = ActorBook(recs).records()
+    _BOOK = ActorBook(recs)
+    _LEARNED[:] = _BOOK.records()
     return len(recs)
 
 
 def remember(store, actors: Iterable) -> int:
     """Fold resolved story actors into this process's book and write the records that changed to the store;
     returns how many were written."""
-    before = {r.name: r.to_dict() for r in _LEARNED}
-    book = ActorBook(_LEARNED)
-    book.learn(actors)
+    global _BOOK
+    book = _reusable()
+    if book is not None:  # a rebuild would change nothing: only what is learned now changes
+        n = len(book._records)
+        book.learn(actors)
+        changed = book._changed(n)
+    else:
+        before = {r.name: r.to_dict() for r in _LEARNED}
+        book = _rebuild()
+        book.learn(actors)
+        changed = [d for d in (r.to_dict() for r in book._records) if before.get(d["name"]) != d]
+        _BOOK = book
     _LEARNED[:] = book.records()
-    changed = [d for d in (r.to_dict() for r in _LEARNED) if before.get(d["name"]) != d]
     store.upsert_actors(changed)
     return len(changed)
