@@ -195,24 +195,18 @@ def speed_up_rule_components(nlp: Language) -> list[str]:
     """Swap the attribute ruler and the lemmatizer for their fast equivalents where they are covered; returns the
     names of the components swapped."""
     swapped = []
-    if "attribute_ruler" in nlp.pipe_names:
+    candidates = [("attribute_ruler", FastAttributeRules, lambda pipe: True),
+                  ("lemmatizer", FastLemmatizer, lambda pipe: isinstance(pipe, Lemmatizer))]
+    for name, fast_kind, applies in candidates:
+        if name not in nlp.pipe_names or not applies(nlp.get_pipe(name)):
+            continue
         try:
-            fast = FastAttributeRules(nlp.get_pipe("attribute_ruler"))
+            fast = fast_kind(nlp.get_pipe(name))
         except Unsupported:
-            pass
-        else:
-            nlp.replace_pipe("attribute_ruler", "newsprism_fast_rules", config={})
-            nlp.get_pipe("attribute_ruler").impl = fast
-            swapped.append("attribute_ruler")
-    if "lemmatizer" in nlp.pipe_names and isinstance(nlp.get_pipe("lemmatizer"), Lemmatizer):
-        try:
-            fast = FastLemmatizer(nlp.get_pipe("lemmatizer"))
-        except Unsupported:
-            pass
-        else:
-            nlp.replace_pipe("lemmatizer", "newsprism_fast_rules", config={})
-            nlp.get_pipe("lemmatizer").impl = fast
-            swapped.append("lemmatizer")
+            continue
+        nlp.replace_pipe(name, "newsprism_fast_rules", config={})
+        nlp.get_pipe(name).impl = fast
+        swapped.append(name)
     return swapped
 
 
