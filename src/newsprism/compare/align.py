@@ -35,13 +35,14 @@ from functools import lru_cache
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
+from .paraphrase import event_fold, lexical_predicate, story_fold
 from .text import (ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences,
                    speech_parts, thing_concept)
 from .values import Value, compatible, fallback_claims, value_of
@@ -59,6 +60,7 @@ MIN_TERMS = 3
 NEIGHBOURS = 48  # nearest clauses (of distinct other outlets) a clause is linked to
 STRICT = 1
 STORY_SLOT_ONCE = 0.6  # share of its outlets that give a slot once for it to be the story's own slot
+SCENE_OUTLETS = 3  # outlets that give a slot, each once, for its values to be one scene whatever their wording
 SLOT_MERGE = 0.28  # centroid similarity at which tight groups of one slot are one scene (one fact)
 VALUE_KINDS = ("number", "money", "percent", "duration")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$", re.I)  # where, not whence
@@ -321,7 +323,7 @@ def _slot_of(c: Claim) -> tuple[str, str | None] | None:
     pred, head = slot.get("predicate"), slot.get("head")
     if head and head.lower() in _ANAPHORIC:
         head = None  # "46 others injured": the noun stands for the thing counted before it, not a thing of its own
-    p = concept(pred.replace(" ", "_")) if pred else None
+    p = concept(lexical_predicate(pred).replace(" ", "_")) if pred else None
     h = thing_concept(head) if head else None
     if slot.get("singular") and head and head.lower() in ONE_PERSON_NOUNS:
         h = "person"  # "killing a child": one person killed
@@ -405,6 +407,22 @@ def _mentions(units: list[Unit], arts: Mapping[str, Article]) -> list[Mention]:
     # counts the same slot with a number ("killing 13 people"); "gave a response" is no count of anything
     counted = {(m.event, m.head) for m in out if not _singular(m)}
     return [m for m in out if not _singular(m) or (m.event, m.head) in counted]
+
+
+def _fold_events(ms: list[Mention]) -> None:
+    """Predicates WordNet relates, for one counted thing, are one event ("three jets crashed", "two planes fell"):
+    rewrites ``event`` to the most used predicate of each such set (``paraphrase.event_fold``)."""
+    preds: dict[tuple, Counter] = defaultdict(Counter)
+    for m in ms:
+        pred = (m.claim.slot or {}).get("predicate")
+        if pred and m.head and not m.head.startswith("=") and m.event == concept(lexical_predicate(pred).replace(" ", "_")):
+            preds[(m.claim.kind, m.head)][lexical_predicate(pred)] += 1
+    folds = {slot: event_fold(c) for slot, c in preds.items() if len(c) > 1}
+    for m in ms:
+        fold = folds.get((m.claim.kind, m.head))
+        pred = (m.claim.slot or {}).get("predicate")
+        if fold and pred and lexical_predicate(pred) in fold:
+            m.event = concept(fold[lexical_predicate(pred)].replace(" ", "_"))
 
 
 def _singular(m: Mention) -> bool:
@@ -592,11 +610,15 @@ def _value_groups(units: list[Unit], mentions: list[Mention], vectors: _Vectors,
         floor = 0.0
         per_outlet = Counter(units[u].outlet for u in us)
         once = sum(1 for c in per_outlet.values() if c == 1)
-        if event != "?" and STORY_SLOT_ONCE * len(per_outlet) <= once and 2 * len(per_outlet) >= n_outlets:
+        # most outlets give this slot, each once (the story's own slot); or a few outlets give it, every one of
+        # them once (a scene no outlet tells twice): the slot itself says which values belong together, whatever
+        # the wording around them ("two days of talks", "the negotiations continue over four days"; "three jets
+        # crashed in Kashmir", "two planes fell onto villages"). Places are named in many unrelated sentences.
+        own = STORY_SLOT_ONCE * len(per_outlet) <= once and 2 * len(per_outlet) >= n_outlets
+        scene = kind != "place" and once == len(per_outlet) >= SCENE_OUTLETS
+        if event != "?" and (own or scene):
             if story_slots is not None:
                 story_slots.add((kind, event))
-            # most outlets give this slot, each once: the slot itself says which values belong together,
-            # whatever the wording around them ("two days of talks", "the negotiations continue over four days")
             floor = link
             pairs = {(x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))}
         else:
@@ -809,17 +831,23 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
         units.extend(build_units(story_articles[aid], outlet, actors, furniture))
     if not units:
         return []
+    # words the story's outlets use for one concept ("facilities", "installations") count as one term
+    fold = story_fold((u.outlet, u.text) for u in units)
+    if fold:
+        units = [replace(u, terms=_fold_terms(u.terms, fold)) for u in units]
+    units = _drop_restated(units)
     family = source_families(story_articles, outlet_by_article)
     vectors = _Vectors(units)
     every = _mentions(units, story_articles)
+    _fold_events(every)
     # a singular noun ("killing a child") is weighed only inside a statement fact, against the numbers its own
     # members give; on its own a count of one is too common to make a value fact of
     mentions = [m for m in every if not _singular(m)]
     _unify_events(mentions, units)
     best = _best_per_outlet(units, vectors)
     value_facts = _value_facts(units, mentions, story_articles, vectors, family, best)
-    statement_facts = _statement_facts(units, every, story_articles, vectors, family, best)
-    statement_facts = _merge_phrase_facts(_phrase_facts(units, mentions, story_articles, vectors, family),
+    statement_facts = _statement_facts(units, every, story_articles, vectors, family, best, fold)
+    statement_facts = _merge_phrase_facts(_phrase_facts(units, mentions, story_articles, vectors, family, fold),
                                           statement_facts)
     facts = value_facts + _drop_repeats(statement_facts, value_facts)
     order = {"differs": 0, "agreed": 1, "single-source": 2}
@@ -829,6 +857,30 @@ def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str,
         f["rank"] = rank
         f.pop("_pos", None)
     return facts
+
+
+def _fold_terms(terms: Counter, fold: Mapping[str, str]) -> Counter:
+    out: Counter = Counter()
+    for t, c in terms.items():
+        out[fold.get(t, t)] += c
+    return out
+
+
+def _drop_restated(units: list[Unit]) -> list[Unit]:
+    """An article that states one thing twice in the same words, reordered ("No installation was targeted during
+    the operation." / "During the operation, no installations were targeted."), says it once: a later clause with
+    the same content words and no value the first lacks is left out, so it cannot join another fact as that
+    outlet's clause."""
+    seen: dict[tuple[str, frozenset], set[str]] = {}
+    out = []
+    for u in units:
+        key = (u.article, frozenset(u.terms))
+        values = {c.text for c, _ in u.claims}
+        if len(key[1]) >= MIN_TERMS and key in seen and values <= seen[key]:
+            continue
+        seen.setdefault(key, values)
+        out.append(u)
+    return out
 
 
 def _clause_keys(f: dict) -> set[tuple[str, int, int]]:
@@ -936,7 +988,8 @@ def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tup
 
 
 def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
-                     family: Mapping[str, str], best: list[dict[str, tuple[float, int]]]) -> list[dict]:
+                     family: Mapping[str, str], best: list[dict[str, tuple[float, int]]],
+                     fold: Mapping[str, str] = {}) -> list[dict]:
     n = len(units)
     edges = list({(s, min(i, j), max(i, j)) for i in range(n) for s, j in best[i].values() if s >= CLOSE})
     groups = tight_groups(n, edges, vectors.get, lambda i: units[i].outlet, MATCH, CLOSE)
@@ -971,7 +1024,7 @@ def _statement_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[s
             if _clash(ms, units):
                 status = "differs"
                 spread = _spread(ms, units, family)
-            elif sources >= 2 and _denied(mem, family):
+            elif sources >= 2 and _denied(mem, family, fold):
                 status = "differs"
             else:
                 status = "agreed" if sources >= 2 else "single-source"  # copies of one text: one source
@@ -1032,18 +1085,18 @@ def _measure(v: Value) -> tuple | None:
     return None
 
 
-def _negated_terms(text: str) -> set[str]:
+def _negated_terms(text: str, fold: Mapping[str, str] = {}) -> set[str]:
     """Content words in the scope of a negation: the few words after "no", "not", "denied" ..."""
     out: set[str] = set()
     for m in _NEGATION.finditer(text):
-        out.update(content_terms(" ".join(text[m.end():].split()[:4])))
+        out.update(fold.get(t, t) for t in content_terms(" ".join(text[m.end():].split()[:4])))
     return out
 
 
-def _denied(mem: list[Unit], family: Mapping[str, str]) -> bool:
+def _denied(mem: list[Unit], family: Mapping[str, str], fold: Mapping[str, str] = {}) -> bool:
     """A statement and its denial, each from an independent source: words one member negates ("no military
     installation was targeted") that another states plainly ("military installations were hit")."""
-    neg = {i: _negated_terms(u.text) for i, u in enumerate(mem)}
+    neg = {i: _negated_terms(u.text, fold) for i, u in enumerate(mem)}
     for i, u in enumerate(mem):
         if not neg[i]:
             continue
@@ -1095,7 +1148,8 @@ def _phrase_zipf(surfaces: tuple[str, ...]) -> float:
     return sum(_zipf(w) for w in surfaces) - 9.0 * (len(surfaces) - 1)
 
 
-def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]]) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
+def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]],
+                  fold: Mapping[str, str] = {}) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
     """The candidate phrases of one clause: word n-grams (1..PHRASE_MAX) not starting or ending in a stop word,
     holding a content word that is not a name, and no number or part of a value the slots compare. Maps each
     phrase key to its surface forms (for their general-English frequency) and its first span in the text."""
@@ -1116,7 +1170,7 @@ def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]]) -> dict[tuple[str
                 s, e = base + gram[0].start, base + gram[-1].end
                 if any(cs < e and s < ce for cs, ce in claim_spans):
                     continue  # a counted thing or a value: compared by the value slots
-                key = tuple(t.key for t in gram)
+                key = tuple(fold.get(t.key, t.key) for t in gram)
                 # names say who, not what: the phrase must be rare for its other words
                 out.setdefault(key, (set(), (s, e)))[0].add(tuple(t.surface.lower() for t in gram if t.kind != "name"))
     return out
@@ -1129,13 +1183,13 @@ def _phrase_terms(key: tuple[str, ...]) -> set[str]:
 
 
 def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, Article], vectors: _Vectors,
-                  family: Mapping[str, str]) -> list[dict]:
+                  family: Mapping[str, str], fold: Mapping[str, str] = {}) -> list[dict]:
     carriers: dict[tuple[str, ...], set[int]] = defaultdict(set)
     at: dict[tuple[int, tuple], tuple[int, int]] = {}
     words: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for i, u in enumerate(units):
         spans = [(c.start, c.end) for c, v in u.claims]
-        for key, (ws, where) in _unit_phrases(u, spans).items():
+        for key, (ws, where) in _unit_phrases(u, spans, fold).items():
             carriers[key].add(i)
             words[key].update(ws)
             at[(i, key)] = where
@@ -1177,7 +1231,7 @@ def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str,
         if _clash(ms, units):
             continue  # the members give incompatible values: the value facts compare them
         # a statement and its denial are not one fact: the members that say it the way most sources do stay
-        neg = {i: bool(_negated_terms(units[i].text) & terms) for i in members}
+        neg = {i: bool(_negated_terms(units[i].text, fold) & terms) for i in members}
         negated = sum(neg.values())
         if negated * 2 == len(members):
             continue

@@ -199,7 +199,13 @@ def clause_key(text: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Normalised content words of a piece of text (stopwords dropped, concepts merged, countries, demonyms and
     capitals as their country)."""
-    out = []
+    return [key for key, _ in content_words(text)]
+
+
+def content_words(text: str) -> list[tuple[str, str | None]]:
+    """The content words of ``content_terms`` as (key, word): the word as written (lower case) for common words,
+    None for countries, demonyms and capitals (a name, not a word a dictionary relates)."""
+    out: list[tuple[str, str | None]] = []
     words = list(_WORD.finditer(text))
     skip = -1
     for k, m in enumerate(words):
@@ -212,19 +218,20 @@ def content_terms(text: str) -> list[str]:
                     text[m.end():words[k + 1].start()] == " ":
                 pc = _place_concept(w + " " + words[k + 1].group())  # "New Delhi", "South Korea"
                 if pc:
-                    out.append(pc)
+                    out.append((pc, None))
                     skip = k + 1
                     continue
             pc = _place_concept(w) if w not in ("May", "March") else None
             if pc:
-                out.append(pc)
+                out.append((pc, None))
                 continue
         if low in STOP or low in _NUMWORDS or (len(low) < 3 and not low.isdigit() and low not in ("us", "u.s")) \
                 or low.endswith(("n't", "n’t")):  # "hasn't": a negation, a function word like "not"
             continue
         if low[0].isdigit():
             continue  # numbers are compared as claims, after normalisation, not as words
-        out.append(concept(w))
+        # a capitalised word inside the text is a name ("Rice", "Bush"): not a word the dictionary relates
+        out.append((concept(w), None if k and w[:1].isupper() else low.replace("’", "'")))
     return out
 
 
