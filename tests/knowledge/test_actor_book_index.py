@@ -210,3 +210,19 @@ def test_a_store_book_sent_to_a_worker_reads_the_store_there(fresh_book, tmp_pat
         assert copy.match(["Oskar Lindkvist"], "ORG") is None
     finally:
         store.close()
+
+
+def test_a_book_of_an_in_memory_store_goes_to_a_worker_whole(fresh_book):
+    import pickle
+
+    from newsprism.store import open_store
+
+    store = open_store("sqlite://")
+    try:
+        store.upsert_actors([ActorRecord(n, t, variants=v).to_dict() for n, t, v in STORED])
+        book_mod.recall(store)
+        copy = pickle.loads(pickle.dumps(ActorBook.default()))
+        assert copy._source is None and len(copy.records()) == len(STORED)
+        assert copy.match(["O Lindqvist"], "PERSON").name == "Oskar Lindqvist"
+    finally:
+        store.close()

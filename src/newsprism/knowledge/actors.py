@@ -294,7 +294,10 @@ class ActorBook:
         if self._source is None or not need:
             return
         self._fetched.update(need)
-        names = {n for n in self._source.names(need) if n not in self._named and n not in self._skip}
+        self._read(self._source.names(need))
+
+    def _read(self, names: Iterable[str]) -> None:
+        names = {n for n in names if n not in self._named and n not in self._skip}
         if not names:
             return
         for d in self._source.records(names):
@@ -306,6 +309,18 @@ class ActorBook:
             self._named.setdefault(rec.name, []).append(at)
             self._base[rec.name] = rec.to_dict()
             self._index(at)
+
+    def __getstate__(self) -> dict:
+        # A copy for a worker process reads the store there (``store.actor_rows.ActorRows``); an in-memory store
+        # cannot be reached from another process, so the copy takes every record it can find along instead.
+        if self._source is not None and not self._source.shareable:
+            self._read(self._source.all_names())
+            return dict(self.__dict__, _source=None)
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._at = {id(r): i for i, r in enumerate(self._records)}  # keyed by object identity, new in a copy
 
     def _place(self, at: int, rec: ActorRecord, order: tuple | None = None) -> None:
         if at == len(self._records):
