@@ -226,3 +226,38 @@ def test_a_book_of_an_in_memory_store_goes_to_a_worker_whole(fresh_book):
         assert copy.match(["O Lindqvist"], "PERSON").name == "Oskar Lindqvist"
     finally:
         store.close()
+
+
+def _variants(name: str, rng) -> list[str]:
+    """Spellings a text may use for a name: a letter changed, dropped or put in inside a long word (the keys' one
+    assumption: words near in spelling share their first or their last letters), a given name cut to its initial,
+    a middle initial put in, the words in the other order, the surname alone."""
+    words = name.split()
+    out = []
+    long_ = [i for i, w in enumerate(words) if len(w) >= 7]
+    for _ in range(3 if long_ else 0):
+        w = list(words)
+        i = rng.choice(long_)
+        j = rng.randrange(3, len(w[i]) - 3)
+        letter = rng.choice("aeiourstln")
+        w[i] = rng.choice([w[i][:j] + letter + w[i][j + 1:], w[i][:j] + w[i][j + 1:], w[i][:j] + letter + w[i][j:]])
+        out.append(" ".join(w))
+    if len(words) >= 2:
+        out += [" ".join([words[0][0], *words[1:]]), " ".join([words[0], "K", *words[1:]]),
+                " ".join(reversed(words)), words[-1]]
+    return out
+
+
+def test_keys_find_every_record_a_scan_finds_among_near_spellings():
+    import random
+
+    rng = random.Random(5)
+    base = [n for n, _ in NAMES] + ["Oskar Lindqvist", "Baltic Ferry Union", "Ministry of Coastal Affairs",
+                                    "Aleksandr Petrenko", "Maria del Carmen Ruiz", "Joao Baptista Silva",
+                                    "Federal Office of Maritime Safety", "Kateryna Bondar", "Kim Jong Su"]
+    names = sorted({v for n in base for v in [n, *_variants(n, rng)]})
+    book = ActorBook()
+    for i, name in enumerate(names[::3]):
+        book.add(_record(name, ("PERSON", "ORG", None)[i % 3]))
+    for name, type_ in itertools.product(names, ("PERSON", "ORG", None)):
+        assert book.match([name], type_) is _linear(book, [name], type_), (name, type_)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 from newsprism.knowledge import countries as _gaz
@@ -177,54 +178,57 @@ def _run_keys(w: str, stored: bool) -> list[str]:
 @lru_cache(maxsize=1 << 17)
 def _block_keys(name: str, stored: bool) -> tuple[str, ...]:
     """Keys under which a book record's name is kept (``stored``), or looked up, such that two names ``match``
-    pairs share one: the same key; the same canonical key, one an acronym of the other, or two multi-word names
-    near in spelling (organisations, ``same_org``: those share the first or the last three letters); two people's
-    names of two words or more (``same_person``), where the last word of one matches a word of the other (the
-    same, near in spelling, or one an initial of the other: "I" + a one-letter word, "i" + a word's initial)."""
-    from newsprism.compare.actors import _acronym
-
-    words = _words_of(name)
-    ck = " ".join(words)
-    keys = {"k" + _key(name), "c" + ck}
-    org = ck.replace("-", " ").split()
-    if len(org) == 1:
-        keys.add("a" + org[0])
-    elif len(org) >= 2:
-        keys.add("a" + _acronym(org))
-    if len(words) >= 2:
-        last = words[-1]
-        # A: any word of a stored name against the asked name's last word; L: a stored name's last word against
-        # any word of the asked one. A one-letter word matching a word by its initial is keyed with the word
-        # before it (which the other name's word before must match too: ``same_person`` matches runs of words).
-        if stored:
-            keys |= {"A" + k for w in words for k in _word_keys(w)}
-            keys |= {"L" + k for k in _word_keys(last)}
-            for before, w in zip(words, words[1:]):
-                keys |= {"Ai" + w[0] + "|" + k for k in _run_keys(before, stored=True)}
-                if len(w) == 1:
-                    keys |= {"AI" + w + "|" + k for k in _run_keys(before, stored=True)}
-            keys |= {"Li" + last[0] + "|" + k for k in _run_keys(words[-2], stored=True)}
-            if len(last) == 1:
-                keys |= {"LI" + last + "|" + k for k in _run_keys(words[-2], stored=True)}
-        else:
-            keys |= {"A" + k for k in _word_keys(last)}
-            keys |= {"AI" + last[0] + "|" + k for k in _run_keys(words[-2], stored=False)}
-            if len(last) == 1:
-                keys |= {"Ai" + last + "|" + k for k in _run_keys(words[-2], stored=False)}
-            keys |= {"L" + k for w in words for k in _word_keys(w)}
-            for before, w in zip(words, words[1:]):
-                keys |= {"LI" + w[0] + "|" + k for k in _run_keys(before, stored=False)}
-                if len(w) == 1:
-                    keys |= {"Li" + w + "|" + k for k in _run_keys(before, stored=False)}
-    return tuple(sorted(keys))
+    pairs share one: the same key or canonical key here; ``_person_keys`` for two people's names of two words or
+    more (``same_person``), where two words of one match two words of the other in order (each the same, near in
+    spelling, or one an initial of the other: "I" + a one-letter word, "i" + a word's initial); ``_org_keys`` for
+    organisations' other tests."""
+    return ("k" + _key(name), "c" + " ".join(_words_of(name)))
 
 
 @lru_cache(maxsize=1 << 17)
-def _org_keys(name: str) -> tuple[str, ...]:
-    """Keys of two multi-word names near in spelling (``same_org``'s fuzzy test, never asked between people): they
-    share the first or the last three letters of their canonical keys."""
+def _person_keys(name: str, stored: bool) -> tuple[str, ...]:
+    """Keys of ``same_person``'s test (asked only where a person can be meant: of a person or of an untyped name)."""
+    words = _words_of(name)
+    keys: set[str] = set()
+    if len(words) >= 2:
+        # ``same_person`` matches two names of two words or more only where the shorter's first and last words
+        # match (``_given_matches``) two words of the longer, in order: the same last word (or one near in
+        # spelling) and a given name at the start of either, or a run of words. Every ordered pair of words is
+        # keyed by the later word's keys (as a last word was keyed alone before) together with the earlier
+        # word's size and initial, which every given name it matches shares: a lookup meets the names with a like
+        # pair, not every name with one word like its last one (thousands in a large archive).
+        for i, j in combinations(range(len(words)), 2):
+            keys |= {"P" + a + "|" + b for a in _size_keys(words[i], stored) for b in _run_keys(words[j], stored)}
+    return tuple(sorted(keys))
+
+
+def _size_keys(w: str, stored: bool) -> list[str]:
+    """Keys that two words ``_given_matches`` pairs share, one taken as stored and the other as asked: the length
+    (``fuzz.ratio`` >= 80 needs lengths within 2:3, and the asked word asks every length in that range), or one a
+    one-letter initial of the other."""
+    if stored:
+        return ["n%d" % len(w), "i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+    n = len(w)
+    return ["n%d" % m for m in range((2 * n + 2) // 3, 3 * n // 2 + 1)] + ["I" + w[0]] + \
+        (["i" + w] if len(w) == 1 else [])
+
+
+@lru_cache(maxsize=1 << 17)
+def _org_keys(name: str, stored: bool) -> tuple[str, ...]:
+    """Keys of ``same_org``'s other tests (never asked between people): one name the acronym of the other, a
+    one-word name against a multi-word one (keyed apart, so that two multi-word names with the same initials do not
+    meet); two multi-word names near in spelling, which share the first or the last three letters of their
+    canonical keys."""
+    from newsprism.compare.actors import _acronym
+
     ck = " ".join(_words_of(name))
-    return ("f<" + ck[:3], "f>" + ck[-3:]) if len(ck.replace("-", " ").split()) >= 2 else ()
+    words = ck.replace("-", " ").split()
+    if len(words) == 1:
+        return ("ao" + words[0],) if stored else ("am" + words[0],)
+    if len(words) < 2:
+        return ()
+    acronym = ("am" if stored else "ao") + _acronym(words)
+    return (acronym, "f<" + ck[:3], "f>" + ck[-3:])
 
 
 def record_keys(d: dict) -> list[str]:
@@ -232,8 +236,10 @@ def record_keys(d: dict) -> list[str]:
     it: the store's ``actor_keys`` rows."""
     names = [n for n in [d.get("name"), *(d.get("variants") or [])] if n]
     keys = {k for n in names for k in _block_keys(n, stored=True)}
+    if d.get("type") in (None, "PERSON"):
+        keys |= {k for n in names for k in _person_keys(n, stored=True)}
     if d.get("type") != "PERSON":
-        keys |= {k for n in names for k in _org_keys(n)}
+        keys |= {k for n in names for k in _org_keys(n, stored=True)}
     return sorted(keys)
 
 
@@ -374,15 +380,23 @@ class ActorBook:
                 done.add(name)
                 for k in _block_keys(name, stored=True):
                     self._blocks.setdefault(k, set()).add(at)
+        if self._records[at].type in (None, "PERSON"):  # a typed organisation is never compared as a person
+            for name in self._records[at].names():
+                if name and "person:" + name not in done:
+                    done.add("person:" + name)
+                    for k in _person_keys(name, stored=True):
+                        self._blocks.setdefault(k, set()).add(at)
         if self._records[at].type != "PERSON":  # a person's record is never compared as an organisation
             for name in self._records[at].names():
                 if name and "org:" + name not in done:
                     done.add("org:" + name)
-                    for k in _org_keys(name):
+                    for k in _org_keys(name, stored=True):
                         self._blocks.setdefault(k, set()).add(at)
 
     def _near(self, names: list[str], type_: str | None) -> list[int]:
-        keys = [k for n in names for k in _block_keys(n, stored=False) + (_org_keys(n) if type_ != "PERSON" else ())]
+        keys = [k for n in names for k in _block_keys(n, stored=False)
+                + (_person_keys(n, stored=False) if type_ in (None, "PERSON") else ())
+                + (_org_keys(n, stored=False) if type_ != "PERSON" else ())]
         self._load(keys)
         near: set[int] = set()
         for k in keys:
