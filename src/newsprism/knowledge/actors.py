@@ -194,23 +194,34 @@ def _person_keys(name: str, stored: bool) -> tuple[str, ...]:
         # ``same_person`` matches two names of two words or more only where the shorter's first and last words
         # match (``_given_matches``) two words of the longer, in order: the same last word (or one near in
         # spelling) and a given name at the start of either, or a run of words. Every ordered pair of words is
-        # keyed by the later word's keys (as a last word was keyed alone before) together with the earlier
-        # word's size and initial, which every given name it matches shares: a lookup meets the names with a like
-        # pair, not every name with one word like its last one (thousands in a large archive).
+        # keyed by the later word's spelling keys together with the earlier word's size and initial, which every
+        # given name it matches shares ("P"), and by the later word's initial together with the earlier word's
+        # keys ("Q", a later word matched as an initial: "Kim Jong U"): a lookup meets the names with a like pair,
+        # not every name with one word like its last one (thousands in a large archive).
         for i, j in combinations(range(len(words)), 2):
-            keys |= {"P" + a + "|" + b for a in _size_keys(words[i], stored) for b in _run_keys(words[j], stored)}
+            keys |= {"P" + a + "|" + b for a in _size_keys(words[i], stored) for b in _word_keys(words[j])}
+            keys |= {"Q" + a + "|" + b for a in _run_keys(words[i], stored)
+                     for b in _initial_keys(words[j], stored)}
     return tuple(sorted(keys))
+
+
+def _initial_keys(w: str, stored: bool) -> list[str]:
+    """Keys that two words one of which is the other's initial share (one taken as stored, the other as asked)."""
+    if stored:
+        return ["i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+    return ["I" + w[0]] + (["i" + w] if len(w) == 1 else [])
 
 
 def _size_keys(w: str, stored: bool) -> list[str]:
     """Keys that two words ``_given_matches`` pairs share, one taken as stored and the other as asked: the length
-    (``fuzz.ratio`` >= 80 needs lengths within 2:3, and the asked word asks every length in that range), or one a
-    one-letter initial of the other."""
+    with the first or with the last letter (``fuzz.ratio`` >= 80 needs lengths within 2:3, and the asked word asks
+    every length in that range; near spellings share their first or their last letter, as ``_word_keys`` assume
+    of two or three), or one a one-letter initial of the other."""
     if stored:
-        return ["n%d" % len(w), "i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+        return ["n%d<%s" % (len(w), w[0]), "n%d>%s" % (len(w), w[-1]), "i" + w[0]] + (["I" + w] if len(w) == 1 else [])
     n = len(w)
-    return ["n%d" % m for m in range((2 * n + 2) // 3, 3 * n // 2 + 1)] + ["I" + w[0]] + \
-        (["i" + w] if len(w) == 1 else [])
+    return [k for m in range((2 * n + 2) // 3, 3 * n // 2 + 1) for k in ("n%d<%s" % (m, w[0]), "n%d>%s" % (m, w[-1]))] \
+        + ["I" + w[0]] + (["i" + w] if len(w) == 1 else [])
 
 
 @lru_cache(maxsize=1 << 17)
