@@ -149,8 +149,8 @@ ASKED = [n for n, _ in NAMES] + ["Oskar Lindqvist", "O Lindqvist", "Baltic Ferry
 def _answers(book: ActorBook) -> list:
     import copy
 
-        # the book reads only what the names reach: a record the names asked cannot match stays unread
-            for r in [book.match([name], type_)]]
+    return [(copy.deepcopy(r.to_dict()) if r else None)
+            for name, type_ in itertools.product(ASKED, ("PERSON", "ORG", None)) for r in [book.match([name], type_)]]
 
 
 def test_store_book_answers_and_writes_as_the_book_built_from_every_record(fresh_book, store_url):
