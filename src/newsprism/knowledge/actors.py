@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 from newsprism.knowledge import countries as _gaz
@@ -177,62 +178,100 @@ def _run_keys(w: str, stored: bool) -> list[str]:
 @lru_cache(maxsize=1 << 17)
 def _block_keys(name: str, stored: bool) -> tuple[str, ...]:
     """Keys under which a book record's name is kept (``stored``), or looked up, such that two names ``match``
-    pairs share one: the same key; the same canonical key, one an acronym of the other, or two multi-word names
-    near in spelling (organisations, ``same_org``: those share the first or the last three letters); two people's
-    names of two words or more (``same_person``), where the last word of one matches a word of the other (the
-    same, near in spelling, or one an initial of the other: "I" + a one-letter word, "i" + a word's initial)."""
-    from newsprism.compare.actors import _acronym
-
-    words = _words_of(name)
-    ck = " ".join(words)
-    keys = {"k" + _key(name), "c" + ck}
-    org = ck.replace("-", " ").split()
-    if len(org) == 1:
-        keys.add("a" + org[0])
-    elif len(org) >= 2:
-        keys.add("a" + _acronym(org))
-    if len(words) >= 2:
-        last = words[-1]
-        # A: any word of a stored name against the asked name's last word; L: a stored name's last word against
-        # any word of the asked one. A one-letter word matching a word by its initial is keyed with the word
-        # before it (which the other name's word before must match too: ``same_person`` matches runs of words).
-        if stored:
-            keys |= {"A" + k for w in words for k in _word_keys(w)}
-            keys |= {"L" + k for k in _word_keys(last)}
-            for before, w in zip(words, words[1:]):
-                keys |= {"Ai" + w[0] + "|" + k for k in _run_keys(before, stored=True)}
-                if len(w) == 1:
-                    keys |= {"AI" + w + "|" + k for k in _run_keys(before, stored=True)}
-            keys |= {"Li" + last[0] + "|" + k for k in _run_keys(words[-2], stored=True)}
-            if len(last) == 1:
-                keys |= {"LI" + last + "|" + k for k in _run_keys(words[-2], stored=True)}
-        else:
-            keys |= {"A" + k for k in _word_keys(last)}
-            keys |= {"AI" + last[0] + "|" + k for k in _run_keys(words[-2], stored=False)}
-            if len(last) == 1:
-                keys |= {"Ai" + last + "|" + k for k in _run_keys(words[-2], stored=False)}
-            keys |= {"L" + k for w in words for k in _word_keys(w)}
-            for before, w in zip(words, words[1:]):
-                keys |= {"LI" + w[0] + "|" + k for k in _run_keys(before, stored=False)}
-                if len(w) == 1:
-                    keys |= {"Li" + w + "|" + k for k in _run_keys(before, stored=False)}
-    return tuple(sorted(keys))
+    pairs share one: the same key or canonical key here; ``_person_keys`` for two people's names of two words or
+    more (``same_person``), where two words of one match two words of the other in order (each the same, near in
+    spelling, or one an initial of the other: "I" + a one-letter word, "i" + a word's initial); ``_org_keys`` for
+    organisations' other tests."""
+    return ("k" + _key(name), "c" + " ".join(_words_of(name)))
 
 
 @lru_cache(maxsize=1 << 17)
-def _org_keys(name: str) -> tuple[str, ...]:
-    """Keys of two multi-word names near in spelling (``same_org``'s fuzzy test, never asked between people): they
-    share the first or the last three letters of their canonical keys."""
+def _person_keys(name: str, stored: bool) -> tuple[str, ...]:
+    """Keys of ``same_person``'s test (asked only where a person can be meant: of a person or of an untyped name)."""
+    words = _words_of(name)
+    keys: set[str] = set()
+    if len(words) >= 2:
+        # ``same_person`` matches two names of two words or more only where the shorter's first and last words
+        # match (``_given_matches``) two words of the longer, in order: the same last word (or one near in
+        # spelling) and a given name at the start of either, or a run of words. Every ordered pair of words is
+        # keyed by the later word's spelling keys together with the earlier word's size and initial, which every
+        # given name it matches shares ("P"), and by the later word's initial together with the earlier word's
+        # keys ("Q", a later word matched as an initial: "Kim Jong U"): a lookup meets the names with a like pair,
+        # not every name with one word like its last one (thousands in a large archive).
+        for i, j in combinations(range(len(words)), 2):
+            keys |= {"P" + a + "|" + b for a in _size_keys(words[i], stored) for b in _word_keys(words[j])}
+            keys |= {"Q" + a + "|" + b for a in _run_keys(words[i], stored)
+                     for b in _initial_keys(words[j], stored)}
+    return tuple(sorted(keys))
+
+
+def _initial_keys(w: str, stored: bool) -> list[str]:
+    """Keys that two words one of which is the other's initial share (one taken as stored, the other as asked)."""
+    if stored:
+        return ["i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+    return ["I" + w[0]] + (["i" + w] if len(w) == 1 else [])
+
+
+def _size_keys(w: str, stored: bool) -> list[str]:
+    """Keys that two words ``_given_matches`` pairs share, one taken as stored and the other as asked: the length
+    with the first or with the last letter (``fuzz.ratio`` >= 80 needs lengths within 2:3, and the asked word asks
+    every length in that range; near spellings share their first or their last letter, as ``_word_keys`` assume
+    of two or three), or one a one-letter initial of the other."""
+    if stored:
+        return ["n%d<%s" % (len(w), w[0]), "n%d>%s" % (len(w), w[-1]), "i" + w[0]] + (["I" + w] if len(w) == 1 else [])
+    n = len(w)
+    return [k for m in range((2 * n + 2) // 3, 3 * n // 2 + 1) for k in ("n%d<%s" % (m, w[0]), "n%d>%s" % (m, w[-1]))] \
+        + ["I" + w[0]] + (["i" + w] if len(w) == 1 else [])
+
+
+@lru_cache(maxsize=1 << 17)
+def _org_keys(name: str, stored: bool) -> tuple[str, ...]:
+    """Keys of ``same_org``'s other tests (never asked between people): one name the acronym of the other, a
+    one-word name against a multi-word one (keyed apart, so that two multi-word names with the same initials do not
+    meet); two multi-word names near in spelling, which share the first or the last three letters of their
+    canonical keys."""
+    from newsprism.compare.actors import _acronym
+
     ck = " ".join(_words_of(name))
-    return ("f<" + ck[:3], "f>" + ck[-3:]) if len(ck.replace("-", " ").split()) >= 2 else ()
+    words = ck.replace("-", " ").split()
+    if len(words) == 1:
+        return ("ao" + words[0],) if stored else ("am" + words[0],)
+    if len(words) < 2:
+        return ()
+    acronym = ("am" if stored else "ao") + _acronym(words)
+    return (acronym, "f<" + ck[:3], "f>" + ck[-3:])
+
+
+def record_keys(d: dict) -> list[str]:
+    """The blocking keys a stored actor record (``ActorRecord.to_dict()``) is kept under, as ``ActorBook`` indexes
+    it: the store's ``actor_keys`` rows."""
+    names = [n for n in [d.get("name"), *(d.get("variants") or [])] if n]
+    keys = {k for n in names for k in _block_keys(n, stored=True)}
+    if d.get("type") in (None, "PERSON"):
+        keys |= {k for n in names for k in _person_keys(n, stored=True)}
+    if d.get("type") != "PERSON":
+        keys |= {k for n in names for k in _org_keys(n, stored=True)}
+    return sorted(keys)
 
 
 class ActorBook:
     """The actors known before a story is resolved. ``apply`` lets a book record fill (user: override) a story
-    actor; ``learn`` folds a resolved story's actors in; ``records`` is what the store keeps."""
+    actor; ``learn`` folds a resolved story's actors in; ``records`` is what the store keeps.
 
-    def __init__(self, records: Iterable[ActorRecord] = ()) -> None:
+    With a ``source`` (``store.actor_rows.ActorRows``) the book is the store's: a lookup first reads the stored
+    actors sharing a key with the names asked for (each key once), so a chunk costs what its names reach, not the
+    archive. Its order is the one a book built from every stored record (by name) and then added to would have:
+    stored records by name, then the ones this process added. ``records`` is then what has been read or added."""
+
+    def __init__(self, records: Iterable[ActorRecord] = (), source=None) -> None:
         self._records: list[ActorRecord] = []
+        self._order: list[tuple] = []  # position -> sort key: (0, name) read from the store, (1, n) added
+        self._source = source
+        self._fetched: set[str] = set()  # keys read from the source
+        self._skip: set[str] = set()  # names never to read from the source (merged away, or about to be placed)
+        self._gone: set[str] = set()  # stored names merged into another record by a rebuild, not yet retired
+        self._base: dict[str, dict] = {}  # name -> the record as stored (read, or last written)
+        self._seq = 0  # the next added record's place after every other
         # Where each record stands, and its names' blocking keys -> positions: ``match`` checks only the records
         # sharing a key with the names asked for, so a lookup costs what matches, not the whole book (a learned
         # book grows with the archive, and it is asked once per story actor of every chunk).
@@ -260,11 +299,51 @@ class ActorBook:
         return book
 
     def records(self) -> list[ActorRecord]:
-        return list(self._records)
+        return [self._records[i] for i in self._ordered()]
 
-    def _place(self, at: int, rec: ActorRecord) -> None:
+    def _ordered(self) -> list[int]:
+        return sorted(range(len(self._records)), key=self._order.__getitem__)
+
+    def _load(self, keys: Iterable[str]) -> None:
+        """Read from the source the stored records kept under keys not read yet (none changes the book's answers
+        about names read before: a stored record matches no other stored one, see ``_rebuilt``)."""
+        need = [k for k in keys if k not in self._fetched]
+        if self._source is None or not need:
+            return
+        self._fetched.update(need)
+        self._read(self._source.names(need))
+
+    def _read(self, names: Iterable[str]) -> None:
+        names = {n for n in names if n not in self._named and n not in self._skip}
+        if not names:
+            return
+        for d in self._source.records(names):
+            rec = ActorRecord.from_dict(d)
+            at = len(self._records)
+            self._records.append(rec)
+            self._order.append((0, rec.name))
+            self._at[id(rec)] = at
+            self._named.setdefault(rec.name, []).append(at)
+            self._base[rec.name] = rec.to_dict()
+            self._index(at)
+
+    def __getstate__(self) -> dict:
+        # A copy for a worker process reads the store there (``store.actor_rows.ActorRows``); an in-memory store
+        # cannot be reached from another process, so the copy takes every record it can find along instead.
+        if self._source is not None and not self._source.shareable:
+            self._read(self._source.all_names())
+            return dict(self.__dict__, _source=None)
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._at = {id(r): i for i, r in enumerate(self._records)}  # keyed by object identity, new in a copy
+
+    def _place(self, at: int, rec: ActorRecord, order: tuple | None = None) -> None:
         if at == len(self._records):
             self._records.append(rec)
+            self._order.append(order or (1, self._seq))
+            self._seq += 1
             self._touched.setdefault(at, None)
         else:
             self._touched.setdefault(at, self._records[at].to_dict())
@@ -275,7 +354,7 @@ class ActorBook:
             self._records[at] = rec
         self._at[id(rec)] = at
         self._named.setdefault(rec.name, []).append(at)
-        self._named[rec.name].sort()
+        self._named[rec.name].sort(key=self._order.__getitem__)
         self._index(at)
 
     def add(self, rec: ActorRecord) -> None:
@@ -312,19 +391,28 @@ class ActorBook:
                 done.add(name)
                 for k in _block_keys(name, stored=True):
                     self._blocks.setdefault(k, set()).add(at)
+        if self._records[at].type in (None, "PERSON"):  # a typed organisation is never compared as a person
+            for name in self._records[at].names():
+                if name and "person:" + name not in done:
+                    done.add("person:" + name)
+                    for k in _person_keys(name, stored=True):
+                        self._blocks.setdefault(k, set()).add(at)
         if self._records[at].type != "PERSON":  # a person's record is never compared as an organisation
             for name in self._records[at].names():
                 if name and "org:" + name not in done:
                     done.add("org:" + name)
-                    for k in _org_keys(name):
+                    for k in _org_keys(name, stored=True):
                         self._blocks.setdefault(k, set()).add(at)
 
     def _near(self, names: list[str], type_: str | None) -> list[int]:
+        keys = [k for n in names for k in _block_keys(n, stored=False)
+                + (_person_keys(n, stored=False) if type_ in (None, "PERSON") else ())
+                + (_org_keys(n, stored=False) if type_ != "PERSON" else ())]
+        self._load(keys)
         near: set[int] = set()
-        for n in names:
-            for k in _block_keys(n, stored=False) + (_org_keys(n) if type_ != "PERSON" else ()):
-                near |= self._blocks.get(k, set())
-        return sorted(near)
+        for k in keys:
+            near |= self._blocks.get(k, set())
+        return sorted(near, key=self._order.__getitem__)
 
     def match(self, names: Iterable[str], type_: str | None) -> ActorRecord | None:
         names = [n for n in names if n]
@@ -342,7 +430,7 @@ class ActorBook:
             for p in self._near([n for n in rec.names() if n], rec.type):
                 if p == c:
                     continue
-                later, earlier = (rec, self._records[p]) if c > p else (self._records[p], rec)
+                later, earlier = (rec, self._records[p]) if self._order[c] > self._order[p] else (self._records[p], rec)
                 if _matches(earlier, [n for n in later.names() if n], later.type):
                     return False
         self._touched.clear()
@@ -354,6 +442,8 @@ class ActorBook:
         the records that can match one before them: those changed in place since the last check, those their
         names can match, and, as merges change records, the ones the merged names can match. Any other record
         was found to match none before it, and none has changed since."""
+        if self._source is not None:
+            return self._rebuilt_from_source()
         new = ActorBook()
         need = set(self._recheck)
         for c in self._recheck:
@@ -372,6 +462,49 @@ class ActorBook:
                     self._recheck.add(at)
                     need.update(p for p in self._near([n for n in into.names() if n], into.type) if p > j)
         return new
+
+    def _rebuilt_from_source(self) -> ActorBook:
+        """``_rebuilt`` for a store's book: the records read or added so far added again in order, reading from the
+        store what their names reach (a stored record not read yet matches none stored, and is read before any
+        record that can match it is added). Records merged away are the ones ``retire`` names."""
+        new = ActorBook(source=self._source)
+        new._fetched = set(self._fetched)
+        new._base = self._base
+        order = self._ordered()
+        new._skip = self._skip | {self._records[i].name for i in order}
+        new._gone = set(self._gone)
+        new._seq = self._seq
+        for i in order:
+            rec = self._records[i]
+            size = len(new._records)
+            new.add(rec)
+            if len(new._records) > size and new._records[-1] is rec:
+                new._order[-1] = self._order[i]  # keeps its place (records read meanwhile sort around it)
+                new._named[rec.name].sort(key=new._order.__getitem__)
+            elif rec.name in self._base:
+                new._gone.add(rec.name)  # a stored record merged into an earlier one
+        new._skip = set(self._skip) | new._gone
+        new._touched.clear()
+        new._recheck.clear()
+        return new
+
+    def retire(self) -> list[str]:
+        """Stored names merged into another record since the last call: the store drops their keys."""
+        gone = sorted(self._gone - set(self._named))
+        self._skip |= self._gone
+        self._gone = set()
+        return gone
+
+    def dirty(self) -> list[dict]:
+        """The records (in book order) that differ from what the store holds under their name; marked as stored."""
+        out = []
+        for i in self._ordered():
+            d = self._records[i].to_dict()
+            if self._base.get(d["name"]) != d:
+                out.append(d)
+        for d in out:
+            self._base[d["name"]] = d
+        return out
 
     def _changed(self, before_len: int) -> list[dict]:
         """What ``remember`` writes after a ``learn`` into a consistent book: the records whose dict differs from
@@ -462,6 +595,8 @@ def _learned_book(copy: bool = False) -> ActorBook:
 
 def _same_records() -> bool:
     book = _BOOK
+    if book is not None and book._source is not None:
+        return True  # a store's book: _LEARNED only mirrors what it has read
     return book is not None and len(book._records) == len(_LEARNED) and \
         all(a is b for a, b in zip(book._records, _LEARNED))
 
@@ -476,8 +611,13 @@ def _rebuild() -> ActorBook:
 
 
 def recall(store) -> int:
-    """Load the actors a store keeps into this process's book; returns how many."""
+    """Make the actors a store keeps this process's book; returns how many it keeps. A store that keeps the book's
+    keys as rows (``store.actor_rows``) is read by key as chunks ask, not here."""
     global _BOOK
+    if hasattr(store, "actor_rows"):
+        _BOOK = ActorBook(source=store.actor_rows())
+        _LEARNED[:] = []
+        return _BOOK._source.count()
     recs = [ActorRecord.from_dict(d) for d in store.iter_actors()]
     _BOOK = ActorBook(recs)
     _LEARNED[:] = _BOOK.records()
@@ -488,6 +628,16 @@ def remember(store, actors: Iterable) -> int:
     """Fold resolved story actors into this process's book and write the records that changed to the store;
     returns how many were written."""
     global _BOOK
+    if _BOOK is not None and _BOOK._source is not None:
+        book = _reusable() or _BOOK._rebuilt()
+        book.learn(actors)
+        changed, gone = book.dirty(), book.retire()
+        _BOOK = book
+        _LEARNED[:] = book.records()
+        store.upsert_actors(changed)
+        if gone:
+            store.retire_actors(gone)
+        return len(changed)
     book = _reusable()
     if book is not None:  # a rebuild would change nothing: only what is learned now changes
         n = len(book._records)

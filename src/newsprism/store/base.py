@@ -76,6 +76,14 @@ class Store(Protocol):
     def iter_actors(self) -> Iterator[dict[str, Any]]:
         """Every stored actor record, by name."""
         ...
+
+    def retire_actors(self, names: Iterable[str]) -> None:
+        """Actors merged into another one: their records stay, the actor book no longer finds them."""
+        ...
+
+    def actor_rows(self) -> Any:
+        """The stored actor book read by blocking key (``store.actor_rows.ActorRows``)."""
+        ...
     def log_chunk(self, run: str, articles: int) -> int:
         """Note a committed chunk of a run, inside its unit of work; returns its sequence number."""
 

@@ -231,11 +231,23 @@ def _v12_content_generation(op: Operations, dialect: str) -> None:
                        "BEGIN UPDATE content_generation SET n = n + 1 WHERE id = 1; END")
 
 
+def _v13_actor_keys(op: Operations, dialect: str) -> None:
+    # Each run rebuilt the whole actor book from every stored actor when it started, which grew with the archive
+    # (minutes at 30k articles). The book's blocking keys become rows, so a chunk reads only the actors that share a
+    # key with the names it asks about; the actors stored before are keyed here.
+    op.create_table("actor_keys", sa.Column("key", sa.Text, primary_key=True),
+                    sa.Column("name", sa.Text, primary_key=True))
+    op.create_index("ix_actor_keys_name", "actor_keys", ["name"])
+    from newsprism.store.actor_rows import backfill_keys
+
+    backfill_keys(op.get_bind())
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
                                                        _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
                                                        _v10_story_summary_and_ingest_queue, _v11_cluster_postings,
-                                                       _v12_content_generation]
+                                                       _v12_content_generation, _v13_actor_keys]
 LATEST = len(MIGRATIONS)
 
 

@@ -64,6 +64,15 @@ actors = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
+# The actor book's blocking keys (``knowledge.actors.record_keys``), one row per key of a stored actor: a chunk reads
+# only the actors whose names can match the names it asks for (migration 13).
+actor_keys = sa.Table(
+    "actor_keys", metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Index("ix_actor_keys_name", "name"),
+)
+
 chunks = sa.Table(
     "chunks", metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from newsprism.model import Article, Story
+from newsprism.store import actor_rows as actor_store
 from newsprism.store import schema as t
 from newsprism.store import state_rows
 from newsprism.store.migrations import LATEST, current_version, migrate
@@ -490,6 +491,7 @@ class SqlStore:
     # -- search and housekeeping ------------------------------------------------------------------------------
     # -- actors ------------------------------------------------------------------------------------------------
     def upsert_actors(self, records: Iterable[dict[str, Any]]) -> int:
+        records = list(records)
         rows = [{"name": r["name"], "type": r.get("type"), "side": r.get("side"),
                  "record": json.dumps(r, ensure_ascii=False, sort_keys=True), "updated_at": time.time()}
                 for r in records if r.get("name")]
@@ -502,7 +504,18 @@ class SqlStore:
                     index_elements=[t.actors.c.name],
                     set_={"type": stmt.excluded.type, "side": stmt.excluded.side, "record": stmt.excluded.record,
                           "updated_at": stmt.excluded.updated_at}), chunk)
+            last = {r["name"]: r for r in records if r.get("name")}  # rows keep the last record of a name
+            actor_store.put_keys(conn, list(last.values()))
         return len(rows)
+
+    def retire_actors(self, names: Iterable[str]) -> None:
+        """Actors merged into another one: their rows stay, the book no longer finds them (``store.actor_rows``)."""
+        with self._writing() as conn:
+            actor_store.retire(conn, names)
+
+    def actor_rows(self) -> actor_store.ActorRows:
+        """The stored actor book read by key, in the current unit of work."""
+        return actor_store.ActorRows(self._reading, self.url)
 
     def get_actor(self, name: str) -> dict[str, Any] | None:
         with self._reading() as conn:
