@@ -7,8 +7,9 @@ stories again, need not redo it for the members it has already seen.
 
 Entries are keyed by a content hash of everything the work reads (the text; the entities, quotes and claims the nlp
 stage found), never by article id: an article re-processed with other annotations gets a new entry, and a cached
-entry gives exactly what a fresh computation would. The cache is a bounded LRU in memory; a run keeps one per job
-(``CompareStage``) and each worker process one of its own.
+entry gives exactly what a fresh computation would. The cache is an LRU in memory bounded by the text it holds (a
+prepared article takes some 25-50 times its text's size); a run keeps one per job (``CompareStage``) and each
+worker process one of its own.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from newsprism.model import Article
 from .align import ArticleUnits, article_units
 from .text import clause_key, clauses, sentences
 
-MAX_ARTICLES = 4096  # prepared articles kept: a chunk's touched stories' members, with room for the next chunk's
+MAX_CHARS = 4_000_000  # text characters of the prepared articles kept (some 150 MB): a chunk's touched stories
+ENTRY_CHARS = 500  # what an entry costs beyond its text, in characters
 FURNITURE_MIN = 20  # shortest clause key that may count as page furniture (``stage.recurring_clauses``)
 
 
@@ -60,48 +62,50 @@ def furniture_keys(text: str) -> frozenset[str]:
 class ArticleCache:
     """A bounded LRU of prepared articles (``units``) and of their furniture clause keys (``clause_keys``)."""
 
-    def __init__(self, max_articles: int = MAX_ARTICLES) -> None:
-        self.max_articles = max_articles
-        self._units: OrderedDict[str, ArticleUnits] = OrderedDict()
-        self._clauses: OrderedDict[str, frozenset[str]] = OrderedDict()
+    def __init__(self, max_chars: int = MAX_CHARS) -> None:
+        self.max_chars = max_chars
+        self._entries: OrderedDict[tuple[str, str], tuple[object, int]] = OrderedDict()
+        self._chars = 0
         self._lock = threading.Lock()  # a thread executor's workers share one process's cache
         self.hits = self.misses = 0
 
-    def _get(self, table: OrderedDict, key: str):
+    def _get(self, key: tuple[str, str]):
         with self._lock:
-            got = table.get(key)
-            if got is not None:
-                table.move_to_end(key)
-                self.hits += 1
-            else:
+            got = self._entries.get(key)
+            if got is None:
                 self.misses += 1
-            return got
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return got[0]
 
-    def _put(self, table: OrderedDict, key: str, value) -> None:
+    def _put(self, key: tuple[str, str], value: object, chars: int) -> None:
         with self._lock:
-            table[key] = value
-            table.move_to_end(key)
-            while len(table) > self.max_articles:
-                table.popitem(last=False)
+            if key in self._entries:
+                self._chars -= self._entries[key][1]
+            self._entries[key] = (value, chars)
+            self._chars += chars
+            while self._chars > self.max_chars and self._entries:
+                self._chars -= self._entries.popitem(last=False)[1][1]
 
     def units(self, article: Article) -> ArticleUnits:
-        key = content_key(article)
-        got = self._get(self._units, key)
+        key = ("units", content_key(article))
+        got = self._get(key)
         if got is None:
             got = article_units(article)
-            self._put(self._units, key, got)
-        return got
+            self._put(key, got, len(article.text) + ENTRY_CHARS)
+        return got  # type: ignore[return-value]
 
     def clause_keys(self, text: str) -> frozenset[str]:
-        key = text_key(text)
-        got = self._get(self._clauses, key)
+        key = ("clauses", text_key(text))
+        got = self._get(key)
         if got is None:
             got = furniture_keys(text)
-            self._put(self._clauses, key, got)
-        return got
+            self._put(key, got, len(text) // 8 + ENTRY_CHARS)  # a few keys: far smaller than prepared units
+        return got  # type: ignore[return-value]
 
     def __len__(self) -> int:
-        return len(self._units)
+        return len(self._entries)
 
 
 _process: ArticleCache | None = None
