@@ -379,7 +379,14 @@ _CAP_WORDS = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?")
 _POSSESSIVE = re.compile(r"^[’']s\b")
 
 
-def _countries_around(text: str, s: int, e: int) -> list[str]:
+# The look-ups below read one article's text around one mention; they do not depend on the story, and an article is
+# compared again each time its story grows (within a run, the next chunk's): memoised, they are read once per text.
+_MENTIONS = 32768  # mentions remembered (their texts are shared, not copied)
+_TEXTS = 4096  # texts remembered
+
+
+@lru_cache(maxsize=_MENTIONS)
+def _countries_around(text: str, s: int, e: int) -> tuple[str, ...]:
     """Countries written as a possessor or an adjective ("India's briefing", "Pakistani officials") in the sentence
     around [s, e), outside quotation marks and the mention itself. A country named as a place ("due to visit
     China", "talks in Spain") says where, not whose, and is not counted; capitals never are."""
@@ -400,7 +407,7 @@ def _countries_around(text: str, s: int, e: int) -> list[str]:
             if possessive or demonym:
                 out.append(c)
                 break
-    return out
+    return tuple(out)
 
 
 def _official(title: str) -> bool:
@@ -461,6 +468,7 @@ def _place_country(name: str) -> str | None:
     return _gaz.country_of(name) or city_country(name) or city_country(name.split()[0])
 
 
+@lru_cache(maxsize=_MENTIONS)
 def _home_around(text: str, s: int, e: int) -> str | None:
     """The country of a place written "in/near/from X" in the sentence of a mention ("In Bahawalpur, X said")."""
     a, b = _sentence(text, s, e)
@@ -472,6 +480,7 @@ def _home_around(text: str, s: int, e: int) -> str | None:
     return _place_country(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=_TEXTS)
 def _dateline_country(text: str) -> str | None:
     """The country of a dateline ("BAHAWALPUR, Pakistan: ...", "ISLAMABAD: ...") among the first lines."""
     for m in _DATELINE.finditer(text[:600]):
@@ -481,6 +490,7 @@ def _dateline_country(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_TEXTS)
 def _article_place(text: str) -> str | None:
     """The country most of an article's "in X" places belong to, when one clearly leads."""
     votes = Counter(c for m in _PLACE_AFTER.finditer(text) if (c := _place_country(m.group(1))))

@@ -93,6 +93,7 @@ class Unit:
     quoted: float = 0.0  # share of the clause inside a quotation
     lead: int = 0  # position of the clause in its article
     subject: int | None = None  # the first actor the clause names: usually who acts or speaks
+    piece: "UnitPiece | None" = field(default=None, repr=False, compare=False)  # what it was made from
 
 
 @dataclass
@@ -127,10 +128,16 @@ class _Actors:
         self.ids: dict[str, int] = {}
 
     def add(self, name: str) -> int:
-        words = re.sub(r"[^\w\s-]", " ", (name or "").lower().replace("’s", "").replace("'s", "")).split()
-        key = (countries.canonical(countries.country_of(name)) if countries.country_of(name) else None) \
-            or (words[-1] if words else "")
+        return self.add_key(self.key_of(name))
+
+    def add_key(self, key: str) -> int:
         return self.ids.setdefault(key, len(self.ids))
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        words = re.sub(r"[^\w\s-]", " ", (name or "").lower().replace("’s", "").replace("'s", "")).split()
+        return (countries.canonical(countries.country_of(name)) if countries.country_of(name) else None) \
+            or (words[-1] if words else "")
 
 
 def is_furniture(text: str) -> bool:
@@ -138,43 +145,93 @@ def is_furniture(text: str) -> bool:
     return bool(_FURNITURE.search(text))
 
 
-def build_units(article: Article, outlet: str, actors: _Actors, furniture: Collection[str] = ()) -> list[Unit]:
+@dataclass
+class UnitPiece:
+    """The story-free part of one unit: what ``build_units`` reads from the article alone. Actors are the
+    article's entity numbers (``ArticleUnits.actor_keys``), given story ids when a story's units are made."""
+
+    start: int
+    end: int
+    text: str
+    terms: Counter
+    ents: list[tuple[int, int]]  # (mention start, entity number) of the entity mentions inside
+    quoted: float
+    claims: list[tuple[Claim, Value]]
+    ones: list[tuple[Claim, Value]]
+    kept: bool  # enough content words or a value: a unit at all
+    phrases: dict | None = None  # ``_unit_phrases`` of the unit, filled on first use
+
+
+@dataclass
+class ArticleUnits:
+    """An article's clauses as ``build_units`` cuts them, before a story's furniture and actors are known: it
+    depends on the article's text and annotations only, so it can be computed once and reused by every story
+    comparison the article takes part in (``compare.cache``)."""
+
+    actor_keys: list[str]  # ``_Actors.key_of`` of its PERSON/ORG/NORP/GPE entities, in entity order
+    clauses: list[tuple[str, list[UnitPiece]]]  # (clause key, its pieces) of every clause a story may keep
+
+
+def article_units(article: Article) -> ArticleUnits:
     text = article.text
-    ents = []
-    for e in article.entities:
-        if e.type in ("PERSON", "ORG", "NORP", "GPE"):
-            k = actors.add(e.name)
-            ents.extend((s, t, k, e.type) for s, t in e.mentions)
+    typed = [e for e in article.entities if e.type in ("PERSON", "ORG", "NORP", "GPE")]
+    keys = [_Actors.key_of(e.name) for e in typed]
+    ents = [(s, x) for x, e in enumerate(typed) for s, t in e.mentions]
     quotes = [(q.start, q.end) for q in article.quotes]
     claims = _claims_of(article)
-    units: list[Unit] = []
+    out: list[tuple[str, list[UnitPiece]]] = []
     seen: set[str] = set()
-    pieces = []
     for sent in sentences(text):
         # A sentence holding a number keeps its reported speech whole: whose hand, where and who says it sit around
         # the value, and a value fact compares values within their clauses' context.
         valued = any(sent.start <= c.start < sent.end and c.kind in VALUE_KINDS for c in claims)
         for p in clauses(text, sent):
             key = clause_key(p.text)
-            if key in seen or key in furniture or is_furniture(p.text):
+            if key in seen or is_furniture(p.text):
                 continue  # a body repeated in the page, or the page's own furniture
+            # a story's furniture drops every clause of its key (``story_units``), so the first one is all to keep
             seen.add(key)
-            pieces.extend([p] if valued else speech_parts(text, p))
-    for p in pieces:
-        terms = Counter(content_terms(p.text))
-        u = Unit(article.id, outlet, p.start, p.end, p.text, terms, lead=len(units))
-        inside_ents = sorted((s, k) for s, t, k, typ in ents if p.start <= s < p.end)
-        u.actors = {k for s, k in inside_ents}
-        u.subject = inside_ents[0][1] if inside_ents else None
-        inside = sum(max(0, min(qe, p.end) - max(qs, p.start)) for qs, qe in quotes)
-        u.quoted = inside / max(1, p.end - p.start)
-        for c in claims:
-            if p.start <= c.start < p.end:
-                (u.ones if (c.slot or {}).get("singular") else u.claims).append(
-                    (c, value_of(c, text[max(0, c.start - 30):c.start])))
-        if sum(terms.values()) >= MIN_TERMS or u.claims:
+            pieces = []
+            for q in ([p] if valued else speech_parts(text, p)):
+                terms = Counter(content_terms(q.text))
+                inside = sum(max(0, min(qe, q.end) - max(qs, q.start)) for qs, qe in quotes)
+                pc = UnitPiece(q.start, q.end, q.text, terms, [(s, x) for s, x in ents if q.start <= s < q.end],
+                           inside / max(1, q.end - q.start), [], [], False)
+                for c in claims:
+                    if q.start <= c.start < q.end:
+                        (pc.ones if (c.slot or {}).get("singular") else pc.claims).append(
+                            (c, value_of(c, text[max(0, c.start - 30):c.start])))
+                pc.kept = sum(terms.values()) >= MIN_TERMS or bool(pc.claims)
+                pieces.append(pc)
+            out.append((key, pieces))
+    return ArticleUnits(keys, out)
+
+
+def story_units(prepared: ArticleUnits, article: Article, outlet: str, actors: _Actors,
+                furniture: Collection[str] = ()) -> list[Unit]:
+    """The units of one article in a story: its prepared clauses without the story's furniture, actors numbered
+    across the story."""
+    ids = [actors.add_key(k) for k in prepared.actor_keys]
+    units: list[Unit] = []
+    for key, pieces in prepared.clauses:
+        if key in furniture:
+            continue
+        for pc in pieces:
+            if not pc.kept:
+                continue
+            u = Unit(article.id, outlet, pc.start, pc.end, pc.text, pc.terms, lead=len(units))
+            inside_ents = sorted((s, ids[x]) for s, x in pc.ents)
+            u.actors = {k for s, k in inside_ents}
+            u.subject = inside_ents[0][1] if inside_ents else None
+            u.quoted = pc.quoted
+            u.claims, u.ones = list(pc.claims), list(pc.ones)
+            u.piece = pc
             units.append(u)
     return units
+
+
+def build_units(article: Article, outlet: str, actors: _Actors, furniture: Collection[str] = ()) -> list[Unit]:
+    return story_units(article_units(article), article, outlet, actors, furniture)
 
 
 class _Vectors:
@@ -819,16 +876,18 @@ def _sure_clash(ms: list[Mention], units: list[Unit], idf: Mapping[str, float]) 
 # ---------------------------------------------------------------- the facts of a story
 
 def align(story_articles: Mapping[str, Article], outlet_by_article: Mapping[str, str],
-          furniture: Collection[str] = ()) -> list[dict]:
+          furniture: Collection[str] = (), *, prepare: Callable[[Article], ArticleUnits] = article_units) -> list[dict]:
     """Facts for the compared articles of one story (``outlet_by_article`` maps each compared id to its outlet;
-    ``furniture`` holds clause keys (``text.clause_key``) the caller found recurring across unrelated stories)."""
+    ``furniture`` holds clause keys (``text.clause_key``) the caller found recurring across unrelated stories;
+    ``prepare`` gives an article's ``ArticleUnits``, by default computed afresh, or from a cache)."""
     outlets = sorted(set(outlet_by_article.values()))
     if len(outlets) < 2:
         return []
     actors = _Actors()
     units: list[Unit] = []
     for aid, outlet in sorted(outlet_by_article.items()):
-        units.extend(build_units(story_articles[aid], outlet, actors, furniture))
+        art = story_articles[aid]
+        units.extend(story_units(prepare(art), art, outlet, actors, furniture))
     if not units:
         return []
     # words the story's outlets use for one concept ("facilities", "installations") count as one term
@@ -1148,8 +1207,29 @@ def _phrase_zipf(surfaces: tuple[str, ...]) -> float:
     return sum(_zipf(w) for w in surfaces) - 9.0 * (len(surfaces) - 1)
 
 
-def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]],
-                  fold: Mapping[str, str] = {}) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
+def _phrases_of(u: Unit, fold: Mapping[str, str] = {}) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
+    """``_unit_phrases`` of a unit with the story's synonym fold applied to the keys. The unfolded phrases are kept
+    on the piece the unit was made from: a prepared article reused by a later comparison does not cut its phrases
+    again, and the fold (a story's own) is applied on reading. Keys that fold into one keep the first one's span
+    and all surface forms, as folding while cutting would."""
+    found = u.piece.phrases if u.piece is not None else None
+    if found is None:
+        found = _unit_phrases(u, [(c.start, c.end) for c, v in u.claims])
+        if u.piece is not None:
+            u.piece.phrases = found
+    if not fold:
+        return found
+    out: dict[tuple[str, ...], tuple[set, tuple[int, int]]] = {}
+    for key, (ws, where) in found.items():
+        folded = tuple(fold.get(k, k) for k in key)
+        if folded in out:
+            out[folded][0].update(ws)
+        else:
+            out[folded] = (set(ws), where)
+    return out
+
+
+def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]]) -> dict[tuple[str, ...], tuple[set, tuple[int, int]]]:
     """The candidate phrases of one clause: word n-grams (1..PHRASE_MAX) not starting or ending in a stop word,
     holding a content word that is not a name, and no number or part of a value the slots compare. Maps each
     phrase key to its surface forms (for their general-English frequency) and its first span in the text."""
@@ -1170,7 +1250,7 @@ def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]],
                 s, e = base + gram[0].start, base + gram[-1].end
                 if any(cs < e and s < ce for cs, ce in claim_spans):
                     continue  # a counted thing or a value: compared by the value slots
-                key = tuple(fold.get(t.key, t.key) for t in gram)
+                key = tuple(t.key for t in gram)
                 # names say who, not what: the phrase must be rare for its other words
                 out.setdefault(key, (set(), (s, e)))[0].add(tuple(t.surface.lower() for t in gram if t.kind != "name"))
     return out
@@ -1188,8 +1268,7 @@ def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str,
     at: dict[tuple[int, tuple], tuple[int, int]] = {}
     words: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for i, u in enumerate(units):
-        spans = [(c.start, c.end) for c, v in u.claims]
-        for key, (ws, where) in _unit_phrases(u, spans, fold).items():
+        for key, (ws, where) in _phrases_of(u, fold).items():
             carriers[key].add(i)
             words[key].update(ws)
             at[(i, key)] = where

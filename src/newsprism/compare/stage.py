@@ -10,40 +10,41 @@ from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
 from .align import align
+from .cache import ArticleCache, process_cache
 from .framing import framing, framing_groups
 from .outlets import representatives
-from .text import clause_key, clauses, sentences
 from .voices import story_voices
 
 SCHEMA_VERSION = 1
 
 
-def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article]) -> set[str]:
+def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article], *,
+                      cache: ArticleCache | None = None) -> set[str]:
     """Clause keys found in articles of two or more stories from two or more outlets: page furniture (teasers,
-    related-story lists, slogans) that a site wraps around unrelated articles, never a fact of one story."""
+    related-story lists, slogans) that a site wraps around unrelated articles, never a fact of one story.
+    ``cache`` keeps each text's clause keys for the next call."""
+    cache = cache if cache is not None else ArticleCache(0)
     where: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for st in stories:
         for aid in st.articles:
             a = articles.get(aid)
             if a is None or not a.ok or not a.text:
                 continue
-            for sent in sentences(a.text):
-                for p in clauses(a.text, sent):
-                    key = clause_key(p.text)
-                    if len(key) >= 20:
-                        where[key].add((st.id, a.outlet or a.url or a.id))
+            for key in cache.clause_keys(a.text):
+                where[key].add((st.id, a.outlet or a.url or a.id))
     return {k for k, seen in where.items() if len({s for s, _ in seen}) >= 2}
 
 
 def compare_story(story: Story, articles: Mapping[str, Article], furniture: Collection[str] = (), *,
-                  book: ActorBook | None = None) -> dict:
+                  book: ActorBook | None = None, cache: ArticleCache | None = None) -> dict:
     """The comparison of one story; ``articles`` must hold the story's member articles (others are ignored);
     ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``); ``book`` the actors
-    known before (by default this process's, see ``knowledge.actors.ActorBook.default``)."""
+    known before (by default this process's, see ``knowledge.actors.ActorBook.default``); ``cache`` keeps each
+    member's story-free work for later comparisons (the result is the same with or without it)."""
     members = {aid: articles[aid] for aid in story.articles if aid in articles and articles[aid].ok}
     outlet_by_article, copies = representatives(members)
     speakers, share, unattributed, anonymous, actors = story_voices(members, outlet_by_article, book=book)
-    facts = align(members, outlet_by_article, furniture)
+    facts = align(members, outlet_by_article, furniture, **({"prepare": cache.units} if cache is not None else {}))
     counts = {s: sum(f["status"] == s for f in facts) for s in ("agreed", "differs", "single-source")}
     outlets: dict[str, list[str]] = {}
     for aid, o in sorted(outlet_by_article.items()):
@@ -65,6 +66,16 @@ class CompareStage:
     requires = frozenset({"stories", "quotes", "claims", "entities", "duplicate_of"})
     assigns = frozenset({"comparison"})
 
+    def __init__(self, cache: ArticleCache | None = None) -> None:
+        # one cache per stage, so per job: the next chunk's comparisons reuse this chunk's prepared members
+        self.cache = cache if cache is not None else ArticleCache()
+
+    def __getstate__(self) -> dict:
+        return {}  # shipped to a worker, the stage leaves its cache behind (workers keep their own)
+
+    def __setstate__(self, state: dict) -> None:
+        self.cache = process_cache()
+
     def __call__(self, corpus: Corpus) -> None:
         batch = {a.id: a for a in corpus.articles}
         touched = [s for s in corpus.stories.values() if any(aid in batch for aid in s.articles)]
@@ -73,14 +84,14 @@ class CompareStage:
         needed = {aid for s in touched for aid in s.articles} - set(batch)
         known: dict[str, Article] = dict(batch)
         known.update(corpus.prior_by_id(needed))
-        furniture = recurring_clauses(touched, known)
+        furniture = recurring_clauses(touched, known, cache=self.cache)
         # The book is read once here (not once per story) and handed to every comparison, in this process or a
         # worker's: a worker has not read the store's actors, and all must see the same book.
         book = ActorBook.default()
         executor = corpus.executor
         if executor is None or isinstance(executor, LocalExecutor) or len(touched) < 2:
             for story in touched:
-                story.comparison = compare_story(story, known, furniture, book=book)
+                story.comparison = compare_story(story, known, furniture, book=book, cache=self.cache)
             return
         # Each story's comparison is independent of the others': groups of stories go to the workers with their
         # member articles, and come back as the comparison plus the quotes it resolved (speakers are written back
@@ -105,6 +116,6 @@ class _CompareGroup:
     def __call__(self, group: list[tuple[Story, dict[str, Article]]]) -> list[tuple[dict, dict[str, list]]]:
         out = []
         for story, members in group:
-            comparison = compare_story(story, members, self.furniture, book=self.book)
+            comparison = compare_story(story, members, self.furniture, book=self.book, cache=process_cache())
             out.append((comparison, {aid: a.quotes for aid, a in members.items()}))
         return out
