@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from newsprism.dedup.index import StoredIndex
 from newsprism.knowledge import actors as actor_book
 from newsprism.model import Article, Story
-from newsprism.pipeline import Corpus, Executor, Progress, RunStats, run_stages
+from newsprism.pipeline import Ahead, Corpus, Executor, NoProgress, Progress, RunStats, run_ahead, run_stages
 from newsprism.stages import Options, default_stages
 from newsprism.store import Store
 
@@ -60,8 +61,9 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     actor_book.recall(store)  # what earlier runs learned about actors (names, titles, sides) is known from the start
     if ingested is None:
         ingested = read_inputs(list(inputs), allow_private=allow_private)
-    for chunk in _pending(ingested, store, options, chunk_size, refresh, done, order):
-        run.chunk(chunk, done)
+    chunks = _pending(ingested, store, options, chunk_size, refresh, done, order)
+    for chunk, ahead in _run_ahead(chunks, stages, executor, progress):
+        run.chunk(chunk, done, ahead)
     articles = [done[h] for h in order]
     stories = store.get_stories({a.story for a in articles if a.story})
     rank = {k: i for i, k in enumerate(run.story_order)}
@@ -96,6 +98,60 @@ def _pending(ingested: Iterable[Article], store: Store, options: Options, chunk_
         yield pending
 
 
+def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor | None,
+               progress: Progress | None) -> Iterator[tuple[list[Article], Ahead]]:
+    """Each chunk with its leading article stages run (clean and nlp: ``pipeline.split_ahead``). With workers
+    (``executor.parallel``), the next chunk's are started in the background as soon as this chunk's are done, so the
+    workers analyse chunk k+1 while this process clusters, compares and stores chunk k. Those stages depend on each
+    article alone, so running them early changes nothing but the time; a chunk's corpus stages still run in order,
+    one chunk after another, each on what the last one committed."""
+    progress = progress or NoProgress()
+    if not getattr(executor, "parallel", False):
+        for chunk in chunks:
+            yield run_ahead(chunk, stages, executor, progress)
+        return
+    first = next(chunks, None)
+    if first is None:
+        return
+    current: _Background | None = None
+    got = run_ahead(first, stages, executor, progress)
+    while True:
+        following = next(chunks, None)  # read before this chunk commits: none of its articles is in this chunk
+        nxt = _Background(run_ahead, following, stages, executor) if following is not None else None
+        yield got
+        if nxt is None:
+            return
+        current, nxt = nxt, None
+        arts, ahead = current.result()
+        for name, n in ahead.seconds.items():  # the background run drew no progress: show its counts now
+            progress.start(name, ahead.done)
+            progress.advance(ahead.done)
+            progress.finish()
+        got = arts, ahead
+
+
+class _Background:
+    """A call run in a daemon thread (the workers do the work; the thread only waits on them)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._out: Any = None
+        self._exc: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), name="newsprism-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple) -> None:
+        try:
+            self._out = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            self._exc = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._exc is not None:
+            raise self._exc
+        return self._out
+
+
 class _Run:
     """One run's chunks. The stories and stage state stay in memory between its chunks while no other run commits
     in between (the chunk log says so); otherwise they are read again inside the chunk's unit of work."""
@@ -112,14 +168,14 @@ class _Run:
         self._saved: dict[str, str] = {}  # story id -> its record as read, to write only what changed
         self._state: dict[str, Any] = {}
 
-    def chunk(self, batch: list[Article], done: dict[str, Article]) -> None:
+    def chunk(self, batch: list[Article], done: dict[str, Article], ahead: Ahead | None = None) -> None:
         try:
-            self._chunk(batch, done)
+            self._chunk(batch, done, ahead)
         except BaseException:
             self._seen = -1  # the stories and state in memory may hold the failed chunk's changes: read them again
             raise
 
-    def _chunk(self, batch: list[Article], done: dict[str, Article]) -> None:
+    def _chunk(self, batch: list[Article], done: dict[str, Article], ahead: Ahead | None) -> None:
         store = self.store
         with store.transaction():
             if not self.refresh:  # another run may have stored some of these since they were looked up
@@ -148,7 +204,7 @@ class _Run:
                             state=self._state,
                             articles_by_id=_ArticleReads(store, batch_hashes),
                             dedup_index=StoredIndex(store), cluster_index=store.cluster_index())
-            stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress)
+            stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress, ahead=ahead)
             store.upsert_articles(corpus.articles)
             for a in corpus.articles:
                 for err in a.errors:
