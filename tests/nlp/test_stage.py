@@ -92,3 +92,27 @@ def test_spacys_inner_batch_size_does_not_change_the_analysis(monkeypatch):
     whole = run(len(texts))
     assert any(q for _, q, _ in whole) and any(e for e, _, _ in whole), "the texts have quotes and entities"
     assert run(1) == whole and run(3) == whole
+
+
+def test_a_worn_pipeline_is_loaded_afresh_with_the_same_results(monkeypatch):
+    """After RELOAD_EVERY docs the process loads a new pipeline (its vocabulary starts small again); the analysis is
+    the same as the worn pipeline's."""
+    from newsprism.nlp import loading
+
+    texts = ["Zorbanian officials said on Monday that Qelvix Ltd had paid 31.7 million drams.",
+             "“Nothing was hidden,” Maribel Ostrowska-Quenby told reporters in Varnholt.",
+             "Zorbanian officials said on Monday that Qelvix Ltd had paid 31.7 million drams."]
+
+    def run() -> list:
+        return [(a.entities, a.quotes, a.claims) for a in
+                NlpStage().process_batch([Article(f"a{i}", text=t, published="2024-05-07") for i, t in
+                                          enumerate(texts)])]
+
+    monkeypatch.setattr(loading, "RELOAD_EVERY", 10**9)
+    worn = run()
+    first = loading.load_nlp()
+    assert "Qelvix" in first.vocab.strings, "the pipeline kept the new word"
+    monkeypatch.setattr(loading, "RELOAD_EVERY", 1)
+    fresh = run()  # past the limit: this batch gets a new pipeline
+    assert loading.load_nlp() is not first
+    assert fresh == worn

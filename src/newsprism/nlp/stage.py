@@ -111,8 +111,9 @@ def analyse(text: str, published: str | None = None):
 
 def analyse_many(items: list[tuple[str, str | None]]):
     """The full pipeline over ``(text, published)`` pairs, batched through ``nlp.pipe``; yields docs in order."""
-    from newsprism.nlp.loading import load_nlp
+    from newsprism.nlp.loading import load_nlp, wear
 
+    wear(len(items))  # a long-running process gets a fresh pipeline now and then (bounded vocabulary)
     nlp = load_nlp()
     longest = max((len(t) for t, _ in items), default=0)
     if longest >= nlp.max_length:  # a very long article is rare; parse it whole rather than refuse it
