@@ -72,6 +72,9 @@ class _Kept:
     def __contains__(self, key: object) -> bool:
         return key in self._at
 
+    def keys(self) -> list[str]:
+        return list(self._at)
+
 
 class _KeptList(Sequence):
     """A list whose items are read from a ``_Kept`` on access (each access gives a fresh copy)."""
@@ -136,7 +139,7 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
         for k, st in store.get_stories(page).items():
             kept_stories[k] = st
     rank = {k: i for i, k in enumerate(run.story_order)}
-    ordered = sorted(kept_stories._at, key=lambda k: (rank.get(k, len(rank)), k))
+    ordered = sorted(kept_stories.keys(), key=lambda k: (rank.get(k, len(rank)), k))
     result = JobResult(articles=articles, stories=_KeptList(ordered, kept_stories), new=run.new,
                        stats=run.stats, chunks=run.chunks)
     if out_dir is not None:
@@ -181,7 +184,6 @@ def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor
     first = next(chunks, None)
     if first is None:
         return
-    current: _Background | None = None
     got = run_ahead(first, stages, executor, progress)
     while True:
         following = next(chunks, None)  # read before this chunk commits: none of its articles is in this chunk
@@ -189,13 +191,11 @@ def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor
         yield got
         if nxt is None:
             return
-        current, nxt = nxt, None
-        arts, ahead = current.result()
-        for name, n in ahead.seconds.items():  # the background run drew no progress: show its counts now
-            progress.start(name, ahead.done)
-            progress.advance(ahead.done)
+        got = nxt.result()
+        for name in got[1].seconds:  # the background run drew no progress: show its counts now
+            progress.start(name, got[1].done)
+            progress.advance(got[1].done)
             progress.finish()
-        got = arts, ahead
 
 
 class _Background:
