@@ -66,7 +66,9 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int, peaks: dict[str, int] | None = None) -> int:
+    """RSS of ``pid`` and its descendants; ``peaks`` keeps the largest RSS seen of the driver (``pid``) and of any
+    one worker."""
     import psutil
 
     try:
@@ -77,26 +79,32 @@ def _tree_rss(pid: int) -> int:
     total = 0
     for q in procs:
         try:
-            total += q.memory_info().rss
+            rss = q.memory_info().rss
         except psutil.Error:
-            pass
+            continue
+        total += rss
+        if peaks is not None:
+            key = "driver" if q.pid == pid else "worker"
+            peaks[key] = max(peaks.get(key, 0), rss)
     return total
 
 
 def time_e2e(input_path: Path, executor: str, workers: int, chunk: int) -> tuple[float, float, float, dict]:
-    """Wall seconds, CPU seconds, peak RSS (MB) of the process tree, and the run's JSON summary."""
+    """Wall seconds, CPU seconds, peak RSS (MB) of the process tree, and the run's JSON summary (with the peak RSS
+    of the driver and of the largest worker added, in MB)."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "newsprism.cli", "run", str(input_path), "--db", f"{tmp}/np.db", "--out",
                f"{tmp}/out", "--executor", executor, "--workers", str(workers), "--chunk-size", str(chunk),
                "--json"]
         peak = [0]
+        each: dict[str, int] = {}
         c0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
         def sample() -> None:
             while proc.poll() is None:
-                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                peak[0] = max(peak[0], _tree_rss(proc.pid, each))
                 time.sleep(0.2)
 
         watcher = threading.Thread(target=sample, daemon=True)
@@ -107,6 +115,7 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int) -> tuple
         if proc.returncode not in (0,) and not out.strip():
             sys.exit(f"newsprism run failed ({proc.returncode}): {err[-2000:]}")
         summary = json.loads(out.strip().splitlines()[-1])
+        summary["peak_rss_mb_each"] = {k: round(v / 2**20) for k, v in each.items()}
         return wall, _children_cpu() - c0, peak[0] / 2**20, summary
 
 
@@ -150,15 +159,19 @@ def main() -> None:
         texts = [a["text"] for a in arts]
         time_spacy(texts[:5])  # load the model outside the timing
         runs = []
+        load = os.getloadavg()[0]
         for _ in range(args.repeat):  # side by side: each repeat times both, so load changes hit both alike
             s, s_cpu = time_spacy(texts)
             e, e_cpu, rss, summary = time_e2e(path, args.executor, args.workers, args.chunk_size)
             runs.append({"spacy_s": round(s, 2), "e2e_s": round(e, 2), "spacy_cpu_s": round(s_cpu, 2),
                          "e2e_cpu_s": round(e_cpu, 2), "peak_rss_mb": round(rss),
+                         "peak_rss_mb_each": summary.get("peak_rss_mb_each"),
                          "ratio": round(s / e, 3), "cpu_ratio": round(s_cpu / e_cpu, 3),
-                         "failed": summary.get("failed"),
+                         "failed": summary.get("failed"), "load_before": round(load, 2),
+                         "load_after": round(os.getloadavg()[0], 2),
                          "stages_s": summary.get("seconds")})
             print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+            load = os.getloadavg()[0]
         spacy_s = statistics.median(r["spacy_s"] for r in runs)
         e2e_s = statistics.median(r["e2e_s"] for r in runs)
         result = {"articles": len(arts), "executor": args.executor, "workers": args.workers,

@@ -139,9 +139,12 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
 def _print_run_summary(result, out_dir: Path) -> None:
     from newsprism.report import render_story
 
-    members = {a.id: a for a in result.articles}
-    multi = [s for s in result.stories if len(s.outlets) > 1]
-    for s in sorted(multi, key=lambda s: -len(s.articles))[:3]:
+    import heapq
+
+    shown = heapq.nlargest(3, (s for s in result.stories if len(s.outlets) > 1), key=lambda s: len(s.articles))
+    wanted = {i for s in shown for i in s.articles}
+    members = {a.id: a for a in result.articles if a.id in wanted}  # only what is shown: a run may be large
+    for s in shown:
         out.print(fit_lines(render_story(s, members, "text")), markup=False, highlight=False, soft_wrap=True)
         out.print()
     ok = len(result.articles) - len(result.failed)

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import tempfile
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,7 @@ from typing import Any
 from newsprism.dedup.index import StoredIndex
 from newsprism.knowledge import actors as actor_book
 from newsprism.model import Article, Story
-from newsprism.pipeline import Corpus, Executor, Progress, RunStats, run_stages
+from newsprism.pipeline import Ahead, Corpus, Executor, NoProgress, Progress, RunStats, run_ahead, run_stages
 from newsprism.stages import Options, default_stages
 from newsprism.store import Store
 
@@ -22,8 +26,10 @@ _LOOKUP = 500  # ingested articles checked against the store at a time
 
 @dataclass
 class JobResult:
-    articles: list[Article]  # one per input article, in input order (new and already known)
-    stories: list[Story]  # the stories these articles belong to
+    # One per input article, in input order (new and already known), and the stories they belong to. A job's are
+    # read back from a temporary file one at a time (``_Kept``): iterate them rather than holding them all.
+    articles: Sequence[Article]
+    stories: Sequence[Story]
     new: int = 0  # articles processed in this run (the others were already stored unchanged)
     stats: RunStats = field(default_factory=RunStats)
     outputs: list[Path] = field(default_factory=list)
@@ -31,7 +37,71 @@ class JobResult:
 
     @property
     def failed(self) -> list[Article]:
-        return [a for a in self.articles if not a.ok]
+        known = getattr(self.articles, "failed", None)  # a kept list knows its failed ones without reading all
+        return known() if known is not None else [a for a in self.articles if not a.ok]
+
+
+class _Kept:
+    """Objects by key, pickled into an anonymous temporary file once their chunk is committed, and read back one at
+    a time. A job's memory then holds its chunks in flight, not its whole input: an analysed article takes about
+    50 KB in memory (13 KB pickled), 5 GB for 100,000 articles. A key put again points at its new version."""
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(prefix="newsprism-job-")
+        self._at: dict[str, tuple[int, int]] = {}
+        self.failed: set[str] = set()  # keys of the articles that are not ok
+        self.story: dict[str, str] = {}  # key -> the story of an article
+
+    def __setitem__(self, key: str, obj: Any) -> None:
+        blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.seek(0, os.SEEK_END)
+        self._at[key] = (self._fh.tell(), len(blob))
+        self._fh.write(blob)
+        if isinstance(obj, Article):
+            (self.failed.discard if obj.ok else self.failed.add)(key)
+            if obj.story:
+                self.story[key] = obj.story
+            else:
+                self.story.pop(key, None)
+
+    def __getitem__(self, key: str) -> Any:
+        pos, n = self._at[key]
+        self._fh.seek(pos)
+        return pickle.loads(self._fh.read(n))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def keys(self) -> list[str]:
+        return list(self._at)
+
+
+class _KeptList(Sequence):
+    """A list whose items are read from a ``_Kept`` on access (each access gives a fresh copy)."""
+
+    def __init__(self, keys: list[str], kept: _Kept):
+        self._keys, self._kept = keys, kept
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._kept[k] for k in self._keys[i]]
+        return self._kept[self._keys[i]]
+
+    def __iter__(self) -> Iterator[Any]:
+        for k in self._keys:
+            yield self._kept[k]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} kept items>"
+
+    def failed(self) -> list[Article]:
+        return [self._kept[k] for k in self._keys if k in self._kept.failed]
 
 
 def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = None, out_dir: Path | None = None,
@@ -54,19 +124,23 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
         raise ValueError("chunk_size must be at least 1")
     options = options or Options()
     stages = default_stages(options)
-    done: dict[str, Article] = {}  # by content hash: the stored or processed version of every input article
+    done = _Kept()  # by content hash: the stored or processed version of every input article, once committed
     order: list[str] = []
     run = _Run(store, stages, executor, progress, refresh)
     actor_book.recall(store)  # what earlier runs learned about actors (names, titles, sides) is known from the start
     if ingested is None:
         ingested = read_inputs(list(inputs), allow_private=allow_private)
-    for chunk in _pending(ingested, store, options, chunk_size, refresh, done, order):
-        run.chunk(chunk, done)
-    articles = [done[h] for h in order]
-    stories = store.get_stories({a.story for a in articles if a.story})
+    chunks = _pending(ingested, store, options, chunk_size, refresh, done, order)
+    for chunk, ahead in _run_ahead(chunks, stages, executor, progress):
+        run.chunk(chunk, done, ahead)
+    articles = _KeptList(order, done)
+    kept_stories = _Kept()  # read page by page, kept like the articles
+    for page in _batched(sorted({done.story[h] for h in order if h in done.story}), _LOOKUP):
+        for k, st in store.get_stories(page).items():
+            kept_stories[k] = st
     rank = {k: i for i, k in enumerate(run.story_order)}
-    ordered = sorted(stories.values(), key=lambda s: (rank.get(s.id, len(rank)), s.id))
-    result = JobResult(articles=articles, stories=ordered, new=run.new,
+    ordered = sorted(kept_stories.keys(), key=lambda k: (rank.get(k, len(rank)), k))
+    result = JobResult(articles=articles, stories=_KeptList(ordered, kept_stories), new=run.new,
                        stats=run.stats, chunks=run.chunks)
     if out_dir is not None:
         result.outputs = write_outputs(Path(out_dir), result, store)
@@ -74,7 +148,7 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
 
 
 def _pending(ingested: Iterable[Article], store: Store, options: Options, chunk_size: int, refresh: bool,
-             done: dict[str, Article], order: list[str]) -> Iterator[list[Article]]:
+             done: MutableMapping[str, Article], order: list[str]) -> Iterator[list[Article]]:
     """Chunks of the articles still to process, in input order. Chunks are cut after skipping stored articles, so a
     resumed run cuts the rest of its input exactly where an uninterrupted run would have."""
     pending: list[Article] = []
@@ -87,13 +161,63 @@ def _pending(ingested: Iterable[Article], store: Store, options: Options, chunk_
                 done[a.content_hash] = known
                 continue
             a.verbatim = options.verbatim
-            done[a.content_hash] = a
-            pending.append(a)
+            pending.append(a)  # in ``done`` once its chunk is committed
             if len(pending) >= chunk_size:
                 yield pending
                 pending = []
     if pending:
         yield pending
+
+
+def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor | None,
+               progress: Progress | None) -> Iterator[tuple[list[Article], Ahead]]:
+    """Each chunk with its leading article stages run (clean and nlp: ``pipeline.split_ahead``). With workers
+    (``executor.parallel``), the next chunk's are started in the background as soon as this chunk's are done, so the
+    workers analyse chunk k+1 while this process clusters, compares and stores chunk k. Those stages depend on each
+    article alone, so running them early changes nothing but the time; a chunk's corpus stages still run in order,
+    one chunk after another, each on what the last one committed."""
+    progress = progress or NoProgress()
+    if not getattr(executor, "parallel", False):
+        for chunk in chunks:
+            yield run_ahead(chunk, stages, executor, progress)
+        return
+    first = next(chunks, None)
+    if first is None:
+        return
+    got = run_ahead(first, stages, executor, progress)
+    while True:
+        following = next(chunks, None)  # read before this chunk commits: none of its articles is in this chunk
+        nxt = _Background(run_ahead, following, stages, executor) if following is not None else None
+        yield got
+        if nxt is None:
+            return
+        got = nxt.result()
+        for name in got[1].seconds:  # the background run drew no progress: show its counts now
+            progress.start(name, got[1].done)
+            progress.advance(got[1].done)
+            progress.finish()
+
+
+class _Background:
+    """A call run in a daemon thread (the workers do the work; the thread only waits on them)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._out: Any = None
+        self._exc: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), name="newsprism-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple) -> None:
+        try:
+            self._out = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            self._exc = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._exc is not None:
+            raise self._exc
+        return self._out
 
 
 class _Run:
@@ -112,14 +236,14 @@ class _Run:
         self._saved: dict[str, str] = {}  # story id -> its record as read, to write only what changed
         self._state: dict[str, Any] = {}
 
-    def chunk(self, batch: list[Article], done: dict[str, Article]) -> None:
+    def chunk(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None = None) -> None:
         try:
-            self._chunk(batch, done)
+            self._chunk(batch, done, ahead)
         except BaseException:
             self._seen = -1  # the stories and state in memory may hold the failed chunk's changes: read them again
             raise
 
-    def _chunk(self, batch: list[Article], done: dict[str, Article]) -> None:
+    def _chunk(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None) -> None:
         store = self.store
         with store.transaction():
             if not self.refresh:  # another run may have stored some of these since they were looked up
@@ -148,7 +272,7 @@ class _Run:
                             state=self._state,
                             articles_by_id=_ArticleReads(store, batch_hashes),
                             dedup_index=StoredIndex(store), cluster_index=store.cluster_index())
-            stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress)
+            stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress, ahead=ahead)
             store.upsert_articles(corpus.articles)
             for a in corpus.articles:
                 for err in a.errors:
@@ -287,24 +411,50 @@ def _once(articles: Iterable[Article]) -> Iterator[Article]:
 
 def write_outputs(out_dir: Path, result: JobResult, store: Store) -> list[Path]:
     """articles.jsonl, stories.jsonl and the static report (index.html and one page per story)."""
-    from newsprism.report import write_site
+    from newsprism.report import write_site_pages
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "articles.jsonl", out_dir / "stories.jsonl"]
+    at: dict[str, int] = {}  # article id -> its position in the result (a later one with the same id wins)
     with open(paths[0], "w", encoding="utf-8") as fh:
-        for a in result.articles:
+        for i, a in enumerate(result.articles):
             fh.write(json.dumps(a.to_record(), ensure_ascii=False) + "\n")
+            at[a.id] = i
+    wanted = False
     with open(paths[1], "w", encoding="utf-8") as fh:
         for s in result.stories:
             fh.write(json.dumps(s.to_record(), ensure_ascii=False) + "\n")
-    members = {a.id: a for a in result.articles}
-    wanted = {i for s in result.stories for i in s.articles} - set(members)
+            wanted = wanted or any(i not in at for i in s.articles)
+    stored: dict[str, Article] = {}  # members stored by earlier runs
     if wanted:
         for s in result.stories:
             for a in store.iter_articles(story=s.id):
-                members.setdefault(a.id, a)
-    paths += write_site(out_dir, result.stories, members)
+                if a.id not in at:
+                    stored.setdefault(a.id, a)
+    # one story's members at a time: the pages never need the whole run in memory. A page lists its members in
+    # the order of the run's articles, then the stored ones (the order of one mapping of them all, as it was).
+    rank = {aid: n for n, aid in enumerate(list(at) + [k for k in stored if k not in at])}
+    pages = ((s, _Members(s, result.articles, at, stored, rank)) for s in result.stories)
+    paths += write_site_pages(out_dir, pages)
     return paths
+
+
+class _Members(Mapping[str, Article]):
+    """A story's member articles: this run's (read from the result once each) and those stored earlier."""
+
+    def __init__(self, story: Story, articles: Sequence[Article], at: dict[str, int], stored: dict[str, Article],
+                 rank: dict[str, int]):
+        ids = sorted({aid for aid in story.articles if aid in rank}, key=rank.__getitem__)
+        self._got = {aid: articles[at[aid]] if aid in at else stored[aid] for aid in ids}
+
+    def __getitem__(self, key: str) -> Article:
+        return self._got[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._got)
+
+    def __len__(self) -> int:
+        return len(self._got)
 
 
 def story_articles(store: Store, story: Story) -> dict[str, Article]:

@@ -163,42 +163,136 @@ class RunStats:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def _commute(article_stage: Stage, corpus_stage: Stage) -> bool:
+    """Whether ``article_stage`` may run before ``corpus_stage`` instead of after it with the same results: neither
+    reads what the other writes, nor do both write one field. (Errors are the one thing an article stage writes that
+    every stage reads, through ``Article.ok``: ``Ahead`` holds them back until the stages it overtook have run.)"""
+    a, c = article_stage, corpus_stage
+    return not (set(a.requires) & set(c.assigns) or set(c.requires) & set(a.assigns) or set(a.assigns) & set(c.assigns))
+
+
+def split_ahead(stages: list[Stage]) -> tuple[list[Stage], list[Stage]]:
+    """The leading article stages, including those that commute with the corpus stages before them (nlp overtakes
+    dedup), and the rest in their order. The leading ones depend on each article alone, so a job may run them on
+    its next chunk while the corpus stages of this one run (jobs.py)."""
+    ahead: list[Stage] = []
+    rest: list[Stage] = []
+    for st in stages:
+        if st.scope == "article" and all(r.scope == "corpus" and _commute(st, r) for r in rest):
+            ahead.append(st)
+        else:
+            rest.append(st)
+    return ahead, rest
+
+
+@dataclass
+class Ahead:
+    """The article stages of ``split_ahead`` already run on a chunk: their timings, and the errors they raised on
+    articles, held back until the corpus stages they overtook have run (those saw the articles still ok, as they do
+    when the stages run in their declared order). ``release`` maps a stage name to the errors to put back just
+    before it runs."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    release: dict[str, list[tuple[Article, list[str]]]] = field(default_factory=dict)
+    done: int = 0  # articles each stage went through (for progress)
+
+
+def run_ahead(articles: list[Article], stages: list[Stage], executor: Executor | None = None,
+              progress: Progress | None = None) -> tuple[list[Article], Ahead]:
+    """Run the leading article stages of ``stages`` (``split_ahead``) over ``articles``; returns the articles
+    (new objects when a pool ran them) and what ``run_stages`` needs to run the rest as if in the declared order."""
+    ahead, rest = split_ahead(stages)
+    progress = progress or NoProgress()
+    executor = executor or _local()
+    out = Ahead(done=len(articles))
+    arts = list(articles)
+    last_raw = _last_raw(stages)
+    for st in ahead:
+        t0 = time.perf_counter()
+        overtaken = [r for r in stages[:stages.index(st)] if r in rest]
+        before = [len(a.errors) for a in arts] if overtaken else None
+        arts = _run_article_stage(st, arts, executor, progress)
+        if before is not None:
+            after = stages[stages.index(st) + 1:]
+            release_at = next((r.name for r in after if r in rest), None)
+            held = []
+            for a, n in zip(arts, before):
+                if len(a.errors) > n:
+                    held.append((a, a.errors[n:]))
+                    del a.errors[n:]
+            if held:
+                # the stages after it see the errors (and skip those articles), the ones it overtook do not
+                out.release.setdefault(release_at or "", []).extend(held)
+        if last_raw is st:
+            for a in arts:
+                a.raw = None
+        out.seconds[st.name] = out.seconds.get(st.name, 0.0) + time.perf_counter() - t0
+    return arts, out
+
+
+def _local() -> Executor:
+    from newsprism.executors.local import LocalExecutor
+    return LocalExecutor()
+
+
+def _last_raw(stages: list[Stage]) -> Stage | None:
+    """The last stage reading the input as read (often HTML several times the size of its text): it is dropped
+    after that stage."""
+    return next((st for st in reversed(stages) if "raw" in st.requires), None)
+
+
+def _run_article_stage(st: Stage, arts: list[Article], executor: Executor, progress: Progress) -> list[Article]:
+    progress.start(st.name, len(arts))
+    arts = list(arts)
+    # A stage that can tell copies apart (same input, same result) has only the originals analysed
+    plan = getattr(st, "plan_copies", None)
+    todo, copies = plan(arts) if plan is not None else (range(len(arts)), {})
+    done_at = iter(todo)
+    for done in executor.map(_GuardedBatch(st), batches([arts[i] for i in todo])):
+        for a in done:
+            arts[next(done_at)] = a  # a pool hands back new objects
+            progress.advance()
+    if plan is not None:
+        st.fill_copies(arts, list(todo), copies)
+        progress.advance(len(copies))
+    progress.finish()
+    return arts
+
+
 def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = None,
-               progress: Progress | None = None) -> RunStats:
-    """Run ``stages`` in order over ``corpus`` (in place) and return counts and timings."""
+               progress: Progress | None = None, ahead: Ahead | None = None) -> RunStats:
+    """Run ``stages`` in order over ``corpus`` (in place) and return counts and timings.
+
+    ``ahead``: the leading article stages (``split_ahead``) were already run on ``corpus.articles`` by
+    ``run_ahead``; only the rest run here, with the same results as the whole list in its order."""
     check_order(stages)
     progress = progress or NoProgress()
-    if executor is None:
-        from newsprism.executors.local import LocalExecutor
-        executor = LocalExecutor()
+    executor = executor or _local()
     stats = RunStats(articles=len(corpus.articles))
-    # The input as read (often HTML several times the size of its text) is dropped once no later stage needs it.
-    last_raw = max((i for i, st in enumerate(stages) if "raw" in st.requires), default=None)
-    for i, st in enumerate(stages):
+    if ahead is None:
+        # the same path as a job's: the leading article stages first, then the rest
+        corpus.articles[:], ahead = run_ahead(corpus.articles, stages, executor, progress)
+    done, stages = split_ahead(stages)
+    stats.seconds.update(ahead.seconds)
+    release = {k: list(v) for k, v in ahead.release.items()}
+    last_raw = _last_raw(stages)  # a stage not run ahead still reading the input
+    for st in stages:
+        for art, errors in release.pop(st.name, ()):
+            art.errors.extend(errors)
         t0 = time.perf_counter()
         if st.scope == "article":
-            progress.start(st.name, len(corpus.articles))
-            arts = list(corpus.articles)
-            # A stage that can tell copies apart (same input, same result) has only the originals analysed
-            plan = getattr(st, "plan_copies", None)
-            todo, copies = plan(arts) if plan is not None else (range(len(arts)), {})
-            done_at = iter(todo)
-            for done in executor.map(_GuardedBatch(st), batches([arts[i] for i in todo])):
-                for a in done:
-                    arts[next(done_at)] = a  # a pool hands back new objects
-                    progress.advance()
-            if plan is not None:
-                st.fill_copies(arts, list(todo), copies)
-                progress.advance(len(copies))
-            corpus.articles[:] = arts
+            corpus.articles[:] = _run_article_stage(st, corpus.articles, executor, progress)
         else:
             progress.start(st.name, None)
             corpus.executor = executor
             st(corpus)
-        progress.finish()
-        if i == last_raw:
+            progress.finish()
+        if st is last_raw:
             for art in corpus.articles:
                 art.raw = None
         stats.seconds[st.name] = stats.seconds.get(st.name, 0.0) + time.perf_counter() - t0
+    for held in release.values():  # overtook every later stage: the errors land at the end
+        for art, errors in held:
+            art.errors.extend(errors)
     stats.failed = sum(not a.ok for a in corpus.articles)
     return stats

@@ -72,3 +72,47 @@ def test_seeds(analyse, seeds_dir, seed_body):
     assert menafn["Scott Bessent"].speaker_affiliation == "US"
     assert menafn["US Treasury Department"].speaker_affiliation == "US"
     assert menafn["China’s Commerce Ministry"].speaker_affiliation == "China"
+
+
+def test_spacys_inner_batch_size_does_not_change_the_analysis(monkeypatch):
+    """process_batch passes docs through spaCy a few at a time (memory); a batch of any size gives the same."""
+    import newsprism.nlp.stage as stage
+
+    texts = ["The minister said on Tuesday that the port would reopen. “We are ready,” she added.",
+             "Officials in Lagos told reporters that 40 people were hurt when the bridge fell.",
+             "A spokesman for the company, Ana Ruiz, said profits rose 12% in March.",
+             "Talks will resume next week, according to the foreign ministry."]
+
+    def run(size: int) -> list:
+        monkeypatch.setattr(stage, "PIPE_BATCH", size)
+        arts = NlpStage().process_batch([Article(f"a{i}", text=t, published="2024-05-07") for i, t in
+                                         enumerate(texts)])
+        return [(a.entities, a.quotes, a.claims) for a in arts]
+
+    whole = run(len(texts))
+    assert any(q for _, q, _ in whole) and any(e for e, _, _ in whole), "the texts have quotes and entities"
+    assert run(1) == whole and run(3) == whole
+
+
+def test_a_worn_pipeline_is_loaded_afresh_with_the_same_results(monkeypatch):
+    """After RELOAD_EVERY docs the process loads a new pipeline (its vocabulary starts small again); the analysis is
+    the same as the worn pipeline's."""
+    from newsprism.nlp import loading
+
+    texts = ["Zorbanian officials said on Monday that Qelvix Ltd had paid 31.7 million drams.",
+             "“Nothing was hidden,” Maribel Ostrowska-Quenby told reporters in Varnholt.",
+             "Zorbanian officials said on Monday that Qelvix Ltd had paid 31.7 million drams."]
+
+    def run() -> list:
+        return [(a.entities, a.quotes, a.claims) for a in
+                NlpStage().process_batch([Article(f"a{i}", text=t, published="2024-05-07") for i, t in
+                                          enumerate(texts)])]
+
+    monkeypatch.setattr(loading, "RELOAD_EVERY", 10**9)
+    worn = run()
+    first = loading.load_nlp()
+    assert "Qelvix" in first.vocab.strings, "the pipeline kept the new word"
+    monkeypatch.setattr(loading, "RELOAD_EVERY", 1)
+    fresh = run()  # past the limit: this batch gets a new pipeline
+    assert loading.load_nlp() is not first
+    assert fresh == worn

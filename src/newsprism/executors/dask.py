@@ -10,6 +10,7 @@ all at once.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -23,10 +24,17 @@ class DaskExecutor:
         self.chunksize = chunksize
         self._client = None
         self._cluster = None
+        self._lock = threading.Lock()  # a job maps from two threads (the next chunk's nlp, this chunk's compare)
+
+    parallel = True  # work mapped here runs beside this process: a job analyses its next chunk meanwhile
 
     @property
     def client(self):
         """The job's client, started on first use."""
+        with self._lock:
+            return self._start()
+
+    def _start(self):
         if self._client is None:
             from distributed import Client, LocalCluster
 

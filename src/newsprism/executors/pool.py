@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -17,15 +18,22 @@ class ProcessExecutor:
         self.workers = workers or max(1, (os.cpu_count() or 2))
         self.chunksize = chunksize
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # a job maps from two threads (the next chunk's nlp, this chunk's compare)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether work mapped here runs beside this process (a job then analyses its next chunk meanwhile)."""
+        return self.workers > 1
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         items = list(items)
         if len(items) < 2 or self.workers == 1:
             yield from map(fn, items)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        pool = self._pool
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            pool = self._pool
         tasks = [items[i:i + self.chunksize] for i in range(0, len(items), self.chunksize)]
         for done in windowed(lambda t: pool.submit(_apply_all, fn, t), lambda f: f.result(), tasks,
                              2 * self.workers):

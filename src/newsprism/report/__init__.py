@@ -15,7 +15,7 @@ from newsprism.model import Article, Story
 from .summary import build_summary
 from .view import STATUS_LABEL, Anchors, _valid, build, page_name
 
-__all__ = ["render_story", "render_index", "write_site", "page_name"]
+__all__ = ["render_story", "render_index", "write_site", "write_site_pages", "page_name"]
 FORMATS = ("text", "md", "html", "json")
 
 
@@ -76,16 +76,24 @@ def render_index(stories: Iterable[Story], articles: Mapping[str, Article]) -> s
 
 def write_site(out_dir: Path, stories: Iterable[Story], articles: Mapping[str, Article]) -> list[Path]:
     """index.html and one ``<story>.html`` per story in ``out_dir``; returns the paths written."""
+    return write_site_pages(out_dir, ((s, articles) for s in stories))
+
+
+def write_site_pages(out_dir: Path, pages: Iterable[tuple[Story, Mapping[str, Article]]]) -> list[Path]:
+    """``write_site`` with each story's member articles given beside it, so that a large run's stories and
+    articles are never all in memory at once (the index needs only a row per story)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stories = list(stories)
     paths = []
-    for s in stories:
+    rows: list[dict] = []
+    for s, articles in pages:
         p = out_dir / page_name(s.id)
         p.write_text(render_story(s, articles, "html"), encoding="utf-8")
         paths.append(p)
+        rows += _index_rows([s], articles)
+    rows.sort(key=lambda r: (-len(r["outlets"]), -r["articles"], r["title"]))
     idx = out_dir / "index.html"
-    idx.write_text(render_index(stories, articles), encoding="utf-8")
+    idx.write_text(_env().get_template("index.html.j2").render(rows=rows), encoding="utf-8")
     return [idx] + paths
 
 
