@@ -1,13 +1,19 @@
 """Cost growth of story clustering: CPU time per article as the corpus grows, and peak memory.
 
-    .venv/bin/python benchmarks/cluster_growth.py [--sizes 1000 10000 100000] [--batch 1000] [--store]
+    .venv/bin/python benchmarks/cluster_growth.py [--sizes 1000 10000 100000] [--batch 1000] [--store] [--repeat 3]
 
 Real ECB+ texts are replicated with variation: each replica renames every capitalised word (a new event with new
 people and places), drops a few sentences at random, and is dated a few days after the previous replica, so the
 vocabulary and the number of stories grow with the corpus the way a news stream's do. The articles arrive in batches
 of ``--batch`` (one ``ClusterStage`` run each, the index carried between runs) and the figure reported at N articles
 is the CPU time per article of the batch that brought the corpus to N: the cost of adding news to a corpus of that
-size. Each size runs in its own process so peak RSS is per size.
+size. Each size runs in its own process so peak RSS is per size. Times are process CPU (``time.process_time``), so
+other work on a shared machine inflates them less than wall time (also reported). ``reexamined_last_batch``: the
+earlier articles the last batch clustered again with it (members of the open stories it could join, see
+``OnlineClusterer.reopen``), the part of the cost that the first batch never pays.
+
+``--repeat N`` runs the sizes N times, interleaved (every size once, then again), and reports the median CPU time per
+article of each size and the growth of the medians: a fair comparison on a busy machine.
 
 ``--store``: the index lives in a SQLite store, as in ``newsprism run``: every batch is a new run in its own unit of
 work (a new ``ClusterStage``, the state read back from the store, the stories read by id), so the figure includes
@@ -21,6 +27,7 @@ import json
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -88,7 +95,8 @@ def run_store(n: int, batch: int) -> dict:
             c0, w0 = time.process_time(), time.perf_counter()
             stories = _StoryView(store.get_stories)
             corpus = Corpus(chunk, stories=stories, state=store.get_state(), cluster_index=store.cluster_index())
-            ClusterStage()(corpus)
+            stage = ClusterStage()
+            stage(corpus)
             store.put_state(dict(corpus.state))
             cpu_last, wall_last = time.process_time() - c0, time.perf_counter() - w0
             store.put_stories(list(stories.values()))
@@ -99,6 +107,7 @@ def run_store(n: int, batch: int) -> dict:
     return {"articles": n, "stories": n_stories, "batch": batch, "store": "sqlite",
             "ms_per_article_last_batch": round(1000 * cpu_last / len(chunk), 3),
             "wall_ms_per_article_last_batch": round(1000 * wall_last / len(chunk), 3),
+            "reexamined_last_batch": getattr(stage, "reexamined", None),
             "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1)}
 
 
@@ -127,6 +136,7 @@ def run_size(n: int, batch: int) -> dict:
     return {"articles": n, "stories": len(stories), "batch": batch,
             "ms_per_article_last_batch": round(1000 * cpu_last / len(chunk), 3),
             "wall_ms_per_article_last_batch": round(1000 * wall_last / len(chunk), 3),
+            "reexamined_last_batch": getattr(stage, "reexamined", None),
             "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1),
             "state_json_mb": round(len(blob) / 1e6, 1), "cold_load_s": round(load_s, 2)}
 
@@ -136,21 +146,25 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000, 100000])
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--store", action="store_true", help="keep the index in a SQLite store, one run per batch")
+    ap.add_argument("--repeat", type=int, default=1, help="run the sizes this many times (interleaved), report medians")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps((run_store if args.store else run_size)(args.one, args.batch)))
         return
-    rows = []
-    for n in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--batch", str(args.batch)]
-                             + (["--store"] if args.store else []),
-                             capture_output=True, text=True, check=True).stdout
-        rows.append(json.loads(out))
-        print(json.dumps(rows[-1]), flush=True)
-    first = rows[0]["ms_per_article_last_batch"]
-    print(json.dumps({"growth_last_batch_vs_smallest": [round(r["ms_per_article_last_batch"] / first, 2)
-                                                         for r in rows]}))
+    runs: dict[int, list[float]] = {n: [] for n in args.sizes}
+    for _ in range(args.repeat):
+        for n in args.sizes:
+            out = subprocess.run([sys.executable, __file__, "--one", str(n), "--batch", str(args.batch)]
+                                 + (["--store"] if args.store else []),
+                                 capture_output=True, text=True, check=True).stdout
+            row = json.loads(out)
+            runs[n].append(row["ms_per_article_last_batch"])
+            print(json.dumps(row), flush=True)
+    medians = [statistics.median(runs[n]) for n in args.sizes]
+    print(json.dumps({"cpu_ms_per_article_last_batch": {str(n): runs[n] for n in args.sizes},
+                      "median": dict(zip(map(str, args.sizes), medians)),
+                      "growth_last_batch_vs_smallest": [round(m / medians[0], 2) for m in medians]}))
 
 
 if __name__ == "__main__":

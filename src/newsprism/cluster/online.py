@@ -17,6 +17,7 @@ the corpus grows: old, never-updated stories fall out of the index the way they 
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -106,6 +107,7 @@ class Doc:
     title: dict[str, float]
     day: int | None
     record: list | None = None  # [terms, names, title, day, sort key]: what reopening the story needs
+    query: list | None = None  # its index lookups (``OnlineClusterer._query``), kept: a document does not change
 
 
 @dataclass(slots=True)
@@ -468,9 +470,11 @@ class OnlineClusterer:
                         s.posted.discard(k)
 
     def _query(self, doc: Doc) -> list[tuple[str, float]]:
-        p = self.params
-        q = sorted(doc.text.items(), key=lambda kv: -kv[1])[:p.query_terms]
-        return q + [("@" + w, x) for w, x in sorted(doc.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+        if doc.query is None:
+            p = self.params
+            q = sorted(doc.text.items(), key=lambda kv: -kv[1])[:p.query_terms]
+            doc.query = q + [("@" + w, x) for w, x in sorted(doc.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+        return doc.query
 
     def _ranked(self, doc: Doc) -> list[str]:
         hits: dict[str, float] = {}
@@ -486,7 +490,8 @@ class OnlineClusterer:
                 for key in self._postings[k]:
                     if key not in self.stories and key not in self.dropped:
                         hits[key] = hits.get(key, 0.0) + x
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:self.params.max_candidates]
+        # (the same as sorting all hits and keeping the first: keys are unique, so there are no ties to order)
+        ranked = heapq.nsmallest(self.params.max_candidates, hits.items(), key=lambda kv: (-kv[1], kv[0]))
         return [k for k, _ in ranked]
 
     def candidates(self, doc: Doc) -> list[str]:
@@ -734,8 +739,6 @@ class OnlineClusterer:
         same-event model gives at least ``pair_merge``: fragments that arrival order or an early split left apart
         meet again. At least one side of a merge is a story started in this run (stories of earlier runs are only
         ever merged into through a new one)."""
-        import heapq
-
         p = self.params
         if p.pair_merge >= 1.0:
             return 0
@@ -899,12 +902,19 @@ class OnlineClusterer:
             a, b = _two_means(docs, name_weight=p.split_name_weight)
             if min(len(a), len(b)) < p.split_min:
                 continue
-            if p.pair_split > 0 and p.split_sweeps > 0 and self.same_event(group_of(a), group_of(b)) < p.split_sure:
-                a, b = self._cleanest_cut(a, b)
+            prob = None  # the model's probability that the halves are one event, once known
+            if p.pair_split > 0 and p.split_sweeps > 0:
+                prob = self.same_event(group_of(a), group_of(b))
+                if prob < p.split_sure:
+                    a, b = self._cleanest_cut(a, b)
+                    prob = None
             pa, pb = _presence(a), _presence(b)
+            # Any one test splits the story and none has side effects: the separation of the halves (a pass over
+            # every member's words) is asked last, when the cheaper tests on the halves' sums did not decide.
             if (self.contrast(pa, len(a), pb, len(b)) >= p.contrast_min
-                    or self.separation(a, b) < p.split_ratio
-                    or p.pair_split > 0 and self.same_event(group_of(a), group_of(b)) < p.pair_split):
+                    or p.pair_split > 0 and (self.same_event(group_of(a), group_of(b)) if prob is None else prob)
+                    < p.pair_split
+                    or self.separation(a, b) < p.split_ratio):
                 new = self.new_story()
                 for doc in b:
                     self._detach(doc, st)
@@ -922,13 +932,14 @@ class OnlineClusterer:
         side = {d.id: 0 for d in a} | {d.id: 1 for d in b}
         docs = sorted(a + b, key=lambda d: d.id)
         groups = [group_of(a), group_of(b)]
+        singles: dict[str, StoryStats] = {}  # each member as a group of one (the same in every sweep)
         for _ in range(p.split_sweeps):
             moved = False
             for d in docs:
                 k = side[d.id]
                 if groups[k].n <= p.split_min:
                     continue
-                one = group_of([d])
+                one = singles.get(d.id) or singles.setdefault(d.id, group_of([d]))
                 _sub_sums(groups[k], d)
                 stay = self.same_event(one, groups[k])
                 go = self.same_event(one, groups[1 - k])
@@ -959,19 +970,23 @@ class OnlineClusterer:
                     best_key, best = other, s
             if best_key is None or best < p.merge_floor:
                 continue
-            part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
-            other = [self.docs[i] for i in sorted(self.by_story.get(best_key, ())) if i in self.docs]
-            known = len(part) == st.n and len(other) == self.stories[best_key].n
-            sep = self.separation(part, other) if known and (p.split_ratio > 0 or p.merge_ratio <= 1.5) else None
-            if best < p.merge_threshold and (sep is None or sep < p.merge_ratio):
-                continue
-            if sep is not None and min(len(part), len(other)) >= p.split_min and sep < p.split_ratio:
-                continue
+            # Every test below can veto the merge and none has side effects: the cheap ones on the stories' sums go
+            # first, the separation of their members (a pass over every member's words) only when it can decide.
             o = self.stories[best_key]
             if min(st.n, o.n) >= p.split_min and self.contrast(st.presence, st.n, o.presence, o.n) >= p.contrast_min:
                 continue
             if p.pair_split > 0 and self.same_event(st, o) < p.pair_split:
                 continue  # the model says two events: do not undo what the split pass found
+            part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
+            other = [self.docs[i] for i in sorted(self.by_story.get(best_key, ())) if i in self.docs]
+            known = len(part) == st.n and len(other) == o.n
+            sep_used = best < p.merge_threshold or min(len(part), len(other)) >= p.split_min
+            sep = (self.separation(part, other) if sep_used and known and (p.split_ratio > 0 or p.merge_ratio <= 1.5)
+                   else None)
+            if best < p.merge_threshold and (sep is None or sep < p.merge_ratio):
+                continue
+            if sep is not None and min(len(part), len(other)) >= p.split_min and sep < p.split_ratio:
+                continue
             self._absorb(st, o)
             merged += 1
         return merged
@@ -1093,8 +1108,9 @@ class OnlineClusterer:
 
 def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_terms: int, name_query: int) -> list[str]:
     """The keys a story is found by: its heaviest words and its heaviest names ("@" + name); ties go by word."""
-    keys = [w for w, _ in sorted(text.items(), key=lambda kv: (-kv[1], kv[0]))[:index_terms]]
-    return keys + ["@" + w for w, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:name_query]]
+    # heapq.nsmallest gives exactly sorted(...)[:k] (keys are unique), without sorting a story's whole sum.
+    keys = [w for w, _ in heapq.nsmallest(index_terms, text.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return keys + ["@" + w for w, _ in heapq.nsmallest(name_query, names.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts: bool = False) -> None:
@@ -1160,8 +1176,9 @@ def _two_means(docs: list[Doc], rounds: int = 6, name_weight: float = 1.0) -> tu
     a: list[Doc] = []
     b: list[Doc] = []
     for _ in range(rounds):
-        a = [d for d in docs if dot(vecs[d.id], ca) >= dot(vecs[d.id], cb)]
-        b = [d for d in docs if dot(vecs[d.id], ca) < dot(vecs[d.id], cb)]
+        near_a = [dot(vecs[d.id], ca) >= dot(vecs[d.id], cb) for d in docs]
+        a = [d for d, x in zip(docs, near_a) if x]
+        b = [d for d, x in zip(docs, near_a) if not x]
         if not a or not b:
             break
         na, nb = {}, {}

@@ -48,6 +48,7 @@ class ClusterStage:
         # The live index of the last run and the state dict it was saved into: a later run handed that very dict
         # (a long-lived process streaming batches) goes on from the live index instead of re-reading the state.
         self._live: tuple[dict, OnlineClusterer] | None = None
+        self.reexamined = 0  # earlier articles the last run clustered again with its batch
 
     def __getstate__(self) -> dict:
         return {"params": self.params, "use_light_names": self.use_light_names, "_live": None}
@@ -115,6 +116,7 @@ class ClusterStage:
         cl.prefetch(docs)
         before = dict(cl.members)
         pool = docs + cl.reopen(docs)
+        self.reexamined = len(pool) - len(docs)  # earlier articles clustered again (the cost of order independence)
         pool.sort(key=lambda d: (d.day or 0, d.record[4][0], d.id))
         for d in pool:
             cl.add(d)
