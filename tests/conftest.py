@@ -63,3 +63,27 @@ def _postgres_schema():
 def postgres_schema():
     """``with postgres_schema() as url:`` a store URL in a fresh schema of the test PostgreSQL, for any scope."""
     return _postgres_schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path, postgres_schema):
+    """A location for a new, empty database (several stores may open it), on SQLite and on the PostgreSQL test
+    server (NEWSPRISM_TEST_PG)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "np.db")
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def packaged_wordnet():
+    """WordNet 3.0 as the data package (requirements-wordnet.txt) ships it: required in CI, skipped without it."""
+    from newsprism.knowledge import wordnet
+
+    wn = wordnet.default()
+    if wn is None:
+        if os.environ.get("CI"):
+            raise AssertionError("the WordNet data package (requirements-wordnet.txt) is not installed")
+        pytest.skip("the WordNet data package is not installed")
+    return wn

@@ -2,7 +2,6 @@
 outlets each give once is one scene."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 
 from newsprism.compare import compare_story
 from newsprism.compare.paraphrase import event_fold, lexical_predicate, star, story_fold
-from newsprism.knowledge import wordnet
 from newsprism.model import Article, Claim
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -18,13 +16,8 @@ from compare_helpers import article, find, story  # noqa: E402
 
 
 @pytest.fixture
-def wn():
-    w = wordnet.default()
-    if w is None:
-        if os.environ.get("CI"):
-            raise AssertionError("the WordNet data package (requirements-wordnet.txt) is not installed")
-        pytest.skip("the WordNet data package is not installed")
-    return w
+def wn(packaged_wordnet):
+    return packaged_wordnet
 
 
 def test_star_folding_never_chains():

