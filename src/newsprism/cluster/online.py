@@ -126,6 +126,9 @@ class StoryStats:
     posted: set[str] = field(default_factory=set)  # index keys already pointing here
     records: dict[str, list] | None = field(default_factory=dict)  # member id -> record; None once closed
     run: int = 0  # the run that last changed it
+    # Not saved: its heaviest words and names as last posted (``None``: unknown), kept up to date cheaply while
+    # articles are only added.
+    top: tuple[list[str], list[str]] | None = None
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
@@ -226,6 +229,7 @@ class OnlineClusterer:
         self._new = 0
         self._fresh: set[str] = set()  # stories started in this run
         self._dirty: set[str] = set()  # stories changed since the split pass last looked at them
+        self._unsplit: set[frozenset] = set()  # member sets the split pass kept whole (it depends on them only)
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
@@ -452,9 +456,15 @@ class OnlineClusterer:
         return out
 
     # ---- index ---------------------------------------------------------------------------------------------
-    def _post(self, st: StoryStats) -> None:
+    def _post(self, st: StoryStats, added: Doc | None = None) -> None:
+        """Post the story under its index keys. ``added``: the one article added since they were last computed."""
         p = self.params
-        for k in index_keys(st.text, st.names, p.index_terms, p.name_query):
+        if added is not None and st.top is not None:
+            top = _heaviest_after(st, st.top, added, p.index_terms, p.name_query)
+        else:
+            top = _heaviest(st.text, p.index_terms), _heaviest(st.names, p.name_query)
+        st.top = top
+        for k in top[0] + ["@" + w for w in top[1]]:
             if k in st.posted:
                 continue
             st.posted.add(k)
@@ -546,14 +556,17 @@ class OnlineClusterer:
         self._dirty.add(st.key)
         self._changed.add(st.key)
         cap = self.params.centroid_cap
+        grew: Doc | None = doc
         if len(st.text) > 2 * cap:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
             st.text2 = _norm2(st.text)
+            grew = None
         self._set_member(doc.id, st.key)
         self.copies.pop(doc.id, None)
-        self._post(st)
+        self._post(st, grew)
 
     def _detach(self, doc: Doc, st: StoryStats) -> None:
+        st.top = None
         st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
         st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
@@ -721,6 +734,7 @@ class OnlineClusterer:
         and merge new stories into close ones. Returns how many changes were made."""
         order = list(order) if order is not None else sorted(self.docs)
         self.copies_of = self._copy_units()
+        self._unsplit.clear()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -899,8 +913,12 @@ class OnlineClusterer:
             docs = [self.docs[i] for i in ids if i in self.docs]
             if len(docs) != len(ids):
                 continue  # copies: leave the story whole
+            whole = frozenset(ids)
+            if whole in self._unsplit:
+                continue  # these very members were kept together before, and every test below depends on them only
             a, b = _two_means(docs, name_weight=p.split_name_weight)
             if min(len(a), len(b)) < p.split_min:
+                self._unsplit.add(whole)
                 continue
             prob = None  # the model's probability that the halves are one event, once known
             if p.pair_split > 0 and p.split_sweeps > 0:
@@ -920,6 +938,8 @@ class OnlineClusterer:
                     self._detach(doc, st)
                     self._attach(doc, new)
                 splits += 1
+            else:
+                self._unsplit.add(whole)
         return splits
 
     def _cleanest_cut(self, a: list[Doc], b: list[Doc]) -> tuple[list[Doc], list[Doc]]:
@@ -1028,6 +1048,7 @@ class OnlineClusterer:
         """Merge ``src`` (a story started in this run) into ``dst``."""
         if dst.key in self._fresh and src.key not in self._fresh:
             src, dst = dst, src
+        dst.top = None
         dst.text2 += _add_into(dst.text, src.text, 1.0)
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
@@ -1108,9 +1129,24 @@ class OnlineClusterer:
 
 def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_terms: int, name_query: int) -> list[str]:
     """The keys a story is found by: its heaviest words and its heaviest names ("@" + name); ties go by word."""
+    return _heaviest(text, index_terms) + ["@" + w for w in _heaviest(names, name_query)]
+
+
+def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
     # heapq.nsmallest gives exactly sorted(...)[:k] (keys are unique), without sorting a story's whole sum.
-    keys = [w for w, _ in heapq.nsmallest(index_terms, text.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return keys + ["@" + w for w, _ in heapq.nsmallest(name_query, names.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [w for w, _ in heapq.nsmallest(k, v.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
+                    name_query: int) -> tuple[list[str], list[str]]:
+    """A story's heaviest words and names (``_heaviest``) just after ``added`` joined it, ``top`` being them before:
+    only the article's words grew, so the heaviest now are among the old heaviest and the article's (exactly what
+    ``_heaviest`` finds in the whole sum, without going through it)."""
+    if min(added.text.values(), default=1.0) <= 0 or min(added.names.values(), default=1.0) <= 0:
+        return _heaviest(st.text, index_terms), _heaviest(st.names, name_query)
+    text = {w: st.text[w] for w in (*top[0], *added.text) if w in st.text}
+    names = {w: st.names[w] for w in (*top[1], *added.names) if w in st.names}
+    return _heaviest(text, index_terms), _heaviest(names, name_query)
 
 
 def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts: bool = False) -> None:
