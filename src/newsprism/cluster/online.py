@@ -157,15 +157,25 @@ def _norm2(v: Mapping[str, float]) -> float:
 def _add_into(acc: dict[str, float], vec: Mapping[str, float], sign: float) -> float:
     """acc += sign*vec; returns the change of acc's squared norm."""
     delta = 0.0
+    get = acc.get
     for w, x in vec.items():
-        old = acc.get(w, 0.0)
+        old = get(w, 0.0)
         new = old + sign * x
         delta += new * new - old * old
-        if abs(new) < 1e-9:
+        if -1e-9 < new < 1e-9:
             acc.pop(w, None)
         else:
             acc[w] = new
     return delta
+
+
+def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
+    """The ``k`` keys of the highest values, ties by key: ``sorted(hits, key=(-value, key))[:k]``, with the cut-off
+    value found by a sort of the bare values (in C) so that only the few keys at or above it are ordered in Python."""
+    if len(hits) > k:
+        cut = sorted(hits.values(), reverse=True)[k - 1] if k > 0 else math.inf
+        hits = {w: x for w, x in hits.items() if x >= cut}
+    return sorted(hits, key=lambda w: (-hits[w], w))[:k]
 
 
 def _cos_sum(a: Mapping[str, float], acc: Mapping[str, float], acc2: float, leave_out: bool) -> float:
@@ -488,10 +498,14 @@ class OnlineClusterer:
 
     def _ranked(self, doc: Doc) -> list[str]:
         hits: dict[str, float] = {}
+        get = hits.get
+        index = self.index
         q = self._query(doc)
         for k, x in q:
-            for key in self.index.get(k, ()):
-                hits[key] = hits.get(key, 0.0) + x
+            lst = index.get(k)
+            if lst:
+                for key in lst:
+                    hits[key] = get(key, 0.0) + x
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
             # in-memory index, which reflects this run's changes).
@@ -500,9 +514,7 @@ class OnlineClusterer:
                 for key in self._postings[k]:
                     if key not in self.stories and key not in self.dropped:
                         hits[key] = hits.get(key, 0.0) + x
-        # (the same as sorting all hits and keeping the first: keys are unique, so there are no ties to order)
-        ranked = heapq.nsmallest(self.params.max_candidates, hits.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [k for k, _ in ranked]
+        return _top_hits(hits, self.params.max_candidates)
 
     def candidates(self, doc: Doc) -> list[str]:
         ranked = self._ranked(doc)
@@ -523,7 +535,16 @@ class OnlineClusterer:
         else:
             if leave_out and st.n <= 1:
                 return 0.0
-            cos = lambda f: _cos_sum(getattr(doc, f), getattr(st, f), getattr(st, f + "2"), leave_out)  # noqa: E731
+            # (the common case spelled out: the same figures as through ``cos`` below, without its indirection)
+            text = _cos_sum(doc.text, st.text, st.text2, leave_out)
+            names = _cos_sum(doc.names, st.names, st.names2, leave_out) if doc.names and st.names2 > 0 else text
+            if doc.title and st.title2 > 0:
+                w_title = min(p.w_title, p.w_text)
+                s = ((p.w_text - w_title) * text + p.w_names * names
+                     + w_title * _cos_sum(doc.title, st.title, st.title2, leave_out))
+            else:
+                s = p.w_text * text + p.w_names * names + 0.0 * 0.0
+            return s * self.time_factor(doc.day, st.d0, st.d1)
         text = cos("text")
         names = cos("names") if doc.names and st.names2 > 0 else text
         w_text, w_title = p.w_text, 0.0
