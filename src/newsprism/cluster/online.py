@@ -129,6 +129,7 @@ class StoryStats:
     # Not saved: its heaviest words and names as last posted (``None``: unknown), kept up to date cheaply while
     # articles are only added.
     top: tuple[list[str], list[str]] | None = None
+    ver: int = 0  # changes with its sums (``pairs._summary`` keeps what it read of a state)
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
@@ -239,7 +240,9 @@ class OnlineClusterer:
         self._new = 0
         self._fresh: set[str] = set()  # stories started in this run
         self._dirty: set[str] = set()  # stories changed since the split pass last looked at them
-        self._unsplit: set[frozenset] = set()  # member sets the split pass kept whole (it depends on them only)
+        self._unsplit: set[frozenset] = set()
+        self._pair_memo: dict = {}  # see ``pairs._summary``; emptied with ``_idf_memo`` when a refine starts
+        self._idf_memo: dict[str, float] = {}  # member sets the split pass kept whole (it depends on them only)
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
@@ -581,6 +584,7 @@ class OnlineClusterer:
         if len(st.text) > 2 * cap:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
             st.text2 = _norm2(st.text)
+            st.ver += 1
             grew = None
         self._set_member(doc.id, st.key)
         self.copies.pop(doc.id, None)
@@ -588,6 +592,7 @@ class OnlineClusterer:
 
     def _detach(self, doc: Doc, st: StoryStats) -> None:
         st.top = None
+        st.ver += 1
         st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
         st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
@@ -756,6 +761,8 @@ class OnlineClusterer:
         order = list(order) if order is not None else sorted(self.docs)
         self.copies_of = self._copy_units()
         self._unsplit.clear()
+        self._pair_memo.clear()
+        self._idf_memo.clear()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -763,11 +770,20 @@ class OnlineClusterer:
             if not n:
                 break
         changes += self._agglomerate()
+        self._pair_memo.clear()  # (it keeps groups alive)
+        self._idf_memo.clear()
         return changes
 
     def same_event(self, a: StoryStats, b: StoryStats) -> float:
         """Probability that two groups report one event (the fitted model), weighed by the gap between their days."""
-        return same_event(pair_features(a, b, self.name_df.idf)) * self.span_factor(a, b)
+        return same_event(pair_features(a, b, self._name_idf, self._pair_memo)) * self.span_factor(a, b)
+
+    def _name_idf(self, word: str) -> float:
+        # A name's weight, read once per refine (the frequencies do not change while it runs).
+        x = self._idf_memo.get(word)
+        if x is None:
+            x = self._idf_memo[word] = self.name_df.idf(word)
+        return x
 
     def _agglomerate(self) -> int:
         """Merge this run's stories with the stories they could join, the most probable pair first, while the
@@ -1070,6 +1086,7 @@ class OnlineClusterer:
         if dst.key in self._fresh and src.key not in self._fresh:
             src, dst = dst, src
         dst.top = None
+        dst.ver += 1
         dst.text2 += _add_into(dst.text, src.text, 1.0)
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
@@ -1189,6 +1206,7 @@ def group_of(docs: Iterable[Doc], key: str = "~group") -> StoryStats:
 
 def _add_sums(st: StoryStats, doc: Doc) -> None:
     """Add one article to a story's sums: word and name centroids, title words, name presence, its day span."""
+    st.ver += 1
     st.text2 += _add_into(st.text, doc.text, 1.0)
     st.names2 += _add_into(st.names, doc.names, 1.0)
     st.title2 += _add_into(st.title, doc.title, 1.0)
@@ -1201,6 +1219,7 @@ def _add_sums(st: StoryStats, doc: Doc) -> None:
 
 def _sub_sums(st: StoryStats, doc: Doc) -> None:
     """Take one article out of a group's sums (the day span is kept: it only softens the time factor)."""
+    st.ver += 1
     st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
     st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
     st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
