@@ -15,6 +15,9 @@ earlier articles the last batch clustered again with it (members of the open sto
 ``--repeat N`` runs the sizes N times, interleaved (every size once, then again), and reports the median CPU time per
 article of each size and the growth of the medians: a fair comparison on a busy machine.
 
+``--breakdown``: also the CPU seconds of the last batch per part (features of the new articles, placing, each repair
+pass), to see which part grows.
+
 ``--store``: the index lives in a SQLite store, as in ``newsprism run``: every batch is a new run in its own unit of
 work (a new ``ClusterStage``, the state read back from the store, the stories read by id), so the figure includes
 reading the candidate stories, their frequencies and member rows, and writing what the batch changed. Stories are
@@ -111,9 +114,37 @@ def run_store(n: int, batch: int) -> dict:
             "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1)}
 
 
-def run_size(n: int, batch: int) -> dict:
+_PARTS = {"features": ("stage", "features_of"), "titles": ("stage", "_record_extra"),
+          "vectorise": ("OnlineClusterer", "vectorise"), "reopen": ("OnlineClusterer", "reopen"),
+          "place": ("OnlineClusterer", "add"), "reassign": ("OnlineClusterer", "_reassign"),
+          "split": ("OnlineClusterer", "_split"), "merge": ("OnlineClusterer", "_merge"),
+          "agglomerate": ("OnlineClusterer", "_agglomerate")}
+
+
+def _time_parts() -> dict[str, float]:
+    """Wrap the clusterer's parts so that each adds its CPU time to the returned dict (reset it per batch)."""
+    from newsprism.cluster import online, stage
+
+    spent: dict[str, float] = {}
+    for part, (where, name) in _PARTS.items():
+        owner = stage if where == "stage" else getattr(online, where)
+        f = getattr(owner, name)
+
+        def timed(*a, _f=f, _part=part, **k):
+            t = time.process_time()
+            try:
+                return _f(*a, **k)
+            finally:
+                spent[_part] = spent.get(_part, 0.0) + time.process_time() - t
+        setattr(owner, name, timed)
+    return spent
+
+
+def run_size(n: int, batch: int, breakdown: bool = False) -> dict:
     from newsprism.cluster.stage import ClusterStage
     from newsprism.pipeline import Corpus
+
+    spent = _time_parts() if breakdown else {}
 
     stage = ClusterStage()
     state: dict = {}
@@ -123,6 +154,7 @@ def run_size(n: int, batch: int) -> dict:
     total_cpu = 0.0
     for k in range(0, n, batch):
         chunk = arts[k:k + batch]
+        spent.clear()
         c0, w0 = time.process_time(), time.perf_counter()
         stage(Corpus(chunk, stories=stories, state=state))
         cpu_last, wall_last = time.process_time() - c0, time.perf_counter() - w0
@@ -138,7 +170,8 @@ def run_size(n: int, batch: int) -> dict:
             "wall_ms_per_article_last_batch": round(1000 * wall_last / len(chunk), 3),
             "reexamined_last_batch": getattr(stage, "reexamined", None),
             "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1),
-            "state_json_mb": round(len(blob) / 1e6, 1), "cold_load_s": round(load_s, 2)}
+            "state_json_mb": round(len(blob) / 1e6, 1), "cold_load_s": round(load_s, 2),
+            **({"last_batch_cpu_s": {k: round(v, 2) for k, v in spent.items()}} if breakdown else {})}
 
 
 def main() -> None:
@@ -147,16 +180,17 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--store", action="store_true", help="keep the index in a SQLite store, one run per batch")
     ap.add_argument("--repeat", type=int, default=1, help="run the sizes this many times (interleaved), report medians")
+    ap.add_argument("--breakdown", action="store_true", help="CPU of the last batch per part (in-memory index)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps((run_store if args.store else run_size)(args.one, args.batch)))
+        print(json.dumps(run_store(args.one, args.batch) if args.store else run_size(args.one, args.batch, args.breakdown)))
         return
     runs: dict[int, list[float]] = {n: [] for n in args.sizes}
     for _ in range(args.repeat):
         for n in args.sizes:
             out = subprocess.run([sys.executable, __file__, "--one", str(n), "--batch", str(args.batch)]
-                                 + (["--store"] if args.store else []),
+                                 + (["--store"] if args.store else []) + (["--breakdown"] if args.breakdown else []),
                                  capture_output=True, text=True, check=True).stdout
             row = json.loads(out)
             runs[n].append(row["ms_per_article_last_batch"])

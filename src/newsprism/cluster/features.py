@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from functools import lru_cache
+from operator import mul
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
@@ -219,4 +220,6 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     # The key-set intersection runs in C; most words of an article are absent from any one story. A set's order
     # follows the hash seed, so the products are summed exactly (fsum): equal scores stay equal in every process
     # and ties (a two-member story's members are always tied) fall to the id, not to rounding.
-    return math.fsum([a[w] * b[w] for w in a.keys() & b.keys()])
+    # (map over the common words keeps the products and the exact sum in C: the same figure, faster)
+    common = a.keys() & b.keys()
+    return math.fsum(map(mul, map(a.__getitem__, common), map(b.__getitem__, common)))

@@ -126,6 +126,10 @@ class StoryStats:
     posted: set[str] = field(default_factory=set)  # index keys already pointing here
     records: dict[str, list] | None = field(default_factory=dict)  # member id -> record; None once closed
     run: int = 0  # the run that last changed it
+    # Not saved: its heaviest words and names as last posted (``None``: unknown), kept up to date cheaply while
+    # articles are only added.
+    top: tuple[list[str], list[str]] | None = None
+    ver: int = 0  # changes with its sums (``pairs._summary`` keeps what it read of a state)
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
@@ -154,15 +158,25 @@ def _norm2(v: Mapping[str, float]) -> float:
 def _add_into(acc: dict[str, float], vec: Mapping[str, float], sign: float) -> float:
     """acc += sign*vec; returns the change of acc's squared norm."""
     delta = 0.0
+    get = acc.get
     for w, x in vec.items():
-        old = acc.get(w, 0.0)
+        old = get(w, 0.0)
         new = old + sign * x
         delta += new * new - old * old
-        if abs(new) < 1e-9:
+        if -1e-9 < new < 1e-9:
             acc.pop(w, None)
         else:
             acc[w] = new
     return delta
+
+
+def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
+    """The ``k`` keys of the highest values, ties by key: ``sorted(hits, key=(-value, key))[:k]``, with the cut-off
+    value found by a sort of the bare values (in C) so that only the few keys at or above it are ordered in Python."""
+    if len(hits) > k:
+        cut = sorted(hits.values(), reverse=True)[k - 1] if k > 0 else math.inf
+        hits = {w: x for w, x in hits.items() if x >= cut}
+    return sorted(hits, key=lambda w: (-hits[w], w))[:k]
 
 
 def _cos_sum(a: Mapping[str, float], acc: Mapping[str, float], acc2: float, leave_out: bool) -> float:
@@ -226,6 +240,9 @@ class OnlineClusterer:
         self._new = 0
         self._fresh: set[str] = set()  # stories started in this run
         self._dirty: set[str] = set()  # stories changed since the split pass last looked at them
+        self._unsplit: set[frozenset] = set()
+        self._pair_memo: dict = {}  # see ``pairs._summary``; emptied with ``_idf_memo`` when a refine starts
+        self._idf_memo: dict[str, float] = {}  # member sets the split pass kept whole (it depends on them only)
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
@@ -452,9 +469,15 @@ class OnlineClusterer:
         return out
 
     # ---- index ---------------------------------------------------------------------------------------------
-    def _post(self, st: StoryStats) -> None:
+    def _post(self, st: StoryStats, added: Doc | None = None) -> None:
+        """Post the story under its index keys. ``added``: the one article added since they were last computed."""
         p = self.params
-        for k in index_keys(st.text, st.names, p.index_terms, p.name_query):
+        if added is not None and st.top is not None:
+            top = _heaviest_after(st, st.top, added, p.index_terms, p.name_query)
+        else:
+            top = _heaviest(st.text, p.index_terms), _heaviest(st.names, p.name_query)
+        st.top = top
+        for k in top[0] + ["@" + w for w in top[1]]:
             if k in st.posted:
                 continue
             st.posted.add(k)
@@ -478,10 +501,14 @@ class OnlineClusterer:
 
     def _ranked(self, doc: Doc) -> list[str]:
         hits: dict[str, float] = {}
+        get = hits.get
+        index = self.index
         q = self._query(doc)
         for k, x in q:
-            for key in self.index.get(k, ()):
-                hits[key] = hits.get(key, 0.0) + x
+            lst = index.get(k)
+            if lst:
+                for key in lst:
+                    hits[key] = get(key, 0.0) + x
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
             # in-memory index, which reflects this run's changes).
@@ -490,9 +517,7 @@ class OnlineClusterer:
                 for key in self._postings[k]:
                     if key not in self.stories and key not in self.dropped:
                         hits[key] = hits.get(key, 0.0) + x
-        # (the same as sorting all hits and keeping the first: keys are unique, so there are no ties to order)
-        ranked = heapq.nsmallest(self.params.max_candidates, hits.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [k for k, _ in ranked]
+        return _top_hits(hits, self.params.max_candidates)
 
     def candidates(self, doc: Doc) -> list[str]:
         ranked = self._ranked(doc)
@@ -513,7 +538,16 @@ class OnlineClusterer:
         else:
             if leave_out and st.n <= 1:
                 return 0.0
-            cos = lambda f: _cos_sum(getattr(doc, f), getattr(st, f), getattr(st, f + "2"), leave_out)  # noqa: E731
+            # (the common case spelled out: the same figures as through ``cos`` below, without its indirection)
+            text = _cos_sum(doc.text, st.text, st.text2, leave_out)
+            names = _cos_sum(doc.names, st.names, st.names2, leave_out) if doc.names and st.names2 > 0 else text
+            if doc.title and st.title2 > 0:
+                w_title = min(p.w_title, p.w_text)
+                s = ((p.w_text - w_title) * text + p.w_names * names
+                     + w_title * _cos_sum(doc.title, st.title, st.title2, leave_out))
+            else:
+                s = p.w_text * text + p.w_names * names + 0.0 * 0.0
+            return s * self.time_factor(doc.day, st.d0, st.d1)
         text = cos("text")
         names = cos("names") if doc.names and st.names2 > 0 else text
         w_text, w_title = p.w_text, 0.0
@@ -546,14 +580,19 @@ class OnlineClusterer:
         self._dirty.add(st.key)
         self._changed.add(st.key)
         cap = self.params.centroid_cap
+        grew: Doc | None = doc
         if len(st.text) > 2 * cap:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
             st.text2 = _norm2(st.text)
+            st.ver += 1
+            grew = None
         self._set_member(doc.id, st.key)
         self.copies.pop(doc.id, None)
-        self._post(st)
+        self._post(st, grew)
 
     def _detach(self, doc: Doc, st: StoryStats) -> None:
+        st.top = None
+        st.ver += 1
         st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
         st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
@@ -721,6 +760,9 @@ class OnlineClusterer:
         and merge new stories into close ones. Returns how many changes were made."""
         order = list(order) if order is not None else sorted(self.docs)
         self.copies_of = self._copy_units()
+        self._unsplit.clear()
+        self._pair_memo.clear()
+        self._idf_memo.clear()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -728,11 +770,20 @@ class OnlineClusterer:
             if not n:
                 break
         changes += self._agglomerate()
+        self._pair_memo.clear()  # (it keeps groups alive)
+        self._idf_memo.clear()
         return changes
 
     def same_event(self, a: StoryStats, b: StoryStats) -> float:
         """Probability that two groups report one event (the fitted model), weighed by the gap between their days."""
-        return same_event(pair_features(a, b, self.name_df.idf)) * self.span_factor(a, b)
+        return same_event(pair_features(a, b, self._name_idf, self._pair_memo)) * self.span_factor(a, b)
+
+    def _name_idf(self, word: str) -> float:
+        # A name's weight, read once per refine (the frequencies do not change while it runs).
+        x = self._idf_memo.get(word)
+        if x is None:
+            x = self._idf_memo[word] = self.name_df.idf(word)
+        return x
 
     def _agglomerate(self) -> int:
         """Merge this run's stories with the stories they could join, the most probable pair first, while the
@@ -899,8 +950,12 @@ class OnlineClusterer:
             docs = [self.docs[i] for i in ids if i in self.docs]
             if len(docs) != len(ids):
                 continue  # copies: leave the story whole
+            whole = frozenset(ids)
+            if whole in self._unsplit:
+                continue  # these very members were kept together before, and every test below depends on them only
             a, b = _two_means(docs, name_weight=p.split_name_weight)
             if min(len(a), len(b)) < p.split_min:
+                self._unsplit.add(whole)
                 continue
             prob = None  # the model's probability that the halves are one event, once known
             if p.pair_split > 0 and p.split_sweeps > 0:
@@ -920,6 +975,8 @@ class OnlineClusterer:
                     self._detach(doc, st)
                     self._attach(doc, new)
                 splits += 1
+            else:
+                self._unsplit.add(whole)
         return splits
 
     def _cleanest_cut(self, a: list[Doc], b: list[Doc]) -> tuple[list[Doc], list[Doc]]:
@@ -1028,6 +1085,8 @@ class OnlineClusterer:
         """Merge ``src`` (a story started in this run) into ``dst``."""
         if dst.key in self._fresh and src.key not in self._fresh:
             src, dst = dst, src
+        dst.top = None
+        dst.ver += 1
         dst.text2 += _add_into(dst.text, src.text, 1.0)
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
@@ -1108,9 +1167,24 @@ class OnlineClusterer:
 
 def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_terms: int, name_query: int) -> list[str]:
     """The keys a story is found by: its heaviest words and its heaviest names ("@" + name); ties go by word."""
+    return _heaviest(text, index_terms) + ["@" + w for w in _heaviest(names, name_query)]
+
+
+def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
     # heapq.nsmallest gives exactly sorted(...)[:k] (keys are unique), without sorting a story's whole sum.
-    keys = [w for w, _ in heapq.nsmallest(index_terms, text.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return keys + ["@" + w for w, _ in heapq.nsmallest(name_query, names.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [w for w, _ in heapq.nsmallest(k, v.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
+                    name_query: int) -> tuple[list[str], list[str]]:
+    """A story's heaviest words and names (``_heaviest``) just after ``added`` joined it, ``top`` being them before:
+    only the article's words grew, so the heaviest now are among the old heaviest and the article's (exactly what
+    ``_heaviest`` finds in the whole sum, without going through it)."""
+    if min(added.text.values(), default=1.0) <= 0 or min(added.names.values(), default=1.0) <= 0:
+        return _heaviest(st.text, index_terms), _heaviest(st.names, name_query)
+    text = {w: st.text[w] for w in (*top[0], *added.text) if w in st.text}
+    names = {w: st.names[w] for w in (*top[1], *added.names) if w in st.names}
+    return _heaviest(text, index_terms), _heaviest(names, name_query)
 
 
 def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts: bool = False) -> None:
@@ -1132,6 +1206,7 @@ def group_of(docs: Iterable[Doc], key: str = "~group") -> StoryStats:
 
 def _add_sums(st: StoryStats, doc: Doc) -> None:
     """Add one article to a story's sums: word and name centroids, title words, name presence, its day span."""
+    st.ver += 1
     st.text2 += _add_into(st.text, doc.text, 1.0)
     st.names2 += _add_into(st.names, doc.names, 1.0)
     st.title2 += _add_into(st.title, doc.title, 1.0)
@@ -1144,6 +1219,7 @@ def _add_sums(st: StoryStats, doc: Doc) -> None:
 
 def _sub_sums(st: StoryStats, doc: Doc) -> None:
     """Take one article out of a group's sums (the day span is kept: it only softens the time factor)."""
+    st.ver += 1
     st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
     st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
     st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))

@@ -83,14 +83,34 @@ def _core(g: Group) -> list[str]:
     return [w for w, c in g.presence.items() if c >= need]
 
 
-def _missing(a: Group, b: Group, weight: Callable[[str], float]) -> float:
-    core = _core(a)
+def _missing(a: Group, b: Group, weight: Callable[[str], float], core: tuple | None = None) -> float:
+    core, weights, total = core or _core_weights(a, weight)
     if not core:
         return 0.0
-    weights = [weight(w) for w in core]
-    total = sum(weights)
     gone = sum(x for w, x in zip(core, weights) if w not in b.presence)
     return gone / total if total > 0 else 0.0
+
+
+def _core_weights(g: Group, weight: Callable[[str], float]) -> tuple[list[str], list[float], float]:
+    core = _core(g)
+    weights = [weight(w) for w in core]
+    return core, weights, sum(weights)
+
+
+def _summary(g: Group, weight: Callable[[str], float], memo: dict | None) -> tuple:
+    """What ``features`` reads of one group alone (core names and their weights, days named, number words and their
+    squared norm), computed once per state of the group when a ``memo`` is given: a group's ``ver`` changes with its
+    sums (the memo keeps the group itself, so its id is not reused while the entry lives)."""
+    ver = getattr(g, "ver", None)
+    if memo is not None and ver is not None:
+        got = memo.get(id(g))
+        if got is not None and got[0] is g and got[1] == ver:
+            return got[2]
+    nums = _numbers(g.text)
+    out = (_core_weights(g, weight), _dates(g), nums, sum(x * x for x in nums.values()))
+    if memo is not None and ver is not None:
+        memo[id(g)] = (g, ver, out)
+    return out
 
 
 def _dates(g: Group) -> set[str]:
@@ -105,24 +125,25 @@ def _numbers(v: Mapping[str, float]) -> dict[str, float]:
     return {w: x for w, x in v.items() if (w < ":" or w >= "\x80") and w[:1].isdigit()}
 
 
-def features(a: Group, b: Group, weight: Callable[[str], float]) -> list[float]:
+def features(a: Group, b: Group, weight: Callable[[str], float], memo: dict | None = None) -> list[float]:
     """The evidence that groups ``a`` and ``b`` report one event, in the order of ``FEATURES``.
 
-    ``weight`` gives a name word's weight (its rarity): missing rare names count more than missing common ones."""
+    ``weight`` gives a name word's weight (its rarity): missing rare names count more than missing common ones.
+    ``memo``: a dict kept by the caller while ``weight`` does not change (see ``_summary``)."""
+    sa, sb = _summary(a, weight, memo), _summary(b, weight, memo)
     na, nb = max(1, a.n), max(1, b.n)
     dot_t, dot_n = dot(a.text, b.text), dot(a.names, b.names)
     avg_t = dot_t / (na * nb)
     avg_n = dot_n / (na * nb)
     rel_t = _relative(avg_t, _within(a.text2, na), _within(b.text2, nb))
     rel_n = _relative(avg_n, _within(a.names2, na), _within(b.names2, nb))
-    ma, mb = _missing(a, b, weight), _missing(b, a, weight)
-    da, db = _dates(a), _dates(b)
+    ma, mb = _missing(a, b, weight, sa[0]), _missing(b, a, weight, sb[0])
+    da, db = sa[1], sb[1]
     both = bool(da and db)
     # Jaccard, not overlap with the smaller set: a follow-up names the first event's day too (background), and its own
     # days that the other group never names are what tell it apart.
     share = len(da & db) / len(da | db) if both else 0.0
-    xa, xb = _numbers(a.text), _numbers(b.text)
-    num = _cos(xa, sum(x * x for x in xa.values()), xb, sum(x * x for x in xb.values()))
+    num = _cos(sa[2], sa[3], sb[2], sb[3])
     return [avg_t, rel_t, avg_n, rel_n,
             _cos(a.text, a.text2, b.text, b.text2, dot_t), _cos(a.names, a.names2, b.names, b.names2, dot_n),
             max(ma, mb), min(ma, mb), 1.0 if both and share == 0 else 0.0, share, num]
