@@ -6,7 +6,7 @@ The clustering itself lives in ``online.py`` (no I/O); this module turns article
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from newsprism.cluster.features import ArticleFeatures, article_features, day_number, dot
@@ -42,19 +42,26 @@ class ClusterStage:
     assigns = frozenset({"story", "stories"})
     scope = "corpus"
 
-    def __init__(self, params: Params | Mapping | None = None, use_light_names: bool = True):
+    def __init__(self, params: Params | Mapping | None = None, use_light_names: bool = True,
+                 keep_unchanged: bool = True):
         self.params = params if isinstance(params, Params) else Params.from_dict(params)
         self.use_light_names = use_light_names
+        # Earlier articles that re-examination left in the story they were in stay as stored: they are not brought
+        # into the chunk (re-stored, their stories compared again for them). False brings in every re-examined
+        # article (the reference the tests compare against).
+        self.keep_unchanged = keep_unchanged
         # The live index of the last run and the state dict it was saved into: a later run handed that very dict
         # (a long-lived process streaming batches) goes on from the live index instead of re-reading the state.
         self._live: tuple[dict, OnlineClusterer] | None = None
         self.reexamined = 0  # earlier articles the last run clustered again with its batch
 
     def __getstate__(self) -> dict:
-        return {"params": self.params, "use_light_names": self.use_light_names, "_live": None}
+        return {"params": self.params, "use_light_names": self.use_light_names, "_live": None,
+                "keep_unchanged": self.keep_unchanged}
 
     def __setstate__(self, d: dict) -> None:
         self.params, self.use_light_names, self._live = d["params"], d["use_light_names"], None
+        self.keep_unchanged = d.get("keep_unchanged", True)
 
     # ---- index state ---------------------------------------------------------------------------------------
     def _load(self, corpus: Corpus) -> OnlineClusterer:
@@ -128,14 +135,18 @@ class ClusterStage:
         self._name_fresh(cl, by_id)
         for a in batch:
             a.story = cl.members.get(a.id)
-        # Earlier articles that re-examination moved to another story are re-stored with it (and compared again).
-        moved = {d.id for d in pool if d.id not in by_id and cl.members.get(d.id) != before.get(d.id)}
+        # Earlier articles that re-examination moved to another story are re-stored with it (and compared again);
+        # the others stay as stored. An article's story before is the one re-examination dissolved (its members are
+        # known whenever they were read), else the one it had when the batch was placed.
+        was = {m: key for key, ms in cl.reopened.items() for m in ms}
+        was = {d.id: was.get(d.id, before.get(d.id)) for d in pool if d.id not in by_id}
+        moved = {i for i, old in was.items() if not self.keep_unchanged or cl.members.get(i) != old}
         loaded = self._load_prior(corpus, moved)
         for a in loaded:
-            prior_story[a.id] = before.get(a.id)
+            prior_story[a.id] = was[a.id]
             a.story = cl.members.get(a.id)
         corpus.articles.extend(loaded)
-        self._update_stories(corpus, cl, batch + loaded, prior_story)
+        self._update_stories(corpus, cl, batch + loaded, prior_story, {a.id for a in loaded})
         cl.close_stale()
         cl.docs.clear()
         if source is not None:
@@ -203,10 +214,11 @@ class ClusterStage:
             cl.rename(key, new)
 
     def _update_stories(self, corpus: Corpus, cl: OnlineClusterer, batch: list[Article],
-                        prior_story: Mapping[str, str]) -> None:
+                        prior_story: Mapping[str, str], earlier: Collection[str] = ()) -> None:
         """Bring ``corpus.stories`` in line with the index: lists of every story this run changed are rebuilt from
         the index's membership (earlier order kept, new members appended), outlets and dates from the member
-        records, actors from the articles at hand."""
+        records, actors from the articles at hand. ``earlier``: stored articles brought into this run; one that
+        stays in its story was counted in its actors when it joined, and is not counted again."""
         stories = corpus.stories
         for key in cl.dropped:
             if key not in cl.stories:
@@ -238,7 +250,7 @@ class ClusterStage:
             for actor in st.actors:
                 actor["articles"] = [x for x in actor.get("articles", []) if stays(x) and x not in gone]
             records = [cl.docs[m].record[4] for m in members if m in cl.docs and cl.docs[m].record]
-            arts = arts_by_story.get(key, [])
+            arts = [a for a in arts_by_story.get(key, []) if not (a.id in earlier and prior_story.get(a.id) == key)]
             if complete and len(records) == len(members):
                 st.outlets = sorted({r[4] for r in records if r[4]})
                 dates = [r[5] for r in records if r[5]]

@@ -253,6 +253,14 @@ class SqlStore:
                                  {f"h{i}": x["h"] for i, x in enumerate(texts)}).all())
         for x in texts:
             x["doc"] = docs[x["h"]]
+        # An article stored again as it was (re-examination moved it to another story) keeps its index entry:
+        # re-indexing tokenises the text twice (the delete reads the old terms back).
+        indexed = dict(((d, (ti, tx)) for d, ti, tx in conn.execute(sa.text(
+            "SELECT rowid, title, text FROM articles_fts WHERE rowid IN ("
+            + ",".join(f":d{i}" for i in range(len(texts))) + ")"), {f"d{i}": x["doc"] for i, x in enumerate(texts)})))
+        texts = [x for x in texts if indexed.get(x["doc"]) != (x["title"], x["text"])]
+        if not texts:
+            return
         conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = :doc"), texts)
         conn.execute(sa.text("INSERT INTO articles_fts (rowid, title, text) VALUES (:doc, :title, :text)"),
                      texts)
