@@ -45,9 +45,25 @@ def real_articles(n: int) -> list[dict]:
         d = docs[i % len(docs)]
         rep = i // len(docs)
         # a repeat is another article (own id) with the same words; dedup marks it a copy, as it would a wire story
+        # a repeat is published a day later per round: the nlp stage analyses it again (its copy memo is keyed by
+        # text and date) as it would a new article, so a long stream costs and holds what real new articles do
         out.append({"id": f"{d['doc_id']}" + (f"-r{rep}" if rep else ""), "title": d.get("title"),
-                    "outlet": d.get("publisher"), "published": d.get("publication_date"), "text": d["text"]})
+                    "outlet": d.get("publisher"), "published": _later(d.get("publication_date"), rep),
+                    "text": d["text"]})
     return out
+
+
+def _later(published: str | None, days: int) -> str | None:
+    if not published or not days:
+        return published
+    from datetime import date, datetime, timedelta
+
+    try:
+        if len(published) == 10:
+            return (date.fromisoformat(published) + timedelta(days=days)).isoformat()
+        return (datetime.fromisoformat(published.replace("Z", "+00:00")) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return published
 
 
 def time_spacy(texts: list[str]) -> tuple[float, float]:
@@ -66,45 +82,65 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _tree_rss(pid: int, peaks: dict[str, int] | None = None) -> int:
-    """RSS of ``pid`` and its descendants; ``peaks`` keeps the largest RSS seen of the driver (``pid``) and of any
-    one worker."""
+def _tree_rss(pid: int, peaks: dict[int, dict] | None = None) -> tuple[int, int]:
+    """RSS of ``pid`` and its descendants; ``peaks`` keeps, per process, its largest RSS and PSS (proportional set
+    size: a page shared by n processes, such as a forked worker's untouched copy of the driver, counts 1/n in each)."""
     import psutil
 
     try:
         p = psutil.Process(pid)
         procs = [p] + p.children(recursive=True)
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, 0
+    total = total_pss = 0
     for q in procs:
         try:
-            rss = q.memory_info().rss
+            if peaks is not None:
+                full = q.memory_full_info()  # reads smaps: RSS and PSS of the same moment
+                rss, pss = full.rss, full.pss
+            else:
+                rss, pss = q.memory_info().rss, 0
         except psutil.Error:
             continue
         total += rss
+        total_pss += pss
         if peaks is not None:
-            key = "driver" if q.pid == pid else "worker"
-            peaks[key] = max(peaks.get(key, 0), rss)
-    return total
+            got = peaks.setdefault(q.pid, {"driver": q.pid == pid, "rss": 0, "pss": 0})
+            got["rss"], got["pss"] = max(got["rss"], rss), max(got["pss"], pss)
+    return total, total_pss
 
 
-def time_e2e(input_path: Path, executor: str, workers: int, chunk: int) -> tuple[float, float, float, dict]:
+def _each(peaks: dict[int, dict]) -> dict[str, dict[str, int]]:
+    """Per-process peaks in MB: the driver, then the workers in the order they started (by pid)."""
+    out = {}
+    n = 0
+    for pid, got in sorted(peaks.items(), key=lambda kv: (not kv[1]["driver"], kv[0])):
+        if not got["driver"]:
+            n += 1
+        out["driver" if got["driver"] else f"worker{n}"] = {"rss": round(got["rss"] / 2**20),
+                                                          "pss": round(got["pss"] / 2**20)}
+    return out
+
+
+def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -> tuple[float, float, float, dict]:
     """Wall seconds, CPU seconds, peak RSS (MB) of the process tree, and the run's JSON summary (with the peak RSS
-    of the driver and of the largest worker added, in MB)."""
+    and PSS of each process added, in MB, and the peak of the tree's PSS sum). ``chunk`` None: the product's
+    default chunk size, as a user's ``newsprism run`` has it."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "newsprism.cli", "run", str(input_path), "--db", f"{tmp}/np.db", "--out",
-               f"{tmp}/out", "--executor", executor, "--workers", str(workers), "--chunk-size", str(chunk),
-               "--json"]
-        peak = [0]
-        each: dict[str, int] = {}
+               f"{tmp}/out", "--executor", executor, "--workers", str(workers), "--json"]
+        if chunk is not None:
+            cmd += ["--chunk-size", str(chunk)]
+        peak = [0, 0]
+        each: dict[int, dict] = {}
         c0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
         def sample() -> None:
             while proc.poll() is None:
-                peak[0] = max(peak[0], _tree_rss(proc.pid, each))
+                rss, pss = _tree_rss(proc.pid, each)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 time.sleep(0.2)
 
         watcher = threading.Thread(target=sample, daemon=True)
@@ -115,7 +151,8 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int) -> tuple
         if proc.returncode not in (0,) and not out.strip():
             sys.exit(f"newsprism run failed ({proc.returncode}): {err[-2000:]}")
         summary = json.loads(out.strip().splitlines()[-1])
-        summary["peak_rss_mb_each"] = {k: round(v / 2**20) for k, v in each.items()}
+        summary["peak_rss_mb_each"] = _each(each)
+        summary["peak_pss_mb"] = round(peak[1] / 2**20)
         return wall, _children_cpu() - c0, peak[0] / 2**20, summary
 
 
@@ -145,7 +182,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--executor", default="process", choices=["local", "process", "dask"])
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--chunk-size", type=int, default=2000)
+    ap.add_argument("--chunk-size", type=int, default=None,
+                    help="articles per chunk (default: the product's own default, what `newsprism run` uses)")
+    ap.add_argument("--no-spacy", action="store_true", help="time only the end-to-end run (memory checks)")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of a local run here instead of timing")
     args = ap.parse_args()
 
@@ -157,17 +196,19 @@ def main() -> None:
             profile(path, args.profile)
             return
         texts = [a["text"] for a in arts]
-        time_spacy(texts[:5])  # load the model outside the timing
+        if not args.no_spacy:
+            time_spacy(texts[:5])  # load the model outside the timing
         runs = []
         load = os.getloadavg()[0]
         for _ in range(args.repeat):  # side by side: each repeat times both, so load changes hit both alike
-            s, s_cpu = time_spacy(texts)
+            s, s_cpu = time_spacy(texts) if not args.no_spacy else (float("nan"), float("nan"))
             e, e_cpu, rss, summary = time_e2e(path, args.executor, args.workers, args.chunk_size)
             runs.append({"spacy_s": round(s, 2), "e2e_s": round(e, 2), "spacy_cpu_s": round(s_cpu, 2),
                          "e2e_cpu_s": round(e_cpu, 2), "peak_rss_mb": round(rss),
+                         "peak_pss_mb": summary.get("peak_pss_mb"),
                          "peak_rss_mb_each": summary.get("peak_rss_mb_each"),
                          "ratio": round(s / e, 3), "cpu_ratio": round(s_cpu / e_cpu, 3),
-                         "failed": summary.get("failed"), "load_before": round(load, 2),
+                         "chunks": summary.get("chunks"), "failed": summary.get("failed"), "load_before": round(load, 2),
                          "load_after": round(os.getloadavg()[0], 2),
                          "stages_s": summary.get("seconds")})
             print(json.dumps(runs[-1]), file=sys.stderr, flush=True)

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from newsprism.executors.heap import trim
 from newsprism.executors.window import windowed
 
 
@@ -75,4 +76,6 @@ class DaskExecutor:
 
 
 def _apply_all(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
-    return [fn(x) for x in chunk]
+    out = [fn(x) for x in chunk]
+    trim()  # a task's scratch (spaCy's parse arrays) is freed by now: a worker's RSS holds its live data only
+    return out
