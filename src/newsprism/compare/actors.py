@@ -99,7 +99,7 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from newsprism.knowledge import countries as _gaz  # noqa: E402
 from newsprism.knowledge.places import city_country  # noqa: E402
-from newsprism.knowledge.actors import ActorBook, independent_role, is_media, side_of_org  # noqa: E402
+from newsprism.knowledge.actors import ActorBook, _words_of, independent_role, is_media, side_of_org  # noqa: E402
 from newsprism.nlp.lexicon import ORG_HEADS, TITLE_WORDS  # noqa: E402
 
 _CONJ = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
@@ -221,14 +221,14 @@ class StoryActors:
         self.actors: list[StoryActor] = []
 
     def find(self, name: str, type_: str | None) -> StoryActor | None:
-        words = _person_words(name)
+        words = _words_of(name)  # the same names are asked about again and again: their words kept once per name
         for a in self.actors:
             t = a.type or (a.types.most_common(1)[0][0] if a.types else None)
             if type_ == "PERSON" and t == "PERSON":
-                if any(same_person(words, _person_words(v)) for v in a.variants):
+                if any(same_person(words, _words_of(v)) for v in a.variants):
                     return a
             elif type_ is None and t is None:  # names no recogniser typed: either test
-                if any(same_person(words, _person_words(v)) or same_org(name, v) for v in a.variants):
+                if any(same_person(words, _words_of(v)) or same_org(name, v) for v in a.variants):
                     return a
             elif type_ != "PERSON" and t != "PERSON":
                 if any(same_org(name, v) for v in a.variants):
@@ -268,7 +268,7 @@ class StoryActors:
         # full names first, so that a surname joins the person it abbreviates; untyped names ("Hyder" the parser
         # did not recognise) only join an actor the story already has
         order = sorted(range(len(mentions)), key=lambda i: (mentions[i][3] is None,
-                                                            -len(_person_words(mentions[i][2]))))
+                                                            -len(_words_of(mentions[i][2]))))
         placed: dict[int, StoryActor] = {}
         for i in order:
             aid, q, name, type_, ent, owner = mentions[i]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import math
 from functools import lru_cache
+from itertools import combinations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
@@ -319,9 +320,7 @@ def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str,
     shared: Counter = Counter()
     for ids in index.values():
         if 1 < len(ids) <= 8:  # a shingle in many articles is a set phrase, not a copied text
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    shared[(ids[x], ids[y])] += 1
+            shared.update(combinations(ids, 2))  # each pair (ids[x], ids[y]), x < y, in that order
     for (a, b), n in shared.items():
         small = min(len(sh[a]), len(sh[b]))
         if small and n >= COPY_MIN and n / small >= COPY:
@@ -1238,21 +1237,33 @@ def _unit_phrases(u: Unit, claim_spans: list[tuple[int, int]]) -> dict[tuple[str
     out: dict[tuple[str, ...], tuple[set, tuple[int, int]]] = {}
     base = u.start
     for seg in phrase_segments(u.text):
-        for i in range(len(seg)):
-            for n in range(1, PHRASE_MAX + 1):
-                gram = seg[i:i + n]
-                if len(gram) < n or gram[0].kind == "stop" or gram[-1].kind == "stop":
+        # each token's fields read once per segment, and each n-gram grown from the one before (this runs over
+        # every clause of every member: the largest part of a story's comparison)
+        kinds = [t.kind for t in seg]
+        keys = [t.key for t in seg]
+        lows = [t.surface.lower() for t in seg]
+        starts = [base + t.start for t in seg]
+        ends = [base + t.end for t in seg]
+        size = len(seg)
+        for i in range(size):
+            if kinds[i] == "stop":
+                continue  # a phrase never starts with a stop word
+            has_word = False
+            for j in range(i, min(size, i + PHRASE_MAX)):  # the n-gram seg[i..j]
+                kind = kinds[j]
+                if kind == "num":
+                    break  # no phrase holds a number (nor does any longer one from here)
+                if kind == "word":
+                    has_word = True
+                if kind == "stop" or not has_word:
                     continue
-                if any(t.kind == "num" for t in gram):
-                    break
-                if not any(t.kind == "word" for t in gram):
-                    continue
-                s, e = base + gram[0].start, base + gram[-1].end
+                s, e = starts[i], ends[j]
                 if any(cs < e and s < ce for cs, ce in claim_spans):
                     continue  # a counted thing or a value: compared by the value slots
-                key = tuple(t.key for t in gram)
+                key = tuple(keys[i:j + 1])
                 # names say who, not what: the phrase must be rare for its other words
-                out.setdefault(key, (set(), (s, e)))[0].add(tuple(t.surface.lower() for t in gram if t.kind != "name"))
+                out.setdefault(key, (set(), (s, e)))[0].add(tuple(lows[x] for x in range(i, j + 1)
+                                                                   if kinds[x] != "name"))
     return out
 
 
@@ -1272,7 +1283,8 @@ def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str,
             carriers[key].add(i)
             words[key].update(ws)
             at[(i, key)] = where
-    fams = {k: {family[units[i].outlet] for i in idx} for k, idx in carriers.items()}
+    unit_family = [family[u.outlet] for u in units]
+    fams = {k: {unit_family[i] for i in idx} for k, idx in carriers.items()}
     salient = {k for k, f in fams.items() if len(f) >= PHRASE_SOURCES
                and max(_phrase_zipf(w) for w in words[k]) <= PHRASE_RARE}
     # a phrase inside a longer salient phrase carried by nearly the same sources is that phrase's fragment

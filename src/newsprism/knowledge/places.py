@@ -11,6 +11,8 @@ from newsprism.knowledge.countries import capital_of, country_of_code
 
 
 def _fold(name: str) -> str:
+    if name.isascii():  # nothing to decompose or strip (most names): the same key at a fraction of the cost
+        return name.lower().strip()
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower().strip()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.attrs import IDX
@@ -36,7 +37,12 @@ _POSS = re.compile(r"['’]s\b")
 
 
 def _norm_words(name: str) -> list[str]:
-    name = unicodedata.normalize("NFKC", name or "").replace("’", "'")
+    return list(_norm_words_cached(name or ""))
+
+
+@lru_cache(maxsize=65_536)  # the comparison normalises the same few thousand names over and over, pairwise
+def _norm_words_cached(name: str) -> tuple[str, ...]:
+    name = unicodedata.normalize("NFKC", name).replace("’", "'")
     name = _POSS.sub("", name)
     words = [w for w in _PUNCT.sub(" ", name.lower()).replace("-", " ").split() if w]
     # Titles and determiners in front are not part of the name ("US Treasury Secretary Scott Bessent").
@@ -46,7 +52,7 @@ def _norm_words(name: str) -> list[str]:
                                               "prime", "general", "attorney", "white", "house", "us", "u", "s"}
                               and any(w in TITLE_WORDS for w in words[1:])):
         words.pop(0)
-    return words
+    return tuple(words)
 
 
 def canonical_key(name: str) -> str:
@@ -55,7 +61,7 @@ def canonical_key(name: str) -> str:
     >>> canonical_key("US Treasury Secretary Scott Bessent")
     'scott bessent'
     """
-    return " ".join(_norm_words(name))
+    return " ".join(_norm_words_cached(name or ""))
 
 
 def same_actor(name_a: str, name_b: str) -> bool:

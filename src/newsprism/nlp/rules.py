@@ -166,11 +166,26 @@ class FastLemmatizer:
             raise Unsupported(f"lemmatizer mode {lemmatizer.mode}, overwrite {lemmatizer.overwrite}")
         self.lemmatizer = lemmatizer
         self._hash: dict[tuple[int, int, int], int] = {}
+        self._indexed = False
 
-    def __call__(self, doc: Doc) -> Doc:
+    def _index_as_sets(self) -> None:
+        """The lemmatizer's word index (known lemmas per part of speech) as sets: its rules only ask whether a
+        candidate form is in it, and the English tables hold lists (57,000 nouns), so every lemmatisation scanned
+        them, most of the cost of a new word. Membership, hence every lemma, is the same."""
         lem = self.lemmatizer
         if not lem._validated:
             lem._validate_tables()
+        index = lem.lookups.get_table("lemma_index", {})
+        for key in list(index.keys()):
+            words = index[key]
+            if isinstance(words, list):
+                index[key] = frozenset(words)
+        self._indexed = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        lem = self.lemmatizer
+        if not self._indexed:
+            self._index_as_sets()
         arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
         out = arr[:, 3].copy()
         strings = doc.vocab.strings
