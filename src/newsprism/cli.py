@@ -80,7 +80,7 @@ def run(inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl
         = False,
         chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk; a "
                                                                             "killed run resumes after the last "
-                                                                            "one.")] = 500,
+                                                                            "one.")] = 2000,
         max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest article text processed; a "
                                                                           "longer one is refused with an error.")]
         = 200_000,
@@ -436,7 +436,7 @@ def watch(feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feed URLs
           allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow feeds on private, loopback or "
                                                                               "link-local addresses.")] = False,
           chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per committed chunk.")]
-          = 500,
+          = 2000,
           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures and round summaries.")] = False
           ) -> None:
     """Poll FEEDS every --every with conditional GETs and put each round's new entries through the normal run, so
