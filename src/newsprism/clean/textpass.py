@@ -113,6 +113,9 @@ def normalise(text: str) -> str:
     # zero-width characters go first: removing one can join the two halves of a mojibake sequence
     # (and composition, which can turn "A" + U+0302 into the "Â" that opens one)
     text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text).replace("\r\n", "\n").replace("\r", "\n"))
+    # runs of spaces become one space before the repair too: ftfy reads "Â" + space as a no-break space whose second
+    # byte became a space, so "Â<tab>" left alone here would turn into "Â " below and be repaired only on a second pass
+    text = _SPACES.sub(" ", text)
     fixed = fix_mojibake(text)
     if fixed is not text:
         text = unicodedata.normalize("NFC", fixed)
