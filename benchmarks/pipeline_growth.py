@@ -9,9 +9,10 @@ archive's bulk, which is synthesised cheaply:
 1. ``--base`` articles (ECB+ texts replicated with renamed people and places, as in ``cluster_growth.py``) are
    processed for real into a template database;
 2. the archive is the template's stored rows written ``archive / base`` times over, the rows the store's own write
-   methods would write but in bulk (articles with their search index, stories, dedup keys, the cluster index rows,
-   the actor book; one transaction, indexes built at the end: 200,000 articles in minutes): each replica gets new
-   article ids, content hashes and story ids, its dedup keys are scrambled (replicas are not copies of each other),
+   methods would write but in bulk (articles with their search index, stories, dedup keys and fingerprints, the
+   cluster index rows, the actor book; one transaction, indexes built at the end: 200,000 articles in minutes): each
+   replica gets new article ids, content hashes and story ids, its dedup keys and fingerprints are scrambled
+   (replicas are not copies of each other),
    its stories' name words are renamed (other events with the same vocabulary) and closed (an archive's old
    stories are no longer re-examined), its learned actors (the actor book) are stored again under spelled-apart
    names (other people and bodies: an archive knows actors in proportion to its stories), and document
@@ -82,6 +83,58 @@ def _actor_replica(d: dict, r: int, ren) -> dict:
                 quotes=[dict(q, article=ren(q["article"])) for q in d.get("quotes") or []])
 
 
+def _masks(copies: int) -> list[int]:
+    """Replica r's dedup key scrambler (0: the template itself), as ``synthesise`` draws them."""
+    import random
+
+    rng = random.Random(7)
+    return [0 if r == 0 else rng.getrandbits(62) for r in range(copies)]
+
+
+def write_prints(template: str, dst, copies: int) -> int:
+    """Each replica's dedup fingerprints (``dedup_prints``, schema 14) into the open sqlite3 connection ``dst``: the
+    template's, as the store keeps them (taken from the template's texts when the template predates them), scrambled
+    per replica like its keys. Returns the rows written."""
+    import sqlite3
+
+    import numpy as np
+
+    from newsprism.dedup.detect import Params, fingerprint
+    from newsprism.dedup.index import encode, keys_of
+
+    p = Params()
+    src = sqlite3.connect(template)
+    indexed = {h for (h,) in src.execute("SELECT content_hash FROM dedup_docs")}
+    have = {}
+    if src.execute("SELECT 1 FROM sqlite_master WHERE name = 'dedup_prints'").fetchone():
+        cols = ("scheme", "exact", "blank", "shingles", "anchors", "sig")
+        have = {h: dict(zip(cols, rest)) for h, *rest in src.execute(f"SELECT content_hash, {', '.join(cols)} "
+                                                                     "FROM dedup_prints")}
+    todo = [(h, json.loads(rec)["text"]) for h, rec in src.execute("SELECT content_hash, record FROM articles")
+            if h in indexed and h not in have]
+    src.close()
+    fps = [fingerprint(text, p) for _, text in todo]
+    keys_of(fps, p)  # the signatures the stage stores (texts long enough for band keys)
+    have |= {h: encode(fp, p) for (h, _), fp in zip(todo, fps)}
+    rows = 0
+    for r, mask in enumerate(_masks(copies)):
+        out = []
+        for h, x in have.items():
+            if r == 0:
+                out.append((h, x["scheme"], x["exact"], x["blank"], x["shingles"], x["anchors"], x["sig"]))
+                continue
+            lo = np.uint32(mask & 0xFFFFFFFF)
+            sh = np.sort(np.frombuffer(x["shingles"], "<u4") ^ np.uint32(mask >> 32))
+            an = np.sort(np.frombuffer(x["anchors"], "<u8") ^ np.uint64(mask))
+            sig = None if x["sig"] is None else (np.frombuffer(x["sig"], "<u4") ^ lo).astype("<u4").tobytes()
+            out.append((_h(h, r), x["scheme"], _h(x["exact"], r)[:32], x["blank"], sh.astype("<u4").tobytes(),
+                        an.astype("<u8").tobytes(), sig))
+        dst.executemany("INSERT INTO dedup_prints (content_hash, scheme, exact, blank, shingles, anchors, sig) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", out)
+        rows += len(out)
+    return rows
+
+
 def synthesise(template: str, target: str, copies: int) -> dict:
     """Write the template database's rows ``copies`` times (see the module docstring) into a new SQLite database.
 
@@ -89,7 +142,6 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     transaction, no rollback journal, secondary indexes built once at the end. Through the store's methods, a
     60,000-article archive took 21 minutes; a build step needs none of their per-row care (stale versions, merged
     actors, diffs against a snapshot)."""
-    import random
     import sqlite3
 
     from newsprism.knowledge.actors import record_keys
@@ -131,7 +183,7 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     for name, _ in indexes:
         dst.execute(f'DROP INDEX "{name}"')
     dst.execute("BEGIN")
-    rng = random.Random(7)
+    masks = _masks(copies)
     now = time.time()
     # An article record is written as a template string once, then filled per replica (records are ~30 KB).
     fields = ("id", "story", "duplicate_of", "syndication_group", "content_hash", "source")
@@ -150,7 +202,7 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     doc_no = (dst.execute("SELECT max(doc) FROM search_docs").fetchone()[0] or 0)
     for r in range(copies):
         sfx = "" if r == 0 else f"-r{r}"
-        mask = 0 if r == 0 else rng.getrandbits(62)
+        mask = masks[r]
 
         def ren(x, sfx=sfx):
             return x + sfx if x else x
@@ -237,6 +289,7 @@ def synthesise(template: str, target: str, copies: int) -> dict:
                     [(k, d["name"]) for d in book.values() if d.get("name") for k in record_keys(d)])
     scalars = {k: v for k, v in cl.items() if k not in ("df", "name_df", "members", "copies", "stories")}
     scalars |= {ROWS_MARK: True, "df_n": df_n["df"], "name_df_n": df_n["name_df"]}
+    write_prints(template, dst, copies)
     dst.execute("DELETE FROM state")
     dst.executemany("INSERT INTO state (key, value) VALUES (?, ?)",
                     [(k, json.dumps(v)) for k, v in (state | {"cluster": scalars}).items()])
@@ -250,6 +303,22 @@ def synthesise(template: str, target: str, copies: int) -> dict:
     dst.close()
     return {"archive_articles": n, "archive_stories": n_stories, "archive_actors": n_actors,
             "synthesis_s": round(time.perf_counter() - t0, 1)}
+
+
+def upgrade_prints(template: str, archive: str, copies: int) -> None:
+    """A kept archive synthesised before schema 14: migrated, then given its replicas' fingerprints."""
+    import sqlite3
+
+    from newsprism.store import open_store
+
+    for db in (template, archive):
+        open_store(db).close()
+    dst = sqlite3.connect(archive, isolation_level=None)
+    dst.execute("BEGIN")
+    dst.execute("DELETE FROM dedup_prints")
+    write_prints(template, dst, copies)
+    dst.execute("COMMIT")
+    dst.close()
 
 
 def main() -> None:
@@ -287,12 +356,16 @@ def main() -> None:
         copies = max(1, args.archive // args.base)
         mark = tmp / "archive.json"  # a kept archive of as many copies of a kept template is reused too
         if base_s is None and mark.exists() and json.loads(mark.read_text()).get("copies") == copies:
-            synth = json.loads(mark.read_text())["synth"]
+            kept = json.loads(mark.read_text())
+            synth = kept["synth"]
+            if not kept.get("prints"):  # built before dedup fingerprints were stored: add them as synthesise would
+                upgrade_prints(str(tmp / "template.db"), str(tmp / "archive.db"), copies)
+                mark.write_text(json.dumps(kept | {"prints": True}))
         else:
             for suffix in ("", "-wal", "-shm"):
                 (tmp / f"archive.db{suffix}").unlink(missing_ok=True)
             synth = synthesise(str(tmp / "template.db"), str(tmp / "archive.db"), copies)
-            mark.write_text(json.dumps({"copies": copies, "synth": synth}))
+            mark.write_text(json.dumps({"copies": copies, "synth": synth, "prints": True}))
         for name in ("big", "empty"):
             for suffix in ("", "-wal", "-shm"):
                 (tmp / f"{name}.db{suffix}").unlink(missing_ok=True)

@@ -68,6 +68,7 @@ class Fingerprint:
     shingles: np.ndarray
     anchors: np.ndarray
     sig: np.ndarray | None = None
+    blank: bool = False  # the text is empty or whitespace: never anyone's copy (``stage.assign``)
 
 
 def fingerprint(text: str, p: Params) -> Fingerprint:
@@ -80,7 +81,12 @@ def fingerprint(text: str, p: Params) -> Fingerprint:
     top = (sh >> np.uint64(32)).astype(np.uint32)
     if len(top) > 1:
         top = top[np.r_[True, top[1:] != top[:-1]]]
-    return Fingerprint(exact, top, anchors_of(sh, p.anchor_rate))
+    return Fingerprint(exact, top, anchors_of(sh, p.anchor_rate), blank=not text.strip())
+
+
+def scheme(p: Params) -> str:
+    """What a stored fingerprint depends on (``dedup.index``): one taken under another scheme is taken again."""
+    return f"v1-k{p.shingle_size}-a{p.anchor_rate}-p{p.num_perm}"
 
 
 def anchors_of(shingles: np.ndarray, rate: int) -> np.ndarray:
@@ -308,4 +314,4 @@ def _discount(fa: Fingerprint, fb: Fingerprint, ov: Overlap, boiler: np.ndarray,
     return Overlap(size_a, size_b, common)
 
 
-__all__ = ["Edge", "Fingerprint", "Params", "classify", "find_copies", "fingerprint"]
+__all__ = ["Edge", "Fingerprint", "Params", "classify", "find_copies", "fingerprint", "scheme"]

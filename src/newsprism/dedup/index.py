@@ -3,8 +3,11 @@
 A stored text is indexed by the keys ``find_copies`` draws candidates from: its exact key, its MinHash LSH band keys
 and its content anchors (texts of at least ``min_shingles`` shingles only, as there). A new chunk looks its own keys
 up in the store, loads only the stored articles that share one (exact, a band, or ``min_anchors`` anchors), and runs
-the usual detection over those and the chunk: cost grows with the copies found, not with the archive. Stored texts
-are never re-read or re-hashed except candidates, whose fingerprints are taken again from their text to verify.
+the usual detection over those and the chunk: cost grows with the copies found, not with the archive.
+
+Verification needs each candidate's fingerprint (``detect.Fingerprint``): it is stored with the text's keys (schema
+14), so a candidate is read as its fingerprint and its metadata, never as its text. A text stored before that (or
+under other parameters) is fingerprinted from its text the first time it is a candidate, and its fingerprint stored.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.dedup.detect import Fingerprint, Params, _band_keys
+from newsprism.dedup.detect import Fingerprint, Params, _band_keys, fingerprint, scheme
 from newsprism.dedup.minhash import oph_signatures
 from newsprism.model import Article
 
@@ -47,25 +50,73 @@ def keys_of(fps: Sequence[Fingerprint], p: Params) -> list[Keys]:
     return out
 
 
+def encode(fp: Fingerprint, p: Params) -> dict[str, Any]:
+    """A fingerprint as the store keeps it (``Store.put_dedup``'s ``prints``): arrays as little-endian bytes."""
+    return {"scheme": scheme(p), "exact": fp.exact, "blank": fp.blank,
+            "shingles": np.ascontiguousarray(fp.shingles, dtype="<u4").tobytes(),
+            "anchors": np.ascontiguousarray(fp.anchors, dtype="<u8").tobytes(),
+            "sig": None if fp.sig is None else np.ascontiguousarray(fp.sig, dtype="<u4").tobytes()}
+
+
+def decode(row: dict[str, Any]) -> Fingerprint:
+    """The fingerprint of a stored row (``encode``'s columns): equal to the one taken from the text."""
+    sig = row.get("sig")
+    return Fingerprint(row["exact"], np.frombuffer(row["shingles"], dtype="<u4").astype(np.uint32, copy=False),
+                       np.frombuffer(row["anchors"], dtype="<u8").astype(np.uint64, copy=False),
+                       None if sig is None else np.frombuffer(sig, dtype="<u4").astype(np.uint32, copy=False),
+                       blank=bool(row["blank"]))
+
+
 class StoredIndex:
-    """Dedup keys in the store (``Store.dedup_candidates`` / ``Store.put_dedup``), used inside a chunk's unit of
-    work: what the chunk indexes commits with its articles."""
+    """Dedup keys and fingerprints in the store (``Store.dedup_candidates`` / ``Store.put_dedup``), used inside a
+    chunk's unit of work: what the chunk indexes commits with its articles."""
 
     def __init__(self, store: Any):
         self.store = store
 
-    def candidates(self, keys: Iterable[Keys], exclude: Iterable[str], p: Params) -> list[Article]:
+    def candidates(self, keys: Iterable[Keys], exclude: Iterable[str], p: Params
+                   ) -> tuple[list[Article], list[Fingerprint]]:
         """Stored articles (ok, with text, oldest first) sharing an exact key, a band key or ``min_anchors``
-        anchors with one of ``keys``; ``exclude`` are content hashes of the chunk itself."""
+        anchors with one of ``keys``, and their fingerprints; ``exclude`` are content hashes of the chunk itself.
+        The articles carry their metadata only (no text): their fingerprints stand for it."""
         keys = list(keys)
         hashes = self.store.dedup_candidates(
             exact={k.exact for k in keys}, bands={b for k in keys for b in k.bands},
             anchors=[k.anchors for k in keys if k.anchors], min_anchors=p.min_anchors, max_posting=p.max_posting,
             exclude=set(exclude))
-        found = self.store.get_articles_by_hash(hashes)
-        return [found[h] for h in hashes if h in found and found[h].ok and found[h].text]
+        if not hashes:
+            return [], []
+        stored = self.store.dedup_prints(hashes, scheme(p))
+        heads = self.store.get_article_heads([h for h in hashes if h in stored]) if stored else {}
+        # texts without a stored fingerprint (stored before schema 14): read, fingerprinted and kept once
+        missing = [h for h in hashes if h not in stored]
+        found = self.store.get_articles_by_hash(missing) if missing else {}
+        taken = {h: fingerprint(found[h].text, p) for h in missing
+                 if h in found and found[h].ok and found[h].text}
+        if taken:
+            fps = list(taken.values())
+            for fp, s_ in zip(fps, oph_signatures([fp.shingles for fp in fps], p.num_perm)):
+                fp.sig = s_
+            self.store.put_dedup_prints({h: encode(fp, p) for h, fp in taken.items()})
+        articles, prints = [], []
+        for h in hashes:
+            if h in stored:
+                a = heads.get(h)
+                if a is None or not a.ok:
+                    continue
+                fp = decode(stored[h])
+            elif h in taken:
+                a, fp = found[h], taken[h]
+            else:
+                continue
+            articles.append(a)
+            prints.append(fp)
+        return articles, prints
 
-    def replace(self, content_hashes: Iterable[str], keys: dict[str, Keys], p: Params) -> None:
-        """Forget the old keys of these texts, then index the ones given (``keys`` by content hash)."""
+    def replace(self, content_hashes: Iterable[str], keys: dict[str, Keys], p: Params,
+                prints: dict[str, Fingerprint] | None = None) -> None:
+        """Forget the old keys and fingerprints of these texts, then index the ones given (``keys`` and ``prints``
+        by content hash)."""
         self.store.put_dedup(list(content_hashes), {h: (k.exact, k.bands, k.anchors) for h, k in keys.items()},
-                             max_posting=p.max_posting)
+                             max_posting=p.max_posting,
+                             prints={h: encode(fp, p) for h, fp in (prints or {}).items()})

@@ -33,22 +33,25 @@ class DedupStage:
         fps = [fingerprint(a.text, self.params) for a in current]
         keys = keys_of(fps, self.params)
         batch = {a.content_hash for a in corpus.articles}
-        prior = index.candidates(keys, batch, self.params)
-        assign(prior, current, self.params, current_fps=fps)
-        index.replace(batch, {a.content_hash: k for a, k in zip(current, keys) if a.text and a.content_hash},
-                      self.params)
+        prior, prior_fps = index.candidates(keys, batch, self.params)
+        assign(prior, current, self.params, current_fps=fps, prior_fps=prior_fps)
+        kept = [(a, k, fp) for a, k, fp in zip(current, keys, fps) if a.text and a.content_hash]
+        index.replace(batch, {a.content_hash: k for a, k, _ in kept}, self.params,
+                      prints={a.content_hash: fp for a, _, fp in kept})
 
 
 def assign(prior: list[Article], current: list[Article], params: Params | None = None,
-           current_fps: list[Fingerprint] | None = None) -> list[Edge]:
+           current_fps: list[Fingerprint] | None = None, prior_fps: list[Fingerprint] | None = None) -> list[Edge]:
     """Set ``duplicate_of``, ``duplicate_kind`` and ``syndication_group`` on ``current``; ``prior`` are articles of
     earlier runs (already marked, left unchanged). Returns the verified edges, by position in ``prior + current``.
-    ``current_fps``: the fingerprints of ``current`` when already taken."""
+    ``current_fps`` and ``prior_fps``: the fingerprints of ``current`` and ``prior`` when already taken (stored
+    ones: ``prior`` need not carry their texts then)."""
     p = params or Params()
     members: list[Article] = prior + current
     n_prior = len(prior)
-    fps = [fingerprint(a.text, p) for a in prior] + (current_fps or [fingerprint(a.text, p) for a in current])
-    empty = {i for i, a in enumerate(members) if not a.text.strip()}
+    fps = (prior_fps if prior_fps is not None else [fingerprint(a.text, p) for a in prior]) \
+        + (current_fps or [fingerprint(a.text, p) for a in current])
+    empty = {i for i, fp in enumerate(fps) if fp.blank}
     edges = [e for e in find_copies(fps, n_prior, p) if e.a not in empty and e.b not in empty]
 
     uf = UnionFind()

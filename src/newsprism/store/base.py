@@ -33,8 +33,18 @@ class Store(Protocol):
         """Content hashes of stored texts sharing dedup lookup keys with the given ones (``dedup.index``)."""
 
     def put_dedup(self, remove: list[str], rows: dict[str, tuple[str, list[int], list[int]]],
-                  max_posting: int) -> None:
-        """Replace the dedup lookup keys of ``remove`` and ``rows`` (content hash -> exact, bands, anchors)."""
+                  max_posting: int, prints: dict[str, dict[str, Any]] | None = None) -> None:
+        """Replace the dedup lookup keys and fingerprints of ``remove`` and ``rows`` (content hash -> exact, bands,
+        anchors) with ``rows`` and ``prints`` (content hash -> the ``dedup_prints`` columns)."""
+
+    def put_dedup_prints(self, prints: dict[str, dict[str, Any]]) -> None:
+        """Store fingerprints of stored texts that had none."""
+
+    def dedup_prints(self, hashes: Iterable[str], scheme: str) -> dict[str, dict[str, Any]]:
+        """Stored dedup fingerprints of these texts taken under ``scheme`` (``dedup.index``); others are absent."""
+
+    def get_article_heads(self, hashes: Iterable[str]) -> dict[str, Article]:
+        """Stored articles by content hash without text and annotations; a failed one has a placeholder error."""
 
     def put_stories(self, stories: Iterable[Story]) -> None:
         """Insert or update these stories, leaving every other stored story as it is."""

@@ -243,11 +243,26 @@ def _v13_actor_keys(op: Operations, dialect: str) -> None:
     backfill_keys(op.get_bind())
 
 
+def _v14_dedup_prints(op: Operations, dialect: str) -> None:
+    # Dedup found its stored candidates by key (migration 8) but then read each candidate's whole record and
+    # fingerprinted its text again, every chunk: at 200k articles about 2,000 candidates and seconds per chunk. Each
+    # stored text's fingerprint becomes a row, written with its keys. Texts stored before get theirs lazily, the first
+    # time they are a candidate (``dedup.index.StoredIndex``): fingerprinting the whole archive here would hold the
+    # write lock for minutes at that size for texts most of which are never a candidate again.
+    op.create_table("dedup_prints", sa.Column("content_hash", sa.String(64), primary_key=True),
+                    sa.Column("scheme", sa.String(32), nullable=False),
+                    sa.Column("exact", sa.String(32), nullable=False),
+                    sa.Column("blank", sa.Boolean, nullable=False),
+                    sa.Column("shingles", sa.LargeBinary, nullable=False),
+                    sa.Column("anchors", sa.LargeBinary, nullable=False),
+                    sa.Column("sig", sa.LargeBinary))
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
                                                        _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
                                                        _v10_story_summary_and_ingest_queue, _v11_cluster_postings,
-                                                       _v12_content_generation, _v13_actor_keys]
+                                                       _v12_content_generation, _v13_actor_keys, _v14_dedup_prints]
 LATEST = len(MIGRATIONS)
 
 

@@ -96,6 +96,16 @@ cluster_df = sa.Table("cluster_df", metadata, sa.Column("kind", sa.String(16), p
                       sa.Column("term", sa.Text, primary_key=True), sa.Column("n", sa.Integer, nullable=False))
 cluster_members = sa.Table("cluster_members", metadata, sa.Column("article", sa.Text, primary_key=True),
                            sa.Column("story", sa.Text, nullable=False), sa.Column("copy", sa.Boolean, nullable=False))
+# Migration 14: each stored text's dedup fingerprint (``dedup.index``), so a chunk verifies its stored candidates
+# without reading or re-hashing their texts. Arrays as little-endian bytes; ``sig`` is NULL for texts too short to
+# have one stored (it is cheap to take again); ``scheme`` names the parameters it was taken with.
+dedup_prints = sa.Table("dedup_prints", metadata, sa.Column("content_hash", sa.String(64), primary_key=True),
+                        sa.Column("scheme", sa.String(32), nullable=False),
+                        sa.Column("exact", sa.String(32), nullable=False),
+                        sa.Column("blank", sa.Boolean, nullable=False),
+                        sa.Column("shingles", sa.LargeBinary, nullable=False),
+                        sa.Column("anchors", sa.LargeBinary, nullable=False),
+                        sa.Column("sig", sa.LargeBinary))
 # Migration 11: the keys each story is found by (its heaviest words and names), so a chunk reads only the stories its
 # articles could join; ``run`` is the run that last changed the story (a posting list is read most recent first).
 cluster_postings = sa.Table("cluster_postings", metadata, sa.Column("term", sa.Text, primary_key=True),

@@ -236,6 +236,7 @@ class SqlStore:
     def _delete_hashes(self, conn: sa.Connection, hashes: list[str]) -> None:
         conn.execute(t.articles.delete().where(t.articles.c.content_hash.in_(hashes)))
         state_rows.delete_dedup(conn, hashes)
+        state_rows.delete_prints(conn, hashes)
         if self.dialect == "sqlite":
             params = [{"h": h} for h in hashes]
             conn.execute(sa.text("DELETE FROM articles_fts WHERE rowid = "
@@ -285,6 +286,32 @@ class SqlStore:
                     out[h] = Article.from_record(json.loads(rec))
         return out
 
+    def get_article_heads(self, hashes: Iterable[str]) -> dict[str, Article]:
+        """Stored articles by content hash with their metadata only: no text, entities, quotes, claims or removals.
+        A failed one carries one placeholder error (its record's errors are not read)."""
+        a = t.articles.c
+        if self._pg:
+            from sqlalchemy.dialects.postgresql import JSON
+
+            rec = sa.cast(a.record, JSON)
+            credit, group = rec["credit"].astext, rec["syndication_group"].astext
+        else:  # read inside SQLite: the record (text and annotations) never reaches Python
+            credit = sa.func.json_extract(a.record, "$.credit")
+            group = sa.func.json_extract(a.record, "$.syndication_group")
+        out: dict[str, Article] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(sorted(set(hashes))):
+                q = sa.select(a.content_hash, a.id, a.source, a.url, a.outlet, a.title, a.published, a.story,
+                              a.duplicate_of, a.duplicate_kind, a.failed, credit.label("credit"),
+                              group.label("syndication_group")).where(a.content_hash.in_(chunk))
+                for r in conn.execute(q):
+                    out[r.content_hash] = Article(
+                        id=r.id, source=r.source or "", url=r.url, outlet=r.outlet, title=r.title,
+                        published=r.published, story=r.story, duplicate_of=r.duplicate_of,
+                        duplicate_kind=r.duplicate_kind, credit=r.credit, syndication_group=r.syndication_group,
+                        content_hash=r.content_hash, errors=["stored as failed"] if r.failed else [])
+        return out
+
     def get_article(self, article_id: str) -> Article | None:
         with self._reading() as conn:
             rec = conn.execute(sa.select(t.articles.c.record).where(t.articles.c.id == article_id)
@@ -325,10 +352,24 @@ class SqlStore:
             return state_rows.dedup_candidates(conn, exact, bands, anchors, min_anchors, max_posting, exclude)
 
     def put_dedup(self, remove: list[str], rows: dict[str, tuple[str, list[int], list[int]]],
-                  max_posting: int) -> None:
-        """Replace the dedup keys of ``remove`` and of ``rows`` (content hash -> exact, bands, anchors)."""
+                  max_posting: int, prints: dict[str, dict[str, Any]] | None = None) -> None:
+        """Replace the dedup keys and fingerprints of ``remove`` and of ``rows`` (content hash -> exact, bands,
+        anchors) with ``rows`` and ``prints`` (content hash -> the ``dedup_prints`` columns)."""
         with self._writing() as conn:
             state_rows.put_dedup(conn, remove, rows, max_posting)
+            state_rows.delete_prints(conn, list(set(remove) | set(rows)))
+            if prints:
+                state_rows.put_prints(conn, prints)
+
+    def put_dedup_prints(self, prints: dict[str, dict[str, Any]]) -> None:
+        """Store fingerprints of stored texts that had none (taken from their text by ``dedup.index``)."""
+        with self._writing() as conn:
+            state_rows.put_prints(conn, prints)
+
+    def dedup_prints(self, hashes: Iterable[str], scheme: str) -> dict[str, dict[str, Any]]:
+        """The stored dedup fingerprints of these texts taken under ``scheme``; texts without one are absent."""
+        with self._reading() as conn:
+            return state_rows.read_prints(conn, hashes, scheme)
 
     def count_articles(self) -> int:
         with self._reading() as conn:

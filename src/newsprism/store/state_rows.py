@@ -97,7 +97,9 @@ def put_dedup(conn: sa.Connection, remove: list[str], rows: dict[str, tuple[str,
     docs = [{"content_hash": h, "exact": e} for h, (e, _, _) in rows.items()]
     for part in _chunks(docs):
         conn.execute(t.dedup_docs.insert(), part)
-    bands = [{"key": k, "content_hash": h} for h, (_, b, _) in rows.items() for k in set(b)]
+    # Keys are random: rows written in key order walk each key index from one end to the other, instead of landing
+    # on a random page of a big archive's index each (which then comes from disk or the OS, not SQLite's cache).
+    bands = [{"key": k, "content_hash": h} for k, h in sorted((k, h) for h, (_, b, _) in rows.items() for k in set(b))]
     for part in _chunks(bands, 5000):
         conn.execute(t.dedup_bands.insert(), part)
     per_anchor: dict[int, list[str]] = {}
@@ -111,6 +113,7 @@ def put_dedup(conn: sa.Connection, remove: list[str], rows: dict[str, tuple[str,
         counts.update(conn.execute(sa.select(t.dedup_anchor_counts.c.anchor, t.dedup_anchor_counts.c.n)
                                    .where(t.dedup_anchor_counts.c.anchor.in_(part))).all())
     postings = []
+    per_anchor = dict(sorted(per_anchor.items()))
     for a, hs in per_anchor.items():
         room = max(0, max_posting + 1 - counts.get(a, 0))  # one past the cap marks the anchor as too common
         postings += [{"anchor": a, "content_hash": h} for h in hs[:room]]
@@ -118,6 +121,32 @@ def put_dedup(conn: sa.Connection, remove: list[str], rows: dict[str, tuple[str,
         conn.execute(t.dedup_anchors.insert(), part)
     _upsert(conn, t.dedup_anchor_counts, [{"anchor": a, "n": counts.get(a, 0) + len(hs)}
                                           for a, hs in per_anchor.items()], ["anchor"], ["n"])
+
+
+# -- dedup fingerprints (migration 14) ------------------------------------------------------------------------------
+def put_prints(conn: sa.Connection, rows: dict[str, dict[str, Any]]) -> None:
+    """Store these texts' fingerprints (content hash -> the other ``dedup_prints`` columns), replacing older ones."""
+    delete_prints(conn, list(rows))
+    data = [{"content_hash": h, **r} for h, r in rows.items()]
+    for part in _chunks(data):
+        conn.execute(t.dedup_prints.insert(), part)
+
+
+def delete_prints(conn: sa.Connection, hashes: list[str]) -> None:
+    for part in _chunks(sorted(set(hashes))):
+        conn.execute(t.dedup_prints.delete().where(t.dedup_prints.c.content_hash.in_(part)))
+
+
+def read_prints(conn: sa.Connection, hashes: Iterable[str], scheme: str) -> dict[str, dict[str, Any]]:
+    """The stored fingerprints of these texts taken under ``scheme`` (others are as good as absent)."""
+    c = t.dedup_prints.c
+    out: dict[str, dict[str, Any]] = {}
+    for part in _chunks(sorted(set(hashes))):
+        for row in conn.execute(sa.select(c.content_hash, c.exact, c.blank, c.shingles, c.anchors, c.sig)
+                                .where(c.content_hash.in_(part), c.scheme == scheme)):
+            out[row.content_hash] = {"exact": row.exact, "blank": bool(row.blank), "shingles": row.shingles,
+                                     "anchors": row.anchors, "sig": row.sig}
+    return out
 
 
 # -- the cluster index -----------------------------------------------------------------------------------------------
