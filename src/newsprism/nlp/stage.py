@@ -16,8 +16,8 @@ MEMO_SIZE = 4096
 PIPE_BATCH = 8
 # The parser and the entity recogniser take their docs 16 at a time (the rest of the pipeline 8). Their transition
 # loop steps every doc of a batch together, and a step's fixed costs (the state-to-action matrix product, through
-# BLIS's generic kernel on this CPU) are shared by more docs: parser CPU about a fifth lower, NER a few percent, for
-# ~25 MB more at a worker's peak (32 would save a little more for ~200 MB). In prediction the parser and NER read
+# BLIS's generic kernel on this CPU) are shared by more docs: parser CPU 10-25% lower in interleaved runs, NER 0-5%,
+# for ~25 MB more at a worker's peak (32 would save a little more for ~200 MB). In prediction the parser and NER read
 # the tok2vec output from ``doc.tensor``, and docs do not see each other, so the annotations are the same
 # (benchmarks/throughput.py --components shows the per-component CPU).
 PARSE_BATCH = 16
