@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/throughput.py [--articles 1000] [--repeat 3] [--executor process] [--workers 2]
     FULL=1 .venv/bin/python benchmarks/throughput.py        # also peak memory of a run over 100,000 articles
     .venv/bin/python benchmarks/throughput.py --profile prof.out --articles 200   # cProfile of a local run
+    .venv/bin/python benchmarks/throughput.py --components 300 --repeat 0   # where the nlp CPU goes, per component
 
 The texts are real news articles: PolNeAR's (../shared/data/quotes/polnear, train then dev; about 4.7 KB each),
 repeated with a numbered id when more are asked for than there are. Each repeat times, in this order:
@@ -14,6 +15,11 @@ repeated with a numbered id when more are asked for than there are. Each repeat 
 Prints one JSON object with the medians: ``e2e_articles_per_s``, ``spacy_articles_per_s``, ``ratio_vs_spacy``
 (e2e over spacy), ``cpu_ratio_vs_spacy`` (spaCy's CPU seconds over the whole run's, workers included) and ``peak_rss_mb`` (the e2e run's whole process tree, sampled every 0.2 s), plus every repeat's
 figures. The machine may be shared: compare figures of one run only.
+
+``--components N`` adds ``nlp_components``: CPU seconds per spaCy component of plain ``en_core_web_sm`` (as timed
+above: ``nlp.pipe`` with its default batch) and of newsprism's pipeline (as the nlp stage runs it: its batch size,
+its BLAS, its rule components and the actors, quotes and claims components), on the first N texts in this process,
+the two interleaved in halves so that a change of load hits both alike.
 """
 from __future__ import annotations
 
@@ -75,6 +81,62 @@ def time_spacy(texts: list[str]) -> tuple[float, float]:
     for _ in nlp.pipe(texts):
         pass
     return time.perf_counter() - t0, time.process_time() - c0
+
+
+def component_cpu(nlp, arts: list[dict], batch: int, published: bool,
+                  batches: dict[str, int] | None = None) -> dict[str, float]:
+    """CPU seconds per component of ``nlp`` over the texts of ``arts``, as ``nlp.pipe`` runs them: docs made
+    ``batch`` at a time, each component's ``pipe`` over them in turn with its own batch size (``batches``, by
+    component name; ``batch`` for the others). Docs do not see each other, so the annotations are the same.
+    ``published``: set ``doc._.published`` as the nlp stage does (newsprism's claims read it)."""
+    batches = batches or {}
+    outer = max([batch, *batches.values()])
+    out: dict[str, float] = {"make_doc": 0.0}
+    for i in range(0, len(arts), outer):
+        c = time.process_time()
+        docs = []
+        for a in arts[i:i + outer]:
+            doc = nlp.make_doc(a["text"])
+            if published:
+                doc._.published = a["published"]
+            docs.append(doc)
+        out["make_doc"] += time.process_time() - c
+        for name, proc in nlp.pipeline:
+            c = time.process_time()
+            if hasattr(proc, "pipe"):
+                docs = list(proc.pipe(docs, batch_size=batches.get(name, batch)))
+            else:
+                docs = [proc(d) for d in docs]
+            out[name] = out.get(name, 0.0) + time.process_time() - c
+    return out
+
+
+def time_components(arts: list[dict]) -> dict:
+    """Per-component CPU of plain spaCy and of newsprism's pipeline on the same texts, in this process."""
+    from newsprism.nlp.loading import load_base, load_nlp
+    from newsprism.nlp.stage import PARSE_BATCH, PIPE_BATCH
+
+    plain, ours = load_base(), load_nlp()
+    plain_batch = plain.batch_size  # what ``nlp.pipe(texts)`` uses
+    ours_batches = {"parser": PARSE_BATCH, "ner": PARSE_BATCH}  # as analyse_many runs them
+    warm = arts[:3]
+    component_cpu(plain, warm, plain_batch, False)
+    component_cpu(ours, warm, PIPE_BATCH, True, ours_batches)
+    totals: dict[str, dict[str, float]] = {"plain": {}, "newsprism": {}}
+    half = (len(arts) + 1) // 2
+    for part in (arts[:half], arts[half:]):  # interleaved: plain, ours, plain, ours
+        for key, nlp, batch, pub, per in (("plain", plain, plain_batch, False, None),
+                                          ("newsprism", ours, PIPE_BATCH, True, ours_batches)):
+            for name, sec in component_cpu(nlp, part, batch, pub, per).items():
+                totals[key][name] = totals[key].get(name, 0.0) + sec
+    report: dict = {"articles": len(arts),
+                    "batch": {"plain": plain_batch, "newsprism": {"default": PIPE_BATCH, **ours_batches}}}
+    for key, got in totals.items():
+        report[key] = {k: round(v, 2) for k, v in got.items()} | {"total": round(sum(got.values()), 2)}
+    models = ("tok2vec", "tagger", "parser", "ner")
+    report["models_cpu_ratio"] = round(sum(totals["newsprism"].get(m, 0) for m in models)
+                                       / max(1e-9, sum(totals["plain"].get(m, 0) for m in models)), 3)
+    return report
 
 
 def _children_cpu() -> float:
@@ -186,6 +248,8 @@ def main() -> None:
                     help="articles per chunk (default: the product's own default, what `newsprism run` uses)")
     ap.add_argument("--no-spacy", action="store_true", help="time only the end-to-end run (memory checks)")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of a local run here instead of timing")
+    ap.add_argument("--components", type=int, default=0, metavar="N",
+                    help="also time each spaCy component, plain and ours, on the first N texts (nlp_components)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,6 +277,10 @@ def main() -> None:
                          "stages_s": summary.get("seconds")})
             print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
             load = os.getloadavg()[0]
+        comps = time_components(arts[:args.components]) if args.components else None
+        if not runs:
+            print(json.dumps({"nlp_components": comps}))
+            return
         spacy_s = statistics.median(r["spacy_s"] for r in runs)
         e2e_s = statistics.median(r["e2e_s"] for r in runs)
         result = {"articles": len(arts), "executor": args.executor, "workers": args.workers,
@@ -224,6 +292,8 @@ def main() -> None:
                   # one core, and less sensitive to other load on a shared machine
                   "cpu_ratio_vs_spacy": round(statistics.median(r["cpu_ratio"] for r in runs), 3),
                   "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "runs": runs}
+        if comps:
+            result["nlp_components"] = comps
         if os.environ.get("FULL"):
             big = Path(tmp) / "big.jsonl"
             big.write_text("".join(json.dumps(a) + "\n" for a in real_articles(100_000)), encoding="utf-8")

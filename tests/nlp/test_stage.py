@@ -75,7 +75,8 @@ def test_seeds(analyse, seeds_dir, seed_body):
 
 
 def test_spacys_inner_batch_size_does_not_change_the_analysis(monkeypatch):
-    """process_batch passes docs through spaCy a few at a time (memory); a batch of any size gives the same."""
+    """process_batch passes docs through spaCy a few at a time (memory), the parser and NER more at a time than the
+    rest (CPU); batches of any sizes, equal or not, give the same."""
     import newsprism.nlp.stage as stage
 
     texts = ["The minister said on Tuesday that the port would reopen. “We are ready,” she added.",
@@ -83,8 +84,9 @@ def test_spacys_inner_batch_size_does_not_change_the_analysis(monkeypatch):
              "A spokesman for the company, Ana Ruiz, said profits rose 12% in March.",
              "Talks will resume next week, according to the foreign ministry."]
 
-    def run(size: int) -> list:
+    def run(size: int, parse: int | None = None) -> list:
         monkeypatch.setattr(stage, "PIPE_BATCH", size)
+        monkeypatch.setattr(stage, "PARSE_BATCH", size if parse is None else parse)
         arts = NlpStage().process_batch([Article(f"a{i}", text=t, published="2024-05-07") for i, t in
                                          enumerate(texts)])
         return [(a.entities, a.quotes, a.claims) for a in arts]
@@ -92,6 +94,8 @@ def test_spacys_inner_batch_size_does_not_change_the_analysis(monkeypatch):
     whole = run(len(texts))
     assert any(q for _, q, _ in whole) and any(e for e, _, _ in whole), "the texts have quotes and entities"
     assert run(1) == whole and run(3) == whole
+    # the parser and NER batched apart from the tok2vec they listen to (they read its output from doc.tensor)
+    assert run(1, 3) == whole and run(2, 4) == whole
 
 
 def test_a_worn_pipeline_is_loaded_afresh_with_the_same_results(monkeypatch):
