@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import repeat
+from operator import add
 from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
@@ -108,6 +110,9 @@ class Doc:
     day: int | None
     record: list | None = None  # [terms, names, title, day, sort key]: what reopening the story needs
     query: list | None = None  # its index lookups (``OnlineClusterer._query``), kept: a document does not change
+    # Its scores against stories, each with the state of the story it was computed for (``OnlineClusterer.score``):
+    # the repair rounds score an article against the same unchanged stories again and again.
+    scores: dict | None = None
 
 
 @dataclass(slots=True)
@@ -507,8 +512,9 @@ class OnlineClusterer:
         for k, x in q:
             lst = index.get(k)
             if lst:
-                for key in lst:
-                    hits[key] = get(key, 0.0) + x
+                # hits[key] = hits.get(key, 0.0) + x for each story posted under k, in order, looped in C: ``update``
+                # takes one pair at a time, so a story listed twice counts twice, as in a plain loop.
+                hits.update(zip(lst, map(add, map(get, lst, repeat(0.0)), repeat(x))))
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
             # in-memory index, which reflects this run's changes).
@@ -527,7 +533,22 @@ class OnlineClusterer:
     # ---- scoring -------------------------------------------------------------------------------------------
     def score(self, doc: Doc, st: StoryStats, leave_out: bool = False, without: list[Doc] | None = None) -> float:
         """Combined similarity of ``doc`` to story ``st``; ``leave_out`` takes the article itself out of the story,
-        ``without`` takes out these members too (its copies: a copy must not prop its original up)."""
+        ``without`` takes out these members too (its copies: a copy must not prop its original up).
+
+        Kept on the document with the story's state (its ``ver`` changes with its sums and size, and its day span is
+        compared): a document's vectors never change, so an unchanged story gives the very same figure."""
+        memo = doc.scores
+        if memo is None:
+            memo = doc.scores = {}
+        k = (id(st), leave_out, tuple(map(id, without)) if without else ())
+        got = memo.get(k)
+        if got is not None and got[0] is st and got[1] == st.ver and got[2] == st.d0 and got[3] == st.d1:
+            return got[4]
+        s = self._score(doc, st, leave_out, without)
+        memo[k] = (st, st.ver, st.d0, st.d1, s, without)  # (the documents left out kept alive with their ids)
+        return s
+
+    def _score(self, doc: Doc, st: StoryStats, leave_out: bool, without: list[Doc] | None) -> float:
         p = self.params
         if without:
             gone = list(without) + ([doc] if leave_out else [])
