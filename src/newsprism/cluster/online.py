@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import repeat
-from operator import add
+from functools import reduce
+from itertools import compress, repeat
+from operator import add, ge, mul, sub
 from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
@@ -162,22 +163,29 @@ class StoryStats:
 
 
 def _norm2(v: Mapping[str, float]) -> float:
-    return sum(x * x for x in v.values())
+    x = v.values()
+    return sum(map(mul, x, x))
 
 
 def _add_into(acc: dict[str, float], vec: Mapping[str, float], sign: float) -> float:
-    """acc += sign*vec; returns the change of acc's squared norm."""
-    delta = 0.0
-    get = acc.get
-    for w, x in vec.items():
-        old = get(w, 0.0)
-        new = old + sign * x
-        delta += new * new - old * old
-        if -1e-9 < new < 1e-9:
-            acc.pop(w, None)
-        else:
-            acc[w] = new
-    return delta
+    """acc += sign*vec (a word whose sum falls within 1e-9 of zero is dropped); returns the change of acc's squared
+    norm. The arithmetic of a plain loop over ``vec``, word by word and in its order (the same sums, the same key
+    order, the change summed in the same order), done in C passes."""
+    if not vec:
+        return 0.0
+    olds = list(map(acc.get, vec, repeat(0.0)))
+    if sign == 1.0:  # old + 1.0 * x is old + x, old + -1.0 * x is old - x, exactly
+        news = list(map(add, olds, vec.values()))
+    elif sign == -1.0:
+        news = list(map(sub, olds, vec.values()))
+    else:
+        news = [o + sign * x for o, x in zip(olds, vec.values())]
+    acc.update(zip(vec, news))
+    if min(map(abs, news)) < 1e-9:
+        for w, x in zip(vec, news):
+            if -1e-9 < x < 1e-9:
+                acc.pop(w, None)
+    return reduce(add, map(sub, map(mul, news, news), map(mul, olds, olds)), 0.0)
 
 
 def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
@@ -185,7 +193,8 @@ def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
     value found by a sort of the bare values (in C) so that only the few keys at or above it are ordered in Python."""
     if len(hits) > k:
         cut = sorted(hits.values(), reverse=True)[k - 1] if k > 0 else math.inf
-        hits = {w: x for w, x in hits.items() if x >= cut}
+        keys = list(compress(hits, map(ge, hits.values(), repeat(cut))))  # the keys at or above it, in C
+        return sorted(keys, key=lambda w: (-hits[w], w))[:k]
     return sorted(hits, key=lambda w: (-hits[w], w))[:k]
 
 
@@ -1214,8 +1223,8 @@ def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_term
 
 
 def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
-    # heapq.nsmallest gives exactly sorted(...)[:k] (keys are unique), without sorting a story's whole sum.
-    return [w for w, _ in heapq.nsmallest(k, v.items(), key=lambda kv: (-kv[1], kv[0]))]
+    # Exactly sorted(v, key=(-value, word))[:k], without sorting a story's whole sum (see ``_top_hits``).
+    return _top_hits(v, k)
 
 
 def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
