@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from functools import reduce
-from itertools import compress, repeat
-from operator import add, ge, mul, sub
+from itertools import repeat
+from operator import add
 from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
@@ -163,29 +162,22 @@ class StoryStats:
 
 
 def _norm2(v: Mapping[str, float]) -> float:
-    x = v.values()
-    return sum(map(mul, x, x))
+    return sum(x * x for x in v.values())
 
 
 def _add_into(acc: dict[str, float], vec: Mapping[str, float], sign: float) -> float:
-    """acc += sign*vec (a word whose sum falls within 1e-9 of zero is dropped); returns the change of acc's squared
-    norm. The arithmetic of a plain loop over ``vec``, word by word and in its order (the same sums, the same key
-    order, the change summed in the same order), done in C passes."""
-    if not vec:
-        return 0.0
-    olds = list(map(acc.get, vec, repeat(0.0)))
-    if sign == 1.0:  # old + 1.0 * x is old + x, old + -1.0 * x is old - x, exactly
-        news = list(map(add, olds, vec.values()))
-    elif sign == -1.0:
-        news = list(map(sub, olds, vec.values()))
-    else:
-        news = [o + sign * x for o, x in zip(olds, vec.values())]
-    acc.update(zip(vec, news))
-    if min(map(abs, news)) < 1e-9:
-        for w, x in zip(vec, news):
-            if -1e-9 < x < 1e-9:
-                acc.pop(w, None)
-    return reduce(add, map(sub, map(mul, news, news), map(mul, olds, olds)), 0.0)
+    """acc += sign*vec; returns the change of acc's squared norm."""
+    delta = 0.0
+    get = acc.get
+    for w, x in vec.items():
+        old = get(w, 0.0)
+        new = old + sign * x
+        delta += new * new - old * old
+        if -1e-9 < new < 1e-9:
+            acc.pop(w, None)
+        else:
+            acc[w] = new
+    return delta
 
 
 def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
@@ -193,8 +185,7 @@ def _top_hits(hits: Mapping[str, float], k: int) -> list[str]:
     value found by a sort of the bare values (in C) so that only the few keys at or above it are ordered in Python."""
     if len(hits) > k:
         cut = sorted(hits.values(), reverse=True)[k - 1] if k > 0 else math.inf
-        keys = list(compress(hits, map(ge, hits.values(), repeat(cut))))  # the keys at or above it, in C
-        return sorted(keys, key=lambda w: (-hits[w], w))[:k]
+        hits = {w: x for w, x in hits.items() if x >= cut}
     return sorted(hits, key=lambda w: (-hits[w], w))[:k]
 
 
@@ -263,6 +254,7 @@ class OnlineClusterer:
         self._pair_memo: dict = {}  # see ``pairs._summary``; emptied with ``_idf_memo`` when a refine starts
         self._idf_memo: dict[str, float] = {}  # member sets the split pass kept whole (it depends on them only)
         self._probes: dict[int, tuple] = {}  # see ``_probe``; emptied with ``_pair_memo``
+        self._same_memo: dict[tuple, tuple] = {}  # see ``same_stories``; emptied with ``_pair_memo``
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
@@ -527,9 +519,8 @@ class OnlineClusterer:
         for k, x in q:
             lst = index.get(k)
             if lst:
-                # hits[key] = hits.get(key, 0.0) + x for each story posted under k, in order, looped in C: ``update``
-                # takes one pair at a time, so a story listed twice counts twice, as in a plain loop.
-                hits.update(zip(lst, map(add, map(get, lst, repeat(0.0)), repeat(x))))
+                for key in lst:
+                    hits[key] = get(key, 0.0) + x
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
             # in-memory index, which reflects this run's changes).
@@ -802,6 +793,7 @@ class OnlineClusterer:
         self._pair_memo.clear()
         self._idf_memo.clear()
         self._probes.clear()
+        self._same_memo.clear()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -812,6 +804,7 @@ class OnlineClusterer:
         self._pair_memo.clear()  # (it keeps groups alive)
         self._idf_memo.clear()
         self._probes.clear()
+        self._same_memo.clear()
         return changes
 
     def _probe(self, st: StoryStats) -> Doc:
@@ -828,6 +821,18 @@ class OnlineClusterer:
     def same_event(self, a: StoryStats, b: StoryStats) -> float:
         """Probability that two groups report one event (the fitted model), weighed by the gap between their days."""
         return same_event(pair_features(a, b, self._name_idf, self._pair_memo)) * self.span_factor(a, b)
+
+    def same_stories(self, a: StoryStats, b: StoryStats) -> float:
+        """``same_event`` of two stories of the index, kept with both stories' states during a refine: the merge
+        passes ask about the same unchanged pairs in every round (the figure depends on the two states only, and on
+        the name weights, which do not change while a refine runs)."""
+        k = (id(a), id(b))
+        got = self._same_memo.get(k)
+        if (got is not None and got[0] is a and got[1] is b and got[2] == (a.ver, a.d0, a.d1, b.ver, b.d0, b.d1)):
+            return got[3]
+        prob = self.same_event(a, b)
+        self._same_memo[k] = (a, b, (a.ver, a.d0, a.d1, b.ver, b.d0, b.d1), prob)
+        return prob
 
     def _name_idf(self, word: str) -> float:
         # A name's weight, read once per refine (the frequencies do not change while it runs).
@@ -857,7 +862,7 @@ class OnlineClusterer:
                 if pair in scored:
                     continue
                 scored.add(pair)
-                prob = self.same_event(st, self.stories[other])
+                prob = self.same_stories(st, self.stories[other])
                 if prob >= p.pair_merge:
                     heapq.heappush(heap, (-prob, pair[0], pair[1]))
 
@@ -872,7 +877,7 @@ class OnlineClusterer:
                 continue
             # Either side may have grown since this pair was scored: score it again, and put it back if it is no
             # longer the best pair.
-            prob = self.same_event(self.stories[a], self.stories[b])
+            prob = self.same_stories(self.stories[a], self.stories[b])
             if prob < p.pair_merge:
                 continue
             if prob < -neg - 1e-12 and heap and -heap[0][0] > prob:
@@ -1083,7 +1088,7 @@ class OnlineClusterer:
             o = self.stories[best_key]
             if min(st.n, o.n) >= p.split_min and self.contrast(st.presence, st.n, o.presence, o.n) >= p.contrast_min:
                 continue
-            if p.pair_split > 0 and self.same_event(st, o) < p.pair_split:
+            if p.pair_split > 0 and self.same_stories(st, o) < p.pair_split:
                 continue  # the model says two events: do not undo what the split pass found
             part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
             other = [self.docs[i] for i in sorted(self.by_story.get(best_key, ())) if i in self.docs]
