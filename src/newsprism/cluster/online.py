@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import repeat
+from operator import add
 from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
 
 from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, general_rarity, weigh
 from newsprism.cluster.lazy import LazyCounts
-from newsprism.cluster.pairs import features as pair_features, same_event
+from newsprism.cluster.pairs import features as pair_features, is_number as _is_number, same_event
 
 
 @dataclass
@@ -108,6 +110,11 @@ class Doc:
     day: int | None
     record: list | None = None  # [terms, names, title, day, sort key]: what reopening the story needs
     query: list | None = None  # its index lookups (``OnlineClusterer._query``), kept: a document does not change
+    # Its scores against stories, each with the state of the story it was computed for (``OnlineClusterer.score``):
+    # the repair rounds score an article against the same unchanged stories again and again.
+    scores: dict | None = None
+    alone: StoryStats | None = None  # the article as a group of one (``group_of``), made once
+    numbers: list | None = None  # its number words, in the order of ``text`` (see ``StoryStats.nums``)
 
 
 @dataclass(slots=True)
@@ -130,6 +137,9 @@ class StoryStats:
     # articles are only added.
     top: tuple[list[str], list[str]] | None = None
     ver: int = 0  # changes with its sums (``pairs._summary`` keeps what it read of a state)
+    # Not saved: the number words of ``text`` with their sums, in the order of ``text`` (what ``pairs._numbers``
+    # reads), kept up to date as articles are added and taken out (``None``: not known, read from ``text``).
+    nums: dict[str, float] | None = None
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
@@ -243,6 +253,8 @@ class OnlineClusterer:
         self._unsplit: set[frozenset] = set()
         self._pair_memo: dict = {}  # see ``pairs._summary``; emptied with ``_idf_memo`` when a refine starts
         self._idf_memo: dict[str, float] = {}  # member sets the split pass kept whole (it depends on them only)
+        self._probes: dict[int, tuple] = {}  # see ``_probe``; emptied with ``_pair_memo``
+        self._same_memo: dict[tuple, tuple] = {}  # see ``same_stories``; emptied with ``_pair_memo``
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
@@ -527,7 +539,22 @@ class OnlineClusterer:
     # ---- scoring -------------------------------------------------------------------------------------------
     def score(self, doc: Doc, st: StoryStats, leave_out: bool = False, without: list[Doc] | None = None) -> float:
         """Combined similarity of ``doc`` to story ``st``; ``leave_out`` takes the article itself out of the story,
-        ``without`` takes out these members too (its copies: a copy must not prop its original up)."""
+        ``without`` takes out these members too (its copies: a copy must not prop its original up).
+
+        Kept on the document with the story's state (its ``ver`` changes with its sums and size, and its day span is
+        compared): a document's vectors never change, so an unchanged story gives the very same figure."""
+        memo = doc.scores
+        if memo is None:
+            memo = doc.scores = {}
+        k = (id(st), leave_out, tuple(map(id, without)) if without else ())
+        got = memo.get(k)
+        if got is not None and got[0] is st and got[1] == st.ver and got[2] == st.d0 and got[3] == st.d1:
+            return got[4]
+        s = self._score(doc, st, leave_out, without)
+        memo[k] = (st, st.ver, st.d0, st.d1, s, without)  # (the documents left out kept alive with their ids)
+        return s
+
+    def _score(self, doc: Doc, st: StoryStats, leave_out: bool, without: list[Doc] | None) -> float:
         p = self.params
         if without:
             gone = list(without) + ([doc] if leave_out else [])
@@ -584,6 +611,7 @@ class OnlineClusterer:
         if len(st.text) > 2 * cap:
             st.text = dict(sorted(st.text.items(), key=lambda kv: -kv[1])[:cap])
             st.text2 = _norm2(st.text)
+            st.nums = None
             st.ver += 1
             grew = None
         self._set_member(doc.id, st.key)
@@ -594,6 +622,7 @@ class OnlineClusterer:
         st.top = None
         st.ver += 1
         st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
+        _track_numbers(st, doc)
         st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
         st.n -= 1
@@ -648,7 +677,7 @@ class OnlineClusterer:
     def new_story(self) -> StoryStats:
         self._new += 1
         key = f"~new{self._new}"
-        st = StoryStats(key)
+        st = StoryStats(key, nums={})
         self.stories[key] = st
         self._fresh.add(key)
         return st
@@ -763,6 +792,8 @@ class OnlineClusterer:
         self._unsplit.clear()
         self._pair_memo.clear()
         self._idf_memo.clear()
+        self._probes.clear()
+        self._same_memo.clear()
         changes = 0
         for _ in range(self.params.refine_rounds):
             n = self._reassign(order) + (self._split() if self.params.split else 0) + self._merge()
@@ -772,11 +803,36 @@ class OnlineClusterer:
         changes += self._agglomerate()
         self._pair_memo.clear()  # (it keeps groups alive)
         self._idf_memo.clear()
+        self._probes.clear()
+        self._same_memo.clear()
         return changes
+
+    def _probe(self, st: StoryStats) -> Doc:
+        """A story as one document (its unit sums), to look up and score the stories it could join. Kept per state
+        of the story during a refine: the merge passes probe the same unchanged stories in every round (the very
+        same document then also keeps its scores, see ``score``)."""
+        got = self._probes.get(id(st))
+        if got is not None and got[0] is st and got[1] == st.ver:
+            return got[2]
+        probe = Doc(st.key, _unit(st.text), _unit(st.names), _unit(st.title), None)
+        self._probes[id(st)] = (st, st.ver, probe)
+        return probe
 
     def same_event(self, a: StoryStats, b: StoryStats) -> float:
         """Probability that two groups report one event (the fitted model), weighed by the gap between their days."""
         return same_event(pair_features(a, b, self._name_idf, self._pair_memo)) * self.span_factor(a, b)
+
+    def same_stories(self, a: StoryStats, b: StoryStats) -> float:
+        """``same_event`` of two stories of the index, kept with both stories' states during a refine: the merge
+        passes ask about the same unchanged pairs in every round (the figure depends on the two states only, and on
+        the name weights, which do not change while a refine runs)."""
+        k = (id(a), id(b))
+        got = self._same_memo.get(k)
+        if (got is not None and got[0] is a and got[1] is b and got[2] == (a.ver, a.d0, a.d1, b.ver, b.d0, b.d1)):
+            return got[3]
+        prob = self.same_event(a, b)
+        self._same_memo[k] = (a, b, (a.ver, a.d0, a.d1, b.ver, b.d0, b.d1), prob)
+        return prob
 
     def _name_idf(self, word: str) -> float:
         # A name's weight, read once per refine (the frequencies do not change while it runs).
@@ -798,7 +854,7 @@ class OnlineClusterer:
 
         def push(key: str) -> None:
             st = self.stories[key]
-            probe = Doc(key, _unit(st.text), _unit(st.names), _unit(st.title), None)
+            probe = self._probe(st)
             for other in self.candidates(probe):
                 if other == key:
                     continue
@@ -806,7 +862,7 @@ class OnlineClusterer:
                 if pair in scored:
                     continue
                 scored.add(pair)
-                prob = self.same_event(st, self.stories[other])
+                prob = self.same_stories(st, self.stories[other])
                 if prob >= p.pair_merge:
                     heapq.heappush(heap, (-prob, pair[0], pair[1]))
 
@@ -821,7 +877,7 @@ class OnlineClusterer:
                 continue
             # Either side may have grown since this pair was scored: score it again, and put it back if it is no
             # longer the best pair.
-            prob = self.same_event(self.stories[a], self.stories[b])
+            prob = self.same_stories(self.stories[a], self.stories[b])
             if prob < p.pair_merge:
                 continue
             if prob < -neg - 1e-12 and heap and -heap[0][0] > prob:
@@ -996,7 +1052,7 @@ class OnlineClusterer:
                 k = side[d.id]
                 if groups[k].n <= p.split_min:
                     continue
-                one = singles.get(d.id) or singles.setdefault(d.id, group_of([d]))
+                one = singles.get(d.id) or singles.setdefault(d.id, _alone(d))
                 _sub_sums(groups[k], d)
                 stay = self.same_event(one, groups[k])
                 go = self.same_event(one, groups[1 - k])
@@ -1016,7 +1072,7 @@ class OnlineClusterer:
             st = self.stories.get(key)
             if st is None:
                 continue
-            probe = Doc(key, _unit(st.text), _unit(st.names), _unit(st.title), None)
+            probe = self._probe(st)
             best_key, best = None, -1.0
             for other in self.candidates(probe):
                 if other == key:
@@ -1032,7 +1088,7 @@ class OnlineClusterer:
             o = self.stories[best_key]
             if min(st.n, o.n) >= p.split_min and self.contrast(st.presence, st.n, o.presence, o.n) >= p.contrast_min:
                 continue
-            if p.pair_split > 0 and self.same_event(st, o) < p.pair_split:
+            if p.pair_split > 0 and self.same_stories(st, o) < p.pair_split:
                 continue  # the model says two events: do not undo what the split pass found
             part = [self.docs[i] for i in sorted(self.by_story.get(key, ())) if i in self.docs]
             other = [self.docs[i] for i in sorted(self.by_story.get(best_key, ())) if i in self.docs]
@@ -1063,8 +1119,8 @@ class OnlineClusterer:
             t: dict[str, float] = {}
             n: dict[str, float] = {}
             for d in g:
-                _add_into(t, d.text, 1.0)
-                _add_into(n, d.names, 1.0)
+                _accumulate(t, d.text)
+                _accumulate(n, d.names)
             sums.append((t, _norm2(t), n, _norm2(n)))
         ratios = []
         for g, own, other in ((a, sums[0], sums[1]), (b, sums[1], sums[0])):
@@ -1088,6 +1144,7 @@ class OnlineClusterer:
         dst.top = None
         dst.ver += 1
         dst.text2 += _add_into(dst.text, src.text, 1.0)
+        dst.nums = None
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
         dst.n += src.n
@@ -1171,8 +1228,8 @@ def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_term
 
 
 def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
-    # heapq.nsmallest gives exactly sorted(...)[:k] (keys are unique), without sorting a story's whole sum.
-    return [w for w, _ in heapq.nsmallest(k, v.items(), key=lambda kv: (-kv[1], kv[0]))]
+    # Exactly sorted(v, key=(-value, word))[:k], without sorting a story's whole sum (see ``_top_hits``).
+    return _top_hits(v, k)
 
 
 def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
@@ -1198,16 +1255,42 @@ def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts:
 
 def group_of(docs: Iterable[Doc], key: str = "~group") -> StoryStats:
     """The sums a story of exactly these articles would keep (to weigh two groups against each other)."""
-    st = StoryStats(key, records=None)
+    st = StoryStats(key, records=None, nums={})
     for d in docs:
         _add_sums(st, d)
     return st
+
+
+def _alone(doc: Doc) -> StoryStats:
+    """``group_of([doc])``, made once per document (its vectors never change, and neither may the group)."""
+    if doc.alone is None:
+        doc.alone = group_of([doc])
+    return doc.alone
+
+
+def _track_numbers(st: StoryStats, doc: Doc) -> None:
+    """Bring ``st.nums`` in line with ``st.text`` after ``doc``'s words were added to it or taken out of it: only
+    its number words can have changed; one new to the sum comes last there as here (the same order)."""
+    nums = st.nums
+    if nums is None:
+        return
+    words = doc.numbers
+    if words is None:
+        words = doc.numbers = [w for w in doc.text if _is_number(w)]
+    text = st.text
+    for w in words:
+        x = text.get(w)
+        if x is None:
+            nums.pop(w, None)
+        else:
+            nums[w] = x
 
 
 def _add_sums(st: StoryStats, doc: Doc) -> None:
     """Add one article to a story's sums: word and name centroids, title words, name presence, its day span."""
     st.ver += 1
     st.text2 += _add_into(st.text, doc.text, 1.0)
+    _track_numbers(st, doc)
     st.names2 += _add_into(st.names, doc.names, 1.0)
     st.title2 += _add_into(st.title, doc.title, 1.0)
     st.n += 1
@@ -1221,6 +1304,7 @@ def _sub_sums(st: StoryStats, doc: Doc) -> None:
     """Take one article out of a group's sums (the day span is kept: it only softens the time factor)."""
     st.ver += 1
     st.text2 = max(0.0, st.text2 + _add_into(st.text, doc.text, -1.0))
+    _track_numbers(st, doc)
     st.names2 = max(0.0, st.names2 + _add_into(st.names, doc.names, -1.0))
     st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
     st.n -= 1
@@ -1236,37 +1320,117 @@ def _presence(docs: Iterable[Doc]) -> dict[str, int]:
 
 
 def _two_means(docs: list[Doc], rounds: int = 6, name_weight: float = 1.0) -> tuple[list[Doc], list[Doc]]:
-    """Split documents in two around seeds far apart (deterministic: ties go by id)."""
+    """Split documents in two around seeds far apart (deterministic: ties go by id).
+
+    Every comparison of two similarities is decided on exact dot products (``dot``); the many dot products a split
+    needs are first estimated together by one sparse matrix product, and only the comparisons the estimate cannot
+    decide (within ``_CLOSE`` of each other) are computed exactly: the same halves as exact products throughout."""
     vecs = {d.id: {**d.text, **{"@" + w: name_weight * x for w, x in d.names.items()}} for d in docs}
-    centre: dict[str, float] = {}
-    for v in vecs.values():
-        _add_into(centre, v, 1.0)
+    m = _Rows([vecs[d.id] for d in docs])
     if len(docs) <= 80:
         # Small stories: seed with the least similar pair (the two events' most typical members, usually).
-        first, second = min(((x, y) for i, x in enumerate(docs) for y in docs[i + 1:]),
-                            key=lambda p: (dot(vecs[p[0].id], vecs[p[1].id]), p[0].id, p[1].id))
+        first, second = m.least_similar_pair(docs, vecs)
     else:
-        first = min(docs, key=lambda d: (dot(vecs[d.id], centre), d.id))
-        second = min(docs, key=lambda d: (dot(vecs[d.id], vecs[first.id]), d.id))
+        centre: dict[str, float] = {}
+        for v in vecs.values():
+            _accumulate(centre, v)
+        first = m.argmin(docs, vecs, centre)
+        second = m.argmin(docs, vecs, vecs[first.id])
     ca, cb = dict(vecs[first.id]), dict(vecs[second.id])
     a: list[Doc] = []
     b: list[Doc] = []
     for _ in range(rounds):
-        near_a = [dot(vecs[d.id], ca) >= dot(vecs[d.id], cb) for d in docs]
+        near_a = m.nearer_first(docs, vecs, ca, cb)
         a = [d for d, x in zip(docs, near_a) if x]
         b = [d for d, x in zip(docs, near_a) if not x]
         if not a or not b:
             break
         na, nb = {}, {}
         for d in a:
-            _add_into(na, vecs[d.id], 1.0)
+            _accumulate(na, vecs[d.id])
         for d in b:
-            _add_into(nb, vecs[d.id], 1.0)
+            _accumulate(nb, vecs[d.id])
         na, nb = _unit(na), _unit(nb)
         if na == ca and nb == cb:
             break
         ca, cb = na, nb
     return a, b
+
+
+# Two estimated dot products closer than this (relative to their size) are compared exactly. The estimate of a sum
+# of a few hundred products of numbers below a few hundred is off by far less than 1e-9 of it.
+_CLOSE = 1e-9
+
+
+class _Rows:
+    """Sparse vectors as the rows of one matrix, to estimate many dot products at once (see ``_two_means``)."""
+
+    def __init__(self, vecs: list[Mapping[str, float]]):
+        import numpy as np
+        import scipy.sparse as sp
+
+        self.np = np
+        self.vocab: dict[str, int] = {}
+        cols, vals, ptr = [], [], [0]
+        for v in vecs:
+            cols.extend(self.vocab.setdefault(w, len(self.vocab)) for w in v)
+            vals.extend(v.values())
+            ptr.append(len(cols))
+        self.m = sp.csr_matrix((vals, cols, ptr), shape=(len(vecs), len(self.vocab)))
+
+    def _dense(self, v: Mapping[str, float]):
+        out = self.np.zeros(len(self.vocab))
+        vocab = self.vocab
+        for w, x in v.items():
+            j = vocab.get(w)
+            if j is not None:
+                out[j] = x
+        return out
+
+    def times(self, *vs: Mapping[str, float]):
+        """Estimated dot products of every row with each of ``vs`` (one column each)."""
+        return self.m @ self.np.column_stack([self._dense(v) for v in vs])
+
+    def least_similar_pair(self, docs: list[Doc], vecs: Mapping[str, Mapping[str, float]]) -> tuple[Doc, Doc]:
+        """``min`` over the pairs (x, y), x before y, of (dot(x, y), x.id, y.id)."""
+        np = self.np
+        g = (self.m @ self.m.T).toarray()
+        i, j = np.triu_indices(len(docs), k=1)
+        est = g[i, j]
+        low = est.min()
+        near = np.nonzero(est <= low + _CLOSE * (1.0 + abs(low)))[0]
+        pairs = [(docs[i[k]], docs[j[k]]) for k in near.tolist()]
+        return min(pairs, key=lambda p: (dot(vecs[p[0].id], vecs[p[1].id]), p[0].id, p[1].id))
+
+    def argmin(self, docs: list[Doc], vecs: Mapping[str, Mapping[str, float]], c: Mapping[str, float]) -> Doc:
+        """``min(docs, key=(dot(doc, c), doc.id))``."""
+        est = self.times(c)[:, 0]
+        low = est.min()
+        near = self.np.nonzero(est <= low + _CLOSE * (1.0 + abs(low)))[0]
+        return min((docs[k] for k in near.tolist()), key=lambda d: (dot(vecs[d.id], c), d.id))
+
+    def nearer_first(self, docs: list[Doc], vecs: Mapping[str, Mapping[str, float]], ca: Mapping[str, float],
+                     cb: Mapping[str, float]) -> list[bool]:
+        """``[dot(doc, ca) >= dot(doc, cb) for doc in docs]``."""
+        est = self.times(ca, cb)
+        diff = est[:, 0] - est[:, 1]
+        close = self.np.abs(diff) <= _CLOSE * (1.0 + self.np.abs(est).max(axis=1))
+        out = (diff >= 0).tolist()
+        for k in self.np.nonzero(close)[0].tolist():
+            v = vecs[docs[k].id]
+            out[k] = dot(v, ca) >= dot(v, cb)
+        return out
+
+
+def _accumulate(acc: dict[str, float], vec: Mapping[str, float]) -> None:
+    """``_add_into(acc, vec, 1.0)`` without the change of norm, for sums of articles' weights (never negative): the
+    same sums in the same key order. Adding weights of at least 1e-9 to such a sum cannot bring a word near zero
+    (``_add_into`` drops those), so they are added in C."""
+    if vec and min(vec.values()) >= 1e-9:
+        get = acc.get
+        acc.update(zip(vec, map(add, map(get, vec, repeat(0.0)), vec.values())))
+    else:
+        _add_into(acc, vec, 1.0)
 
 
 def _unit(v: Mapping[str, float]) -> dict[str, float]:

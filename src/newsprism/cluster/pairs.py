@@ -106,7 +106,13 @@ def _summary(g: Group, weight: Callable[[str], float], memo: dict | None) -> tup
         got = memo.get(id(g))
         if got is not None and got[0] is g and got[1] == ver:
             return got[2]
-    nums = _numbers(g.text)
+    kept = getattr(g, "nums", None)  # a story's number words, when it keeps them up to date (the same dict)
+    if kept is not None:
+        nums = dict(kept)
+    else:
+        nums = _numbers(g.text)
+        if hasattr(g, "nums"):
+            g.nums = dict(nums)
     out = (_core_weights(g, weight), _dates(g), nums, sum(x * x for x in nums.values()))
     if memo is not None and ver is not None:
         memo[id(g)] = (g, ver, out)
@@ -117,6 +123,11 @@ def _dates(g: Group) -> set[str]:
     """Days a fair share of the group names, as month-day (an undated article's "May 7" has no year)."""
     need = max(1.0, 0.25 * g.n)
     return {w[-5:] for w, c in g.presence.items() if w.startswith("date:") and c >= need and w[-3] == "-"}
+
+
+def is_number(w: str) -> bool:
+    """Whether a word is a number word (the words ``_numbers`` keeps)."""
+    return (w < ":" or w >= "\x80") and w[:1].isdigit()
 
 
 def _numbers(v: Mapping[str, float]) -> dict[str, float]:
