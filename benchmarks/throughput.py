@@ -144,9 +144,10 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _tree_rss(pid: int, peaks: dict[int, dict] | None = None) -> tuple[int, int]:
+def _tree_rss(pid: int, peaks: dict[int, dict] | None = None, now: dict[int, int] | None = None) -> tuple[int, int]:
     """RSS of ``pid`` and its descendants; ``peaks`` keeps, per process, its largest RSS and PSS (proportional set
-    size: a page shared by n processes, such as a forked worker's untouched copy of the driver, counts 1/n in each)."""
+    size: a page shared by n processes, such as a forked worker's untouched copy of the driver, counts 1/n in each);
+    ``now`` gets each process's RSS of this moment."""
     import psutil
 
     try:
@@ -166,6 +167,8 @@ def _tree_rss(pid: int, peaks: dict[int, dict] | None = None) -> tuple[int, int]
             continue
         total += rss
         total_pss += pss
+        if now is not None:
+            now[q.pid] = rss
         if peaks is not None:
             got = peaks.setdefault(q.pid, {"driver": q.pid == pid, "rss": 0, "pss": 0})
             got["rss"], got["pss"] = max(got["rss"], rss), max(got["pss"], pss)
@@ -184,6 +187,36 @@ def _each(peaks: dict[int, dict]) -> dict[str, dict[str, int]]:
     return out
 
 
+def _by_chunk(samples: list[tuple[float, dict[int, int]]], commits: list[tuple[float, int]],
+              driver: int) -> list[dict]:
+    """The memory curve of a run: for each committed chunk (its commit time and articles), the peak RSS in MB of the
+    driver, of each worker (in the order they started) and of the tree, over the samples since the last commit. A
+    run whose peak does not depend on its length has a flat curve."""
+    workers = sorted({pid for _, now in samples for pid in now if pid != driver})
+    out, start, total_articles = [], float("-inf"), 0
+    for at, articles in commits:
+        window = [now for t, now in samples if start < t <= at]
+        start, total_articles = at, total_articles + articles
+        if not window:
+            continue
+        peak = {pid: max(now.get(pid, 0) for now in window) for pid in [driver] + workers}
+        out.append({"articles": total_articles, "driver": round(peak[driver] / 2**20),
+                    "workers": [round(peak[pid] / 2**20) for pid in workers if peak[pid]],
+                    "total": round(max(sum(now.values()) for now in window) / 2**20)})
+    return out
+
+
+def _commits(db: Path) -> list[tuple[float, int]]:
+    """(commit time, articles) of each chunk the run committed, from its database's chunk log."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(db) as conn:
+            return [(float(at), int(n)) for at, n in conn.execute("SELECT at, articles FROM chunks ORDER BY seq")]
+    except sqlite3.Error:
+        return []
+
+
 def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -> tuple[float, float, float, dict]:
     """Wall seconds, CPU seconds, peak RSS (MB) of the process tree, and the run's JSON summary (with the peak RSS
     and PSS of each process added, in MB, and the peak of the tree's PSS sum). ``chunk`` None: the product's
@@ -195,13 +228,16 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -
             cmd += ["--chunk-size", str(chunk)]
         peak = [0, 0]
         each: dict[int, dict] = {}
+        samples: list[tuple[float, dict[int, int]]] = []  # (time, RSS per process): the curve by chunk
         c0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
         def sample() -> None:
             while proc.poll() is None:
-                rss, pss = _tree_rss(proc.pid, each)
+                now: dict[int, int] = {}
+                rss, pss = _tree_rss(proc.pid, each, now)
+                samples.append((time.time(), now))
                 peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 time.sleep(0.2)
 
@@ -215,6 +251,7 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -
         summary = json.loads(out.strip().splitlines()[-1])
         summary["peak_rss_mb_each"] = _each(each)
         summary["peak_pss_mb"] = round(peak[1] / 2**20)
+        summary["rss_by_chunk"] = _by_chunk(samples, _commits(Path(tmp) / "np.db"), proc.pid)
         return wall, _children_cpu() - c0, peak[0] / 2**20, summary
 
 
@@ -272,6 +309,7 @@ def main() -> None:
                          "peak_pss_mb": summary.get("peak_pss_mb"),
                          "peak_rss_mb_each": summary.get("peak_rss_mb_each"),
                          "ratio": round(s / e, 3), "cpu_ratio": round(s_cpu / e_cpu, 3),
+                         "rss_by_chunk": summary.get("rss_by_chunk"),
                          "chunks": summary.get("chunks"), "failed": summary.get("failed"), "load_before": round(load, 2),
                          "load_after": round(os.getloadavg()[0], 2),
                          "stages_s": summary.get("seconds")})

@@ -201,6 +201,11 @@ def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor
         if nxt is None:
             return
         got = nxt.result()
+        # Nothing is in flight here (this chunk's corpus stages are done, the next one's article stages too): the
+        # one moment a pool may replace workers that have grown (``ProcessExecutor.recycle``).
+        recycle = getattr(executor, "recycle", None)
+        if recycle is not None:
+            recycle()
         for name in got[1].seconds:  # the background run drew no progress: show its counts now
             progress.start(name, got[1].done)
             progress.advance(got[1].done)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+import sys
+
+from newsprism.bounded import lru_by_size, text_bytes
 
 try:  # the nlp engineer's helpers: one notion of "same actor" across the project
     from newsprism.nlp.actors import canonical_key, same_actor  # noqa: F401
@@ -381,11 +383,23 @@ _POSSESSIVE = re.compile(r"^[’']s\b")
 
 # The look-ups below read one article's text around one mention; they do not depend on the story, and an article is
 # compared again each time its story grows (within a run, the next chunk's): memoised, they are read once per text.
-_MENTIONS = 32768  # mentions remembered (their texts are shared, not copied)
-_TEXTS = 4096  # texts remembered
+# An entry keeps its text alive, so the memos are bounded by bytes (``bounded.lru_by_size``), each text counted in
+# full in every entry that holds it (shared between a text's mentions, so this overcounts): a stream of long
+# articles cannot fill a worker with texts the way 32,768 entries could.
+_MENTIONS_BYTES = 32 * 2**20  # mention look-ups: some 6,000 mentions of 5 KB texts
+_TEXTS_BYTES = 16 * 2**20  # whole-text look-ups: some 3,000 texts of 5 KB
+_ENTRY = 200  # an entry's key, result and LRU node beyond its text
 
 
-@lru_cache(maxsize=_MENTIONS)
+def _text_cost(args: tuple, _result: object) -> int:
+    return text_bytes(*args) + _ENTRY
+
+
+def _ends_cost(args: tuple, result: tuple[list[int], ...]) -> int:
+    return text_bytes(*args) + sum(sys.getsizeof(v) + 32 * len(v) for v in result) + _ENTRY
+
+
+@lru_by_size(_MENTIONS_BYTES, _text_cost)
 def _countries_around(text: str, s: int, e: int) -> tuple[str, ...]:
     """Countries written as a possessor or an adjective ("India's briefing", "Pakistani officials") in the sentence
     around [s, e), outside quotation marks and the mention itself. A country named as a place ("due to visit
@@ -436,7 +450,7 @@ def _sentence(text: str, s: int, e: int) -> tuple[int, int]:
     return a, (starts[j] if j < len(starts) else len(text))
 
 
-@lru_cache(maxsize=256)
+@lru_by_size(_TEXTS_BYTES, _ends_cost)
 def _sentence_ends(text: str) -> tuple[list[int], list[int], list[int]]:
     """Every ``_SENT_END`` match of ``text``: their starts in order; and, sorted by the last character each match
     reads (a period reads ahead to the capital that follows it), that position and the largest end so far."""
@@ -468,7 +482,7 @@ def _place_country(name: str) -> str | None:
     return _gaz.country_of(name) or city_country(name) or city_country(name.split()[0])
 
 
-@lru_cache(maxsize=_MENTIONS)
+@lru_by_size(_MENTIONS_BYTES, _text_cost)
 def _home_around(text: str, s: int, e: int) -> str | None:
     """The country of a place written "in/near/from X" in the sentence of a mention ("In Bahawalpur, X said")."""
     a, b = _sentence(text, s, e)
@@ -480,7 +494,7 @@ def _home_around(text: str, s: int, e: int) -> str | None:
     return _place_country(m.group(1)) if m else None
 
 
-@lru_cache(maxsize=_TEXTS)
+@lru_by_size(_TEXTS_BYTES, _text_cost)
 def _dateline_country(text: str) -> str | None:
     """The country of a dateline ("BAHAWALPUR, Pakistan: ...", "ISLAMABAD: ...") among the first lines."""
     for m in _DATELINE.finditer(text[:600]):
@@ -490,7 +504,7 @@ def _dateline_country(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=_TEXTS)
+@lru_by_size(_TEXTS_BYTES, _text_cost)
 def _article_place(text: str) -> str | None:
     """The country most of an article's "in X" places belong to, when one clearly leads."""
     votes = Counter(c for m in _PLACE_AFTER.finditer(text) if (c := _place_country(m.group(1))))

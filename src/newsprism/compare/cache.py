@@ -7,9 +7,10 @@ stories again, need not redo it for the members it has already seen.
 
 Entries are keyed by a content hash of everything the work reads (the text; the entities, quotes and claims the nlp
 stage found), never by article id: an article re-processed with other annotations gets a new entry, and a cached
-entry gives exactly what a fresh computation would. The cache is an LRU in memory bounded by the text it holds (a
-prepared article takes some 25-50 times its text's size); a run keeps one per job (``CompareStage``) and each
-worker process one of its own.
+entry gives exactly what a fresh computation would. The cache is an LRU in memory bounded by the bytes it holds,
+estimated from each entry's text (measured: a prepared article takes some 20 bytes a character of its text when made
+and some 90-110 once comparisons have cut its phrases, which are kept on it); a run keeps one per job (``CompareStage``)
+and each worker process one of its own, so a process holds at most ``MAX_BYTES`` here however long its stream.
 """
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from newsprism.model import Article
 from .align import ArticleUnits, article_units
 from .text import clause_key, clauses, sentences
 
-MAX_CHARS = 4_000_000  # text characters of the prepared articles kept (some 150 MB): a chunk's touched stories
-ENTRY_CHARS = 500  # what an entry costs beyond its text, in characters
+MAX_BYTES = 128 * 2**20  # what the kept entries hold, estimated: some 250 prepared news articles of 4-5 KB
+UNITS_BYTES = 110  # bytes a prepared article holds per character of its text, its phrases cut (measured 86-100)
+CLAUSES_BYTES = 2  # bytes an article's furniture clause keys hold per character of its text
+ENTRY_BYTES = 2_000  # what an entry costs beyond that (its key, the LRU's node, the objects' headers)
 FURNITURE_MIN = 20  # shortest clause key that may count as page furniture (``stage.recurring_clauses``)
 
 
@@ -62,10 +65,10 @@ def furniture_keys(text: str) -> frozenset[str]:
 class ArticleCache:
     """A bounded LRU of prepared articles (``units``) and of their furniture clause keys (``clause_keys``)."""
 
-    def __init__(self, max_chars: int = MAX_CHARS) -> None:
-        self.max_chars = max_chars
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, str], tuple[object, int]] = OrderedDict()
-        self._chars = 0
+        self._bytes = 0  # estimated bytes of the entries kept
         self._lock = threading.Lock()  # a thread executor's workers share one process's cache
         self.hits = self.misses = 0
 
@@ -79,21 +82,21 @@ class ArticleCache:
             self.hits += 1
             return got[0]
 
-    def _put(self, key: tuple[str, str], value: object, chars: int) -> None:
+    def _put(self, key: tuple[str, str], value: object, size: int) -> None:
         with self._lock:
             if key in self._entries:
-                self._chars -= self._entries[key][1]
-            self._entries[key] = (value, chars)
-            self._chars += chars
-            while self._chars > self.max_chars and self._entries:
-                self._chars -= self._entries.popitem(last=False)[1][1]
+                self._bytes -= self._entries[key][1]
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._entries:
+                self._bytes -= self._entries.popitem(last=False)[1][1]
 
     def units(self, article: Article) -> ArticleUnits:
         key = ("units", content_key(article))
         got = self._get(key)
         if got is None:
             got = article_units(article)
-            self._put(key, got, len(article.text) + ENTRY_CHARS)
+            self._put(key, got, len(article.text) * UNITS_BYTES + ENTRY_BYTES)
         return got  # type: ignore[return-value]
 
     def clause_keys(self, text: str) -> frozenset[str]:
@@ -101,11 +104,16 @@ class ArticleCache:
         got = self._get(key)
         if got is None:
             got = furniture_keys(text)
-            self._put(key, got, len(text) // 8 + ENTRY_CHARS)  # a few keys: far smaller than prepared units
+            self._put(key, got, len(text) * CLAUSES_BYTES + ENTRY_BYTES)  # a few keys: far smaller than units
         return got  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Estimated bytes the kept entries hold (at most ``max_bytes``)."""
+        return self._bytes
 
 
 _process: ArticleCache | None = None

@@ -18,8 +18,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from functools import lru_cache
-
+from newsprism.bounded import lru_by_size, text_bytes
 from newsprism.model import Article
 
 from .text import STOP, sentences
@@ -42,7 +41,15 @@ def _words(art: Article) -> tuple[tuple[str, int, int, bool], ...]:
     return _words_of(art.text, tuple((q.start, q.end) for q in art.quotes if q.kind != "indirect"))
 
 
-@lru_cache(maxsize=1024)  # some 25 times its text's size each: ~100 MB of 4 kB articles
+WORDS_BYTES = 32 * 2**20  # memory the memo of articles' words may hold: some 350 news articles of 5 KB
+_WORD_BYTES = 200  # one word's entry (a tuple of four, its string, its offsets above 256): measured ~190
+
+
+def _words_cost(args: tuple, words: tuple) -> int:
+    return text_bytes(*args) + _WORD_BYTES * len(words) + 200  # the key keeps the text alive
+
+
+@lru_by_size(WORDS_BYTES, _words_cost)
 def _words_of(text: str, quotes: tuple[tuple[int, int], ...]) -> tuple[tuple[str, int, int, bool], ...]:
     # memoised: an article is counted again each time its story is compared (twice, with framing between sides),
     # and again when the story grows; its words depend on its text and quotes only
