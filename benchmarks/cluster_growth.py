@@ -16,7 +16,10 @@ earlier articles the last batch clustered again with it (members of the open sto
 article of each size and the growth of the medians: a fair comparison on a busy machine.
 
 ``--breakdown``: also the CPU seconds of the last batch per part (features of the new articles, placing, each repair
-pass), to see which part grows.
+pass), to see which part grows, and how many times each part ran (``last_batch_calls``: the work, apart from the
+machine's load). ``rank``, ``two_means`` and ``cleanest_cut`` are inside the parts that call them (candidate ranking
+in placing and the repair passes; the split pass's cuts), reported on their own because their cost grows with the
+index and with the size of the stories re-examined.
 
 ``--store``: the index lives in a SQLite store, as in ``newsprism run``: every batch is a new run in its own unit of
 work (a new ``ClusterStage``, the state read back from the store, the stories read by id), so the figure includes
@@ -118,16 +121,21 @@ _PARTS = {"features": ("stage", "features_of"), "titles": ("stage", "_record_ext
           "vectorise": ("OnlineClusterer", "vectorise"), "reopen": ("OnlineClusterer", "reopen"),
           "place": ("OnlineClusterer", "add"), "reassign": ("OnlineClusterer", "_reassign"),
           "split": ("OnlineClusterer", "_split"), "merge": ("OnlineClusterer", "_merge"),
-          "agglomerate": ("OnlineClusterer", "_agglomerate")}
+          "agglomerate": ("OnlineClusterer", "_agglomerate"),
+          # inside the parts above
+          "rank": ("OnlineClusterer", "_ranked"), "two_means": ("online", "_two_means"),
+          "cleanest_cut": ("OnlineClusterer", "_cleanest_cut")}
 
 
-def _time_parts() -> dict[str, float]:
-    """Wrap the clusterer's parts so that each adds its CPU time to the returned dict (reset it per batch)."""
+def _time_parts() -> tuple[dict[str, float], dict[str, int]]:
+    """Wrap the clusterer's parts so that each adds its CPU time and one call to the returned dicts (clear them per
+    batch)."""
     from newsprism.cluster import online, stage
 
     spent: dict[str, float] = {}
+    calls: dict[str, int] = {}
     for part, (where, name) in _PARTS.items():
-        owner = stage if where == "stage" else getattr(online, where)
+        owner = {"stage": stage, "online": online}.get(where) or getattr(online, where)
         f = getattr(owner, name)
 
         def timed(*a, _f=f, _part=part, **k):
@@ -136,15 +144,16 @@ def _time_parts() -> dict[str, float]:
                 return _f(*a, **k)
             finally:
                 spent[_part] = spent.get(_part, 0.0) + time.process_time() - t
+                calls[_part] = calls.get(_part, 0) + 1
         setattr(owner, name, timed)
-    return spent
+    return spent, calls
 
 
 def run_size(n: int, batch: int, breakdown: bool = False) -> dict:
     from newsprism.cluster.stage import ClusterStage
     from newsprism.pipeline import Corpus
 
-    spent = _time_parts() if breakdown else {}
+    spent, calls = _time_parts() if breakdown else ({}, {})
 
     stage = ClusterStage()
     state: dict = {}
@@ -155,6 +164,7 @@ def run_size(n: int, batch: int, breakdown: bool = False) -> dict:
     for k in range(0, n, batch):
         chunk = arts[k:k + batch]
         spent.clear()
+        calls.clear()
         c0, w0 = time.process_time(), time.perf_counter()
         stage(Corpus(chunk, stories=stories, state=state))
         cpu_last, wall_last = time.process_time() - c0, time.perf_counter() - w0
@@ -171,7 +181,8 @@ def run_size(n: int, batch: int, breakdown: bool = False) -> dict:
             "reexamined_last_batch": getattr(stage, "reexamined", None),
             "ms_per_article_overall": round(1000 * total_cpu / n, 3), "peak_rss_mb": round(peak_mb, 1),
             "state_json_mb": round(len(blob) / 1e6, 1), "cold_load_s": round(load_s, 2),
-            **({"last_batch_cpu_s": {k: round(v, 2) for k, v in spent.items()}} if breakdown else {})}
+            **({"last_batch_cpu_s": {k: round(v, 2) for k, v in spent.items()}, "last_batch_calls": dict(calls)}
+               if breakdown else {})}
 
 
 def main() -> None:
