@@ -10,7 +10,7 @@ import pytest
 import spacy
 
 from newsprism.nlp.loading import base_model_name, load_nlp, use_numpy_blas
-from newsprism.nlp.transitions import FACTORY, parse, speed_up_transitions, supported
+from newsprism.nlp.transitions import FACTORY, _by_tokens, parse, speed_up_transitions, supported
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "quotes" / "polnear" / "dev.jsonl"
 
@@ -99,3 +99,10 @@ def test_a_beam_parser_is_left_to_spacy():
     assert not supported(nlp.get_pipe("parser"))
     assert speed_up_transitions(nlp) == ["ner"]
     assert nlp.get_pipe_meta("parser").factory == "parser"
+
+
+def test_batches_are_cut_by_tokens(spacy_nlp):
+    docs = [spacy_nlp.make_doc(t) for t in ("one two three", "four five", "six", "seven eight nine ten", "")]
+    parts = list(_by_tokens(docs, 4))
+    assert [[len(d) for d in p] for p in parts] == [[3], [2, 1], [4, 0]]
+    assert [d for p in parts for d in p] == docs

@@ -116,8 +116,29 @@ class FastTransitions:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size):
             batch = list(batch)
-            self.impl.set_annotations(batch, parse(self.impl, batch))
+            for part in _by_tokens(batch, MAX_TOKENS):
+                self.impl.set_annotations(part, parse(self.impl, part))
             yield from batch
+
+
+# Tokens stepped together at most. The lower layer's output for a batch is kept while it is parsed: for the parser
+# 8 slots x 64 hidden x 2 pieces floats a token (4 KB), for NER 1.5 KB, so a batch of 16 long articles (~3,000 tokens
+# each) would hold ~200 MB in a worker. spaCy's own loop steps a quarter of its batch at a time for the same reason.
+MAX_TOKENS = 8192
+
+
+def _by_tokens(docs: list[Doc], budget: int) -> Iterator[list[Doc]]:
+    """``docs`` cut in order into runs of at most ``budget`` tokens (a longer doc alone)."""
+    part: list[Doc] = []
+    size = 0
+    for doc in docs:
+        if part and size + len(doc) > budget:
+            yield part
+            part, size = [], 0
+        part.append(doc)
+        size += len(doc)
+    if part:
+        yield part
 
 
 @Language.factory(FACTORY, assigns=["token.dep", "token.head", "token.is_sent_start", "doc.ents", "token.ent_iob",
