@@ -83,6 +83,9 @@ def load_nlp() -> Language:
             nlp = spacy.load(base_model_name())
             use_numpy_blas(nlp)
             speed_up_rule_components(nlp)  # same annotations, a fraction of the cost (nlp/rules.py)
+            from newsprism.nlp.transitions import speed_up_transitions
+
+            speed_up_transitions(nlp)  # the parser's and NER's transition loop in numpy (nlp/transitions.py)
             for name in COMPONENTS:
                 nlp.add_pipe(name)
             _CACHE["full"] = nlp
