@@ -88,8 +88,8 @@ class ActorRows:
         out: list[tuple[str, str]] = []
         with self._reading() as conn:
             for part in _chunks(sorted(set(keys))):
-                out += conn.execute(sa.select(t.actor_keys.c.key, t.actor_keys.c.name)
-                                    .where(t.actor_keys.c.key.in_(part))).tuples().all()
+                out += [(k, n) for k, n in conn.execute(sa.select(t.actor_keys.c.key, t.actor_keys.c.name)
+                                                         .where(t.actor_keys.c.key.in_(part)))]
         return out
 
     def records(self, names: Iterable[str]) -> list[dict]:
