@@ -31,7 +31,7 @@ from .align import ArticleUnits, UnitPiece, _claims_of
 from .cache import content_key
 from .values import Value
 
-VERSION = 1  # the row layout below
+VERSION = 2  # the row layout below
 
 
 def _scheme() -> str:
@@ -59,6 +59,30 @@ def _value(v: Value) -> list:
     return [v.kind, v.unit, v.lo, v.hi, v.label, v.approx, v.grain]
 
 
+# A piece's phrases are most of a row (hundreds of short word tuples an article), and JSON reads them slowly: they
+# follow the JSON as plain text, split by separators no article text holds (ingest strips control characters).
+_PHRASES, _PIECE, _NONE = "\x1a", "\x19", "\x18"  # JSON | phrases; piece | piece; phrases not cut yet
+_ITEM, _FIELD, _FORM, _WORD = "\x1e", "\x1d", "\x1c", "\x1f"
+
+
+def _dump_phrases(phrases: dict | None) -> str:
+    if phrases is None:
+        return _NONE
+    return _ITEM.join(_WORD.join(k) + _FIELD + _FORM.join(sorted(_WORD.join(w) for w in ws)) + f"{_FIELD}{s}{_FIELD}{e}"
+                      for k, (ws, (s, e)) in phrases.items())
+
+
+def _load_phrases(text: str) -> dict | None:
+    if text == _NONE:
+        return None
+    out = {}
+    if text:
+        for item in text.split(_ITEM):
+            k, forms, s, e = item.split(_FIELD)
+            out[tuple(k.split(_WORD))] = ({tuple(w.split(_WORD)) for w in forms.split(_FORM)}, (int(s), int(e)))
+    return out
+
+
 def dump_units(article: Article, units: ArticleUnits) -> str:
     """The row of an article's prepared clauses (``align.article_units`` of ``article``)."""
     claims = _claims_of(article)
@@ -70,24 +94,25 @@ def dump_units(article: Article, units: ArticleUnits) -> str:
         # made anew by each ``_claims_of``, and found by equality
         return [[where[id(c)] if id(c) in where else claims.index(c), _value(v)] for c, v in cs]
 
-    out = []
+    out, phrases = [], []
     for key, pieces in units.clauses:
         ps = []
         for pc in pieces:
-            phrases = None
-            if pc.phrases is not None:
-                phrases = [[list(k), [list(w) for w in sorted(ws)], s, e] for k, (ws, (s, e)) in pc.phrases.items()]
             ps.append([pc.start, pc.end, None if text[pc.start:pc.end] == pc.text else pc.text,
                        list(pc.terms.items()), [list(x) for x in pc.ents], pc.quoted, pairs(pc.claims),
-                       pairs(pc.ones), pc.kept, phrases])
+                       pairs(pc.ones), pc.kept])
+            phrases.append(_dump_phrases(pc.phrases))
         out.append([key, ps])
-    return json.dumps({"v": VERSION, "actors": units.actor_keys, "clauses": out}, ensure_ascii=False,
+    head = json.dumps({"v": VERSION, "actors": units.actor_keys, "clauses": out}, ensure_ascii=False,
                       separators=(",", ":"))
+    return head + _PHRASES + _PIECE.join(phrases)
 
 
 def load_units(article: Article, row: str) -> ArticleUnits:
     """``dump_units`` read back: equal to ``align.article_units(article)`` (with the phrases cut so far)."""
-    d = json.loads(row)
+    head, _, tail = row.partition(_PHRASES)
+    d = json.loads(head)
+    phrases = iter(tail.split(_PIECE))
     text = article.text
     claims: list | None = None
 
@@ -102,11 +127,10 @@ def load_units(article: Article, row: str) -> ArticleUnits:
     out = []
     for key, ps in d["clauses"]:
         pieces = []
-        for start, end, txt, terms, ents, quoted, cl, ones, kept, phrases in ps:
+        for start, end, txt, terms, ents, quoted, cl, ones, kept in ps:
             pc = UnitPiece(start, end, text[start:end] if txt is None else txt, Counter(dict(terms)),
                            [(s, x) for s, x in ents], quoted, pairs(cl), pairs(ones), kept)
-            if phrases is not None:
-                pc.phrases = {tuple(k): ({tuple(w) for w in ws}, (s, e)) for k, ws, s, e in phrases}
+            pc.phrases = _load_phrases(next(phrases))
             pieces.append(pc)
         out.append((key, pieces))
     return ArticleUnits(list(d["actors"]), out)
