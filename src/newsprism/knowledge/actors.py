@@ -422,10 +422,20 @@ class ActorBook:
                     for k in _org_keys(name, stored=True):
                         self._blocks.setdefault(k, set()).add(at)
 
-    def _near(self, names: list[str], type_: str | None) -> list[int]:
-        keys = [k for n in names for k in _block_keys(n, stored=False)
+    @staticmethod
+    def _asked_keys(names: list[str], type_: str | None) -> list[str]:
+        return [k for n in names for k in _block_keys(n, stored=False)
                 + (_person_keys(n, stored=False) if type_ in (None, "PERSON") else ())
                 + (_org_keys(n, stored=False) if type_ != "PERSON" else ())]
+
+    def prefetch(self, asked: Iterable[tuple[Iterable[str], str | None]]) -> None:
+        """Read from the source, in one go, what ``match`` of each (names, type) would read (answers are the
+        same with or without it: a record read changes no answer about other names)."""
+        if self._source is not None:
+            self._load([k for names, type_ in asked for k in self._asked_keys([n for n in names if n], type_)])
+
+    def _near(self, names: list[str], type_: str | None) -> list[int]:
+        keys = self._asked_keys(names, type_)
         self._load(keys)
         near: set[int] = set()
         for k in keys:
