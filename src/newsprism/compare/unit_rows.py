@@ -35,14 +35,18 @@ VERSION = 2  # the row layout below
 
 
 def _scheme() -> str:
-    """A hash of the source of the modules that prepare an article (and of the row layout)."""
+    """A hash of the source of the modules that prepare an article, of the version of the library whose word list
+    they read (scikit-learn's stop words), and of the row layout."""
+    from importlib.metadata import version
+
+    from newsprism import model
     from newsprism.knowledge import countries
 
     from . import cache, text, values
 
     h = hashlib.blake2b(digest_size=8)
-    h.update(str(VERSION).encode())
-    for mod in (align, text, values, cache, countries):
+    h.update(f"{VERSION} {version('scikit-learn')}".encode())
+    for mod in (align, text, values, cache, countries, model):
         h.update(Path(mod.__file__).read_bytes())
     return h.hexdigest()
 
