@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism.compare.unit_rows import StoredUnits
 from newsprism.dedup.index import StoredIndex
 from newsprism.executors.heap import trim
 from newsprism.knowledge import actors as actor_book
@@ -285,7 +286,8 @@ class _Run:
             corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
                             state=self._state,
                             articles_by_id=_ArticleReads(store, batch_hashes),
-                            dedup_index=StoredIndex(store), cluster_index=store.cluster_index())
+                            dedup_index=StoredIndex(store), cluster_index=store.cluster_index(),
+                            compare_rows=StoredUnits(store))
             stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress, ahead=ahead)
             store.upsert_articles(corpus.articles)
             for a in corpus.articles:

@@ -61,6 +61,9 @@ class Corpus:
     dedup_index: Any = None
     # The cluster index's rows (``store.state_rows.ClusterRows``): the clusterer reads the stories it needs by key.
     cluster_index: Any = None
+    # The store's rows of per-article compare work (``compare.unit_rows.StoredUnits``): stored members of a story
+    # are read back, not prepared again.
+    compare_rows: Any = None
 
     def prior_by_id(self, ids: Collection[str]) -> dict[str, Article]:
         """Stored articles of earlier runs with these ids (read by key when the store allows, else by a scan)."""

@@ -252,3 +252,29 @@ def test_keys_find_every_record_a_scan_finds_among_near_spellings():
         book.add(_record(name, ("PERSON", "ORG", None)[i % 3]))
     for name, type_ in itertools.product(names, ("PERSON", "ORG", None)):
         assert book.match([name], type_) is _linear(book, [name], type_), (name, type_)
+
+
+def test_a_store_book_places_what_it_reads_under_the_stored_keys_and_prefetches_at_once(fresh_book, store_url):
+    """A store's book places the records it reads under the keys their rows are kept by (not keyed again), and a
+    prefetch reads every asked name's records in one go: either way its answers are a full book's."""
+    from newsprism.store import open_store
+
+    store = open_store(store_url)
+    try:
+        store.upsert_actors([ActorRecord(n, t, variants=v).to_dict() for n, t, v in STORED])
+        full = ActorBook([ActorRecord(n, t, variants=v) for n, t, v in STORED])
+        book_mod.recall(store)
+        book = ActorBook.default()
+        one_by_one = _answers(book)
+        assert book._stored and not any(at in book._indexed for at in book._stored.values())
+        book_mod.recall(store)
+        book = ActorBook.default()
+        calls = []
+        keyed = book._source.keyed
+        book._source.keyed = lambda keys: calls.append(1) or keyed(keys)
+        book.prefetch([([name], type_) for name, type_ in itertools.product(ASKED, ("PERSON", "ORG", None))])
+        assert len(calls) == 1
+        assert _answers(book) == one_by_one == _answers(full)
+        assert len(calls) == 1  # nothing left to read
+    finally:
+        store.close()

@@ -36,6 +36,9 @@ def test_user_file_yaml_and_csv(tmp_path, monkeypatch):
 def test_learned_actors_go_through_the_store(tmp_path):
     from newsprism.store.sql import SqlStore
 
+    # this process's book starts empty: an earlier test's run leaves the book of its own store behind
+    book_mod._BOOK = None
+    book_mod._LEARNED.clear()
     store = SqlStore(f"sqlite:///{tmp_path / 'np.db'}")
     text = "Scott Bessent, the US Treasury Secretary, said talks went well."
     art = Article(id="a1", outlet="X", text=text)

@@ -309,6 +309,9 @@ class StoryActors:
                 a.titles.setdefault(owner, []).append(aid)
         for a in self.actors:
             a.settle()
+        # the stored actors every one of them may be are read from a store's book at once, not one lookup each
+        self.book.prefetch([(list(a.variants) or [a.name], a.type) for a in self.actors])
+        for a in self.actors:
             self.book.apply(a)
         self._sides_from_organisations()
         for a in self.actors:

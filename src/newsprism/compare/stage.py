@@ -2,49 +2,61 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from newsprism.executors.local import LocalExecutor
 from newsprism.knowledge.actors import ActorBook, record_of
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
-from .align import align
+from .align import ArticleUnits, align
 from .cache import ArticleCache, process_cache
 from .framing import framing, framing_groups
 from .outlets import representatives
+from .unit_rows import dump_clauses, dump_units, load_units, row_key
 from .voices import story_voices
 
 SCHEMA_VERSION = 1
 
 
 def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article], *,
-                      cache: ArticleCache | None = None) -> set[str]:
+                      cache: ArticleCache | None = None, given: Mapping[str, frozenset[str]] | None = None,
+                      taken: dict[str, frozenset[str]] | None = None) -> set[str]:
     """Clause keys found in articles of two or more stories from two or more outlets: page furniture (teasers,
     related-story lists, slogans) that a site wraps around unrelated articles, never a fact of one story.
-    ``cache`` keeps each text's clause keys for the next call."""
+    ``cache`` keeps each text's clause keys for the next call; ``given`` holds articles' keys already known (by
+    id: stored rows), and ``taken`` receives the ones worked out here."""
     cache = cache if cache is not None else ArticleCache(0)
+    given = given or {}
     where: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for st in stories:
         for aid in st.articles:
             a = articles.get(aid)
             if a is None or not a.ok or not a.text:
                 continue
-            for key in cache.clause_keys(a.text):
+            keys = given.get(aid)
+            if keys is None:
+                keys = cache.clause_keys(a.text)
+                if taken is not None:
+                    taken[aid] = keys
+            for key in keys:
                 where[key].add((st.id, a.outlet or a.url or a.id))
     return {k for k, seen in where.items() if len({s for s, _ in seen}) >= 2}
 
 
 def compare_story(story: Story, articles: Mapping[str, Article], furniture: Collection[str] = (), *,
-                  book: ActorBook | None = None, cache: ArticleCache | None = None) -> dict:
+                  book: ActorBook | None = None, cache: ArticleCache | None = None,
+                  prepare: Callable[[Article], ArticleUnits] | None = None) -> dict:
     """The comparison of one story; ``articles`` must hold the story's member articles (others are ignored);
     ``furniture`` holds clause keys recurring across unrelated stories (``recurring_clauses``); ``book`` the actors
     known before (by default this process's, see ``knowledge.actors.ActorBook.default``); ``cache`` keeps each
-    member's story-free work for later comparisons (the result is the same with or without it)."""
+    member's story-free work for later comparisons, ``prepare`` gives it (the result is the same either way)."""
     members = {aid: articles[aid] for aid in story.articles if aid in articles and articles[aid].ok}
     outlet_by_article, copies = representatives(members)
     speakers, share, unattributed, anonymous, actors = story_voices(members, outlet_by_article, book=book)
-    facts = align(members, outlet_by_article, furniture, **({"prepare": cache.units} if cache is not None else {}))
+    if prepare is None and cache is not None:
+        prepare = cache.units
+    facts = align(members, outlet_by_article, furniture, **({"prepare": prepare} if prepare is not None else {}))
     counts = {s: sum(f["status"] == s for f in facts) for s in ("agreed", "differs", "single-source")}
     outlets: dict[str, list[str]] = {}
     for aid, o in sorted(outlet_by_article.items()):
@@ -84,38 +96,97 @@ class CompareStage:
         needed = {aid for s in touched for aid in s.articles} - set(batch)
         known: dict[str, Article] = dict(batch)
         known.update(corpus.prior_by_id(needed))
-        furniture = recurring_clauses(touched, known, cache=self.cache)
+        # Stored members' story-free work is read from the store's rows where it was kept (``unit_rows``); what
+        # this chunk works out is written there, in the chunk's unit of work.
+        rows = corpus.compare_rows
+        stored = [a for aid, a in known.items() if aid not in batch and a.ok and a.text]
+        taken: dict[str, frozenset[str]] = {}
+        furniture = recurring_clauses(touched, known, cache=self.cache, taken=taken,
+                                      given=rows.furniture(stored) if rows is not None else None)
         # The book is read once here (not once per story) and handed to every comparison, in this process or a
         # worker's: a worker has not read the store's actors, and all must see the same book.
         book = ActorBook.default()
         executor = corpus.executor
+        written: set[str] = set()
+
+        def stored_units(stories: list[Story]) -> dict[str, str]:
+            if rows is None:
+                return {}
+            return rows.rows([known[aid] for s in stories for aid in s.articles
+                              if aid in known and aid not in batch and known[aid].ok], "units")
+
+        def keep(fresh: dict[str, str]) -> None:
+            if rows is not None and fresh:
+                rows.put({aid: (row_key(known[aid]), units, _clauses(known[aid], taken, self.cache))
+                          for aid, units in fresh.items()})
+                written.update(fresh)
+
         if executor is None or isinstance(executor, LocalExecutor) or len(touched) < 2:
             for story in touched:
-                story.comparison = compare_story(story, known, furniture, book=book, cache=self.cache)
-            return
-        # Each story's comparison is independent of the others': groups of stories go to the workers with their
-        # member articles, and come back as the comparison plus the quotes it resolved (speakers are written back
-        # on the quotes, which the articles here must carry too).
-        work = [(s, {aid: known[aid] for aid in s.articles if aid in known}) for s in touched]
-        n = max(1, min(len(work), 4 * getattr(executor, "workers", 2)))
-        groups = [work[i::n] for i in range(n)]
-        task = _CompareGroup(furniture, book)
-        for group, results in zip(groups, executor.map(task, groups)):
-            for (story, _members), (comparison, quotes) in zip(group, results):
-                story.comparison = comparison
-                for aid, qs in quotes.items():
-                    known[aid].quotes = qs
+                members = {aid: known[aid] for aid in story.articles if aid in known}
+                story.comparison, fresh = _compare(story, members, furniture, book, self.cache,
+                                                   stored_units([story]), rows is not None)
+                keep(fresh)
+        else:
+            # Each story's comparison is independent of the others': groups of stories go to the workers with their
+            # member articles and stored members' rows, and come back as the comparison, the quotes it resolved
+            # (speakers are written back on the quotes, which the articles here must carry too) and the rows of
+            # the members it prepared.
+            work = [(s, {aid: known[aid] for aid in s.articles if aid in known}) for s in touched]
+            n = max(1, min(len(work), 4 * getattr(executor, "workers", 2)))
+            groups = [work[i::n] for i in range(n)]
+            task = _CompareGroup(furniture, book, rows is not None)
+            jobs = [(g, stored_units([s for s, _ in g])) for g in groups]
+            for (group, _rows), results in zip(jobs, executor.map(task, jobs)):
+                for (story, _members), (comparison, quotes, fresh) in zip(group, results):
+                    story.comparison = comparison
+                    for aid, qs in quotes.items():
+                        known[aid].quotes = qs
+                    keep(fresh)
+        # articles whose furniture keys were worked out here but which no comparison prepared
+        if rows is not None:
+            rest = {aid: (row_key(known[aid]), None, dump_clauses(keys)) for aid, keys in taken.items()
+                    if aid not in written}
+            if rest:
+                rows.put(rest)
+
+
+def _clauses(article: Article, taken: Mapping[str, frozenset[str]], cache: ArticleCache) -> str:
+    keys = taken.get(article.id)
+    return dump_clauses(keys if keys is not None else cache.clause_keys(article.text))
+
+
+def _compare(story: Story, members: dict[str, Article], furniture: Collection[str], book: ActorBook,
+             cache: ArticleCache, stored: Mapping[str, str], keep: bool) -> tuple[dict, dict[str, str]]:
+    """``compare_story`` with stored members' work read from their rows (``stored``: id -> units JSON); returns the
+    comparison and, when ``keep``, the rows (id -> units JSON) of the members it prepared afresh."""
+    fresh: dict[str, ArticleUnits] = {}
+
+    def prepare(a: Article) -> ArticleUnits:
+        row = stored.get(a.id)
+        if row is not None:
+            return load_units(a, row)
+        got = cache.units(a)
+        fresh[a.id] = got
+        return got
+
+    comparison = compare_story(story, members, furniture, book=book, cache=cache, prepare=prepare)
+    # written after the comparison: the phrases it cut are kept on the prepared clauses, and written with them
+    return comparison, ({aid: dump_units(members[aid], u) for aid, u in fresh.items()} if keep else {})
 
 
 class _CompareGroup:
     """Compares a group of stories in a worker; returns, per story, the comparison and its members' quotes."""
 
-    def __init__(self, furniture: Collection[str], book: ActorBook):
-        self.furniture, self.book = furniture, book
+    def __init__(self, furniture: Collection[str], book: ActorBook, keep: bool = False):
+        self.furniture, self.book, self.keep = furniture, book, keep
 
-    def __call__(self, group: list[tuple[Story, dict[str, Article]]]) -> list[tuple[dict, dict[str, list]]]:
+    def __call__(self, job: tuple[list[tuple[Story, dict[str, Article]]], dict[str, str]]
+                 ) -> list[tuple[dict, dict[str, list], dict[str, str]]]:
+        group, stored = job
         out = []
         for story, members in group:
-            comparison = compare_story(story, members, self.furniture, book=self.book, cache=process_cache())
-            out.append((comparison, {aid: a.quotes for aid, a in members.items()}))
+            comparison, fresh = _compare(story, members, self.furniture, self.book, process_cache(), stored,
+                                         self.keep)
+            out.append((comparison, {aid: a.quotes for aid, a in members.items()}, fresh))
         return out

@@ -271,6 +271,7 @@ class ActorBook:
         self._skip: set[str] = set()  # names never to read from the source (merged away, or about to be placed)
         self._gone: set[str] = set()  # stored names merged into another record by a rebuild, not yet retired
         self._base: dict[str, dict] = {}  # name -> the record as stored (read, or last written)
+        self._stored: dict[str, int] = {}  # name -> where the record read from the source under that name stands
         self._seq = 0  # the next added record's place after every other
         # Where each record stands, and its names' blocking keys -> positions: ``match`` checks only the records
         # sharing a key with the names asked for, so a lookup costs what matches, not the whole book (a learned
@@ -311,9 +312,21 @@ class ActorBook:
         if self._source is None or not need:
             return
         self._fetched.update(need)
-        self._read(self._source.names(need))
+        if not hasattr(self._source, "keyed"):
+            self._read(self._source.names(need))
+            return
+        # A stored record is placed under the keys the store found it by (its ``record_keys`` rows), not indexed
+        # here: every key a lookup asks is read from the store first, so its block holds every stored record kept
+        # under it, and working out each read record's keys again cost more than the read (a large book's records
+        # share their coarse keys with hundreds of others). A record changed in memory is indexed as ever.
+        pairs = self._source.keyed(need)
+        self._read({n for _, n in pairs}, index=False)
+        for k, n in pairs:
+            at = self._stored.get(n)
+            if at is not None:
+                self._blocks.setdefault(k, set()).add(at)
 
-    def _read(self, names: Iterable[str]) -> None:
+    def _read(self, names: Iterable[str], index: bool = True) -> None:
         names = {n for n in names if n not in self._named and n not in self._skip}
         if not names:
             return
@@ -325,13 +338,18 @@ class ActorBook:
             self._at[id(rec)] = at
             self._named.setdefault(rec.name, []).append(at)
             self._base[rec.name] = rec.to_dict()
-            self._index(at)
+            self._stored.setdefault(rec.name, at)
+            if index:
+                self._index(at)
 
     def __getstate__(self) -> dict:
         # A copy for a worker process reads the store there (``store.actor_rows.ActorRows``); an in-memory store
         # cannot be reached from another process, so the copy takes every record it can find along instead.
         if self._source is not None and not self._source.shareable:
             self._read(self._source.all_names())
+            for at in self._stored.values():  # the copy finds them by their own keys: it has no store to ask
+                if at not in self._indexed:
+                    self._index(at)
             return dict(self.__dict__, _source=None)
         return dict(self.__dict__)
 
@@ -404,10 +422,20 @@ class ActorBook:
                     for k in _org_keys(name, stored=True):
                         self._blocks.setdefault(k, set()).add(at)
 
-    def _near(self, names: list[str], type_: str | None) -> list[int]:
-        keys = [k for n in names for k in _block_keys(n, stored=False)
+    @staticmethod
+    def _asked_keys(names: list[str], type_: str | None) -> list[str]:
+        return [k for n in names for k in _block_keys(n, stored=False)
                 + (_person_keys(n, stored=False) if type_ in (None, "PERSON") else ())
                 + (_org_keys(n, stored=False) if type_ != "PERSON" else ())]
+
+    def prefetch(self, asked: Iterable[tuple[Iterable[str], str | None]]) -> None:
+        """Read from the source, in one go, what ``match`` of each (names, type) would read (answers are the
+        same with or without it: a record read changes no answer about other names)."""
+        if self._source is not None:
+            self._load([k for names, type_ in asked for k in self._asked_keys([n for n in names if n], type_)])
+
+    def _near(self, names: list[str], type_: str | None) -> list[int]:
+        keys = self._asked_keys(names, type_)
         self._load(keys)
         near: set[int] = set()
         for k in keys:

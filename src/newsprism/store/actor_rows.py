@@ -82,6 +82,16 @@ class ActorRows:
                            .scalars())
         return out
 
+    def keyed(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """(key, name) of the stored actors kept under any of these keys: which names each key finds, so a book
+        places a record it reads under the keys it was found by without working its keys out again."""
+        out: list[tuple[str, str]] = []
+        with self._reading() as conn:
+            for part in _chunks(sorted(set(keys))):
+                out += [(k, n) for k, n in conn.execute(sa.select(t.actor_keys.c.key, t.actor_keys.c.name)
+                                                         .where(t.actor_keys.c.key.in_(part)))]
+        return out
+
     def records(self, names: Iterable[str]) -> list[dict]:
         """The stored records of these actors, by name."""
         out = []

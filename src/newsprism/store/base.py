@@ -43,6 +43,12 @@ class Store(Protocol):
     def dedup_prints(self, hashes: Iterable[str], scheme: str) -> dict[str, dict[str, Any]]:
         """Stored dedup fingerprints of these texts taken under ``scheme`` (``dedup.index``); others are absent."""
 
+    def compare_rows(self, ids: Iterable[str], column: str) -> dict[str, tuple[str, str]]:
+        """Stored compare work of these articles (``store.unit_rows``): id -> (key, ``column`` as JSON)."""
+
+    def put_compare_rows(self, rows: dict[str, tuple[str, str | None, str | None]]) -> None:
+        """Write articles' compare work: id -> (key, units JSON or None, furniture clause keys JSON or None)."""
+
     def get_article_heads(self, hashes: Iterable[str]) -> dict[str, Article]:
         """Stored articles by content hash without text and annotations; a failed one has a placeholder error."""
 

@@ -258,11 +258,27 @@ def _v14_dedup_prints(op: Operations, dialect: str) -> None:
                     sa.Column("sig", sa.LargeBinary))
 
 
+def _v15_reserved(op: Operations, dialect: str) -> None:
+    # Taken by another branch of this session (renumbered when they meet); nothing here depends on it.
+    pass
+
+
+def _v16_compare_units(op: Operations, dialect: str) -> None:
+    # A story touched by a chunk prepared every member for its comparison again, stored members too: at 200k
+    # articles about a third of the compare stage. The work a chunk does on an article becomes its row; articles
+    # stored before get theirs lazily, the first time a comparison prepares them (``compare.unit_rows``).
+    op.create_table("compare_units", sa.Column("article", sa.Text, primary_key=True),
+                    sa.Column("key", sa.Text, nullable=False),
+                    sa.Column("units", sa.LargeBinary),
+                    sa.Column("clauses", sa.Text))
+
+
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
                                                        _v4_error_lookup, _v5_chunk_log, _v6_actors,
                                                        _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
                                                        _v10_story_summary_and_ingest_queue, _v11_cluster_postings,
-                                                       _v12_content_generation, _v13_actor_keys, _v14_dedup_prints]
+                                                       _v12_content_generation, _v13_actor_keys, _v14_dedup_prints,
+                                                       _v15_reserved, _v16_compare_units]
 LATEST = len(MIGRATIONS)
 
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from newsprism.model import Article, Story
 from newsprism.store import actor_rows as actor_store
+from newsprism.store import unit_rows
 from newsprism.store import schema as t
 from newsprism.store import state_rows
 from newsprism.store.migrations import LATEST, current_version, migrate
@@ -370,6 +371,17 @@ class SqlStore:
         """The stored dedup fingerprints of these texts taken under ``scheme``; texts without one are absent."""
         with self._reading() as conn:
             return state_rows.read_prints(conn, hashes, scheme)
+
+    def compare_rows(self, ids: Iterable[str], column: str) -> dict[str, tuple[str, str]]:
+        """Stored compare work of these articles (``store.unit_rows``): id -> (key, ``column`` as JSON)."""
+        with self._reading() as conn:
+            return unit_rows.read(conn, ids, column)
+
+    def put_compare_rows(self, rows: dict[str, tuple[str, str | None, str | None]]) -> None:
+        """Write articles' compare work: id -> (key, units JSON or None, furniture clause keys JSON or None)."""
+        if rows:
+            with self._writing() as conn:
+                unit_rows.put(conn, rows)
 
     def count_articles(self) -> int:
         with self._reading() as conn:
