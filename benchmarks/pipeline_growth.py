@@ -328,7 +328,7 @@ def upgrade_prints(template: str, archive: str, copies: int) -> None:
 
 
 def write_units(db: str) -> int:
-    """Each stored article's compare work (``compare_units``, schema 16) into the copy ``db`` of a kept archive
+    """Each stored article's compare work (``compare_units``, schema 15) into the copy ``db`` of a kept archive
     synthesised before it, as the chunks that stored the articles would have kept it: taken once from each template
     article (replica 0, which every replica copies: the rows depend on an article's content, not its id) with every
     kept clause's phrases cut, and written for every replica. Returns the rows written (0: the copy has them)."""
@@ -338,7 +338,7 @@ def write_units(db: str) -> int:
 
     try:
         from newsprism.compare.unit_rows import dump_clauses, dump_units, row_key
-    except ImportError:  # code from before schema 16 (a side-by-side run of an older version)
+    except ImportError:  # code from before schema 15 (a side-by-side run of an older version)
         return 0
     from newsprism.compare.align import _Actors, _phrases_of, article_units, story_units
     from newsprism.compare.cache import furniture_keys
@@ -427,7 +427,7 @@ def main() -> None:
             if (tmp / f"archive.db{suffix}").exists():
                 shutil.copy(tmp / f"archive.db{suffix}", tmp / f"big.db{suffix}")
         t1 = time.perf_counter()
-        units_rows = write_units(str(tmp / "big.db"))  # a kept archive from before schema 16
+        units_rows = write_units(str(tmp / "big.db"))  # a kept archive from before schema 15
         synth = synth | ({"units_rows": units_rows, "units_s": round(time.perf_counter() - t1, 1)} if units_rows else {})
         big = job(tmp / "big.db", tmp / "chunk.jsonl")
         empty = job(tmp / "empty.db", tmp / "chunk.jsonl")

@@ -1,4 +1,4 @@
-"""Stored compare work (``compare.unit_rows``, migration 16): a chunk keeps the work it did on each article as a row,
+"""Stored compare work (``compare.unit_rows``, migration 15): a chunk keeps the work it did on each article as a row,
 a later chunk reads it back for a story's stored members, and the comparison comes out exactly as when every member
 is prepared afresh."""
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_an_old_database_migrates_and_fills_its_rows_lazily(tmp_path):
         run_job([str(_write(tmp_path / "first.jsonl", FIRST))], store)
     finally:
         store.close()
-    with sa.create_engine(f"sqlite:///{db}").begin() as conn:  # as stored before migration 16
+    with sa.create_engine(f"sqlite:///{db}").begin() as conn:  # as stored before migration 15
         conn.execute(sa.text("DROP TABLE compare_units"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version > 14"))
     store = open_store(str(db))

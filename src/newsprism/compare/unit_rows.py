@@ -4,7 +4,7 @@ stored members' prepared clauses instead of cutting them again.
 A touched story's comparison prepares every member (``align.article_units``: clauses, their terms, values and actor
 mentions; the phrases ``align._phrases_of`` cuts from them; ``cache.furniture_keys``). For a story of an archive
 most members are stored ones, prepared by the chunk that brought them and again by every chunk that touches their
-story. The chunk that prepares an article now writes that work to the store (``compare_units``, migration 16), and a
+story. The chunk that prepares an article now writes that work to the store (``compare_units``, migration 15), and a
 later chunk reads it back for its stored members.
 
 A row is JSON (plain lists, strings and numbers, never pickle) and is read back only under the key it was written

@@ -258,12 +258,7 @@ def _v14_dedup_prints(op: Operations, dialect: str) -> None:
                     sa.Column("sig", sa.LargeBinary))
 
 
-def _v15_reserved(op: Operations, dialect: str) -> None:
-    # Taken by another branch of this session (renumbered when they meet); nothing here depends on it.
-    pass
-
-
-def _v16_compare_units(op: Operations, dialect: str) -> None:
+def _v15_compare_units(op: Operations, dialect: str) -> None:
     # A story touched by a chunk prepared every member for its comparison again, stored members too: at 200k
     # articles about a third of the compare stage. The work a chunk does on an article becomes its row; articles
     # stored before get theirs lazily, the first time a comparison prepares them (``compare.unit_rows``).
@@ -278,7 +273,7 @@ MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full
                                                        _v7_stemmed_search, _v8_incremental_state, _v9_fetch_state,
                                                        _v10_story_summary_and_ingest_queue, _v11_cluster_postings,
                                                        _v12_content_generation, _v13_actor_keys, _v14_dedup_prints,
-                                                       _v15_reserved, _v16_compare_units]
+                                                       _v15_compare_units]
 LATEST = len(MIGRATIONS)
 
 

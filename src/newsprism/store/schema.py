@@ -111,7 +111,7 @@ dedup_prints = sa.Table("dedup_prints", metadata, sa.Column("content_hash", sa.S
 cluster_postings = sa.Table("cluster_postings", metadata, sa.Column("term", sa.Text, primary_key=True),
                             sa.Column("story", sa.Text, primary_key=True), sa.Column("run", sa.Integer, nullable=False))
 
-# Migration 16: each article's story-free compare work (``store.unit_rows``), read back for a story's stored members
+# Migration 15: each article's story-free compare work (``store.unit_rows``), read back for a story's stored members
 # when a chunk adds to the story; ``key`` names the content and code it was made from.
 compare_units = sa.Table("compare_units", metadata, sa.Column("article", sa.Text, primary_key=True),
                          sa.Column("key", sa.Text, nullable=False),

@@ -1,4 +1,4 @@
-"""Each article's story-free compare work as a row (migration 16; ``compare.unit_rows`` makes and reads them).
+"""Each article's story-free compare work as a row (migration 15; ``compare.unit_rows`` makes and reads them).
 
 ``compare_units`` holds, per article id, the key the row was written under (the article's content and the code that
 did the work: a row under another key is stale) and two columns, each optional: ``units``, the prepared clauses as
