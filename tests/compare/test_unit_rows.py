@@ -139,3 +139,25 @@ def test_an_old_database_migrates_and_fills_its_rows_lazily(tmp_path):
         assert set(unit_rows.StoredUnits(store).rows(arts, "units")) == set(ids)
     finally:
         store.close()
+
+
+def test_a_replaced_articles_row_goes_with_it(store_url):
+    from newsprism.model import Article, content_hash
+
+    def article(aid: str, text: str) -> Article:
+        return Article(aid, source="/in/harbour.txt", text=text, content_hash=content_hash(aid + "\0" + text),
+                       outlet="Harbour Post", published="2025-03-04")
+
+    store = open_store(store_url)
+    try:
+        old = article("harbour-old", FIRST[0][2])
+        store.upsert_articles([old])
+        store.put_compare_rows({old.id: ("k1", None, "[]")})
+        same_id = article("harbour-old", FIRST[0][2] + " Updated.")  # the file edited in place, same id
+        store.upsert_articles([same_id])
+        assert set(store.compare_rows([old.id], "clauses")) == {old.id}  # kept: the new version replaces it by key
+        other_id = article("harbour-new", FIRST[1][2])  # the same source now read as another article
+        store.upsert_articles([other_id])
+        assert store.compare_rows([old.id], "clauses") == {}
+    finally:
+        store.close()

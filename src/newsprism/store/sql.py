@@ -219,7 +219,7 @@ class SqlStore:
                         t.articles.c.source == r["source"], t.articles.c.content_hash != r["content_hash"])
                     stale_hashes = [x for (x,) in conn.execute(stale)]
                     if stale_hashes:
-                        self._delete_hashes(conn, stale_hashes)
+                        self._delete_hashes(conn, stale_hashes, keep_ids={r["id"] for r in chunk})
                 cols = ["id", "source", "url", "outlet", "title", "published", "story", "duplicate_of",
                         "duplicate_kind", "failed", "record", "updated_at"]
                 table = t.articles_with_text if self._pg else t.articles
@@ -234,8 +234,13 @@ class SqlStore:
                     self._index_text(conn, chunk)
         return new
 
-    def _delete_hashes(self, conn: sa.Connection, hashes: list[str]) -> None:
+    def _delete_hashes(self, conn: sa.Connection, hashes: list[str], keep_ids: set[str] = frozenset()) -> None:
+        # An article's compare row goes with it, unless its id comes back in this write (the new version's row is
+        # keyed by its own content, so an old row under that id is only ever ignored and replaced).
+        gone = [i for (i,) in conn.execute(sa.select(t.articles.c.id).where(t.articles.c.content_hash.in_(hashes)))
+                if i not in keep_ids]
         conn.execute(t.articles.delete().where(t.articles.c.content_hash.in_(hashes)))
+        unit_rows.delete(conn, gone)
         state_rows.delete_dedup(conn, hashes)
         state_rows.delete_prints(conn, hashes)
         if self.dialect == "sqlite":

@@ -44,3 +44,9 @@ def put(conn: sa.Connection, rows: dict[str, tuple[str, str | None, str | None]]
             for aid, (key, units, clauses) in sorted(rows.items())]
     for part in _chunks(data):
         conn.execute(t.compare_units.insert(), part)
+
+
+def delete(conn: sa.Connection, ids: Iterable[str]) -> None:
+    """Drop the rows of these articles (articles gone from the store)."""
+    for part in _chunks(sorted(set(ids))):
+        conn.execute(t.compare_units.delete().where(t.compare_units.c.article.in_(part)))
