@@ -2,9 +2,6 @@
 as plain spaCy sets it."""
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 
 import pytest
 import spacy
@@ -12,7 +9,6 @@ import spacy
 from newsprism.nlp.loading import base_model_name, load_nlp
 from newsprism.nlp.rules import FastAttributeRules, Unsupported, speed_up_rule_components
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "quotes" / "polnear" / "dev.jsonl"
 
 # Written for these tests: the ruler's odd corners (contractions, "gonna", "y'all", "let's", expletive "there",
 # pronoun cases, auxiliaries, whitespace tokens) and ordinary news prose.
@@ -32,35 +28,27 @@ def _annotations(doc):
              t.is_sent_start) for t in doc]
 
 
-def _texts() -> list[str]:
-    texts = list(TEXTS)
-    if SHARED.is_file():
-        texts += [json.loads(line)["text"] for line in SHARED.open(encoding="utf-8")][:8]
-    elif os.environ.get("CI"):
-        pytest.fail(f"{SHARED} is missing")
-    return texts
-
-
 @pytest.fixture(scope="module")
 def plain():
     return spacy.load(base_model_name())
 
 
-def test_the_full_pipeline_annotates_as_plain_spacy(plain):
+def test_the_full_pipeline_annotates_as_plain_spacy(plain, with_polnear):
     nlp = load_nlp()
     assert "newsprism_fast_rules" in [nlp.get_pipe_meta(n).factory for n in nlp.pipe_names]
-    for text in _texts():
+    for text in with_polnear(TEXTS, 8):
         ours = nlp.make_doc(text)
         for name in plain.pipe_names:  # spaCy's own components only, not the newsprism ones on top
             ours = nlp.get_pipe(name)(ours)
         assert _annotations(ours) == _annotations(plain(text)), text[:80]
 
 
-def test_rules_alone_match_the_attribute_ruler(plain):
+def test_rules_alone_match_the_attribute_ruler(plain, with_polnear):
     fast = spacy.load(base_model_name())
     assert speed_up_rule_components(fast) == ["attribute_ruler", "lemmatizer"]
-    docs = list(fast.pipe(_texts()))
-    for doc, want in zip(docs, plain.pipe(_texts())):
+    texts = with_polnear(TEXTS, 8)
+    docs = list(fast.pipe(texts))
+    for doc, want in zip(docs, plain.pipe(texts)):
         assert _annotations(doc) == _annotations(want)
 
 

@@ -1,9 +1,6 @@
 """The numpy transition loop (nlp/transitions.py) parses and finds entities exactly as spaCy's own loop does."""
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 
 import numpy
 import pytest
@@ -12,7 +9,6 @@ import spacy
 from newsprism.nlp.loading import base_model_name, load_nlp, use_numpy_blas
 from newsprism.nlp.transitions import FACTORY, _by_tokens, parse, speed_up_transitions, supported
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "quotes" / "polnear" / "dev.jsonl"
 
 # Written for these tests: quotes, numbers, titles, a long sentence, one-word and empty docs in one batch.
 TEXTS = [
@@ -26,15 +22,6 @@ TEXTS = [
     "   \n  ",
     "He said she said they said.\n\nNobody answered. The vote is set for 5 p.m. on Friday, Oct. 3.",
 ]
-
-
-def _texts() -> list[str]:
-    texts = list(TEXTS)
-    if SHARED.is_file():
-        texts += [json.loads(line)["text"] for line in SHARED.open(encoding="utf-8")][:24]
-    elif os.environ.get("CI"):
-        pytest.fail(f"{SHARED} is missing")
-    return texts
 
 
 def _parse_of(doc):
@@ -67,8 +54,8 @@ def test_the_pipeline_steps_parser_and_ner_with_numpy():
 
 
 @pytest.mark.parametrize("batch", [1, 5, 16])
-def test_parses_and_entities_match_spacys_loop(spacy_nlp, batch):
-    texts = _texts()
+def test_parses_and_entities_match_spacys_loop(spacy_nlp, batch, with_polnear):
+    texts = with_polnear(TEXTS, 24)
     theirs = _before(spacy_nlp, ("tok2vec", "tagger"), texts)
     ours = _before(spacy_nlp, ("tok2vec", "tagger"), texts)
     for name in ("parser", "ner"):  # spaCy's own loop (its pipe cuts a batch in quarters; docs are independent)
