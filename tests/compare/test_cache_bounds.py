@@ -119,3 +119,26 @@ def test_text_memos_stay_within_their_budgets_on_a_stream_of_long_texts():
     for t in texts:
         assert small(t, ()) == framing._words_of(t, ())
     assert small.cache.currsize <= small.cache.maxsize and len(small.cache) <= 3
+
+
+def test_the_person_key_memo_is_bounded_by_bytes_and_charges_what_it_holds():
+    from newsprism.knowledge import actors as book
+
+    # invented multi-word names: each asked name's keys run to kilobytes (every word pair times every length)
+    names = [f"Alvaro{i:05d} Benedetti{i % 97:02d} Castellano{i:04d}" for i in range(3000)]
+    book._person_keys.cache_clear()
+
+    def fill() -> None:
+        for n in names:
+            book._person_keys(n, False)
+            book._person_keys(n, True)
+
+    held = _held(fill)
+    assert book._person_keys.cache.currsize <= book._person_keys.cache.maxsize
+    # the charges cover what the memo really keeps (the names are alive in the list, so they are not in ``held``)
+    assert held <= book._person_keys.cache.currsize + 2**20
+    # a memo bounded at a few entries answers as the function does
+    small = lru_by_size(20_000, book._keys_cost)(book._person_keys.__wrapped__)
+    for n in names[:50]:
+        assert small(n, False) == book._person_keys(n, False)
+    assert small.cache.currsize <= 20_000 and len(small.cache) < 50

@@ -20,12 +20,14 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
+from newsprism.bounded import lru_by_size, text_bytes
 from newsprism.knowledge import countries as _gaz
 
 ENV_FILE = "NEWSPRISM_ACTORS"
@@ -185,7 +187,15 @@ def _block_keys(name: str, stored: bool) -> tuple[str, ...]:
     return ("k" + _key(name), "c" + " ".join(_words_of(name)))
 
 
-@lru_cache(maxsize=1 << 17)
+def _keys_cost(args: tuple, keys: tuple[str, ...]) -> int:
+    # tracemalloc finds about a quarter more held than the objects' own sizes sum to (the memo's nodes, the key
+    # tuple, the sets and sorts the keys came through), hence the 1.3
+    return int(1.3 * (text_bytes(*args) + sys.getsizeof(keys) + sum(sys.getsizeof(k) for k in keys))) + 200
+
+
+# A person's keys asked of a name run to ~4 KB (every ordered pair of words times every length its given name may
+# have), so the memo is bounded by bytes, not by entries: 131,072 entries of those would be ~550 MB a process.
+@lru_by_size(32 * 2**20, _keys_cost)
 def _person_keys(name: str, stored: bool) -> tuple[str, ...]:
     """Keys of ``same_person``'s test (asked only where a person can be meant: of a person or of an untyped name)."""
     words = _words_of(name)
@@ -248,7 +258,7 @@ def record_keys(d: dict) -> list[str]:
     names = [n for n in [d.get("name"), *(d.get("variants") or [])] if n]
     keys = {k for n in names for k in _block_keys(n, stored=True)}
     if d.get("type") in (None, "PERSON"):
-        keys |= {k for n in names for k in _person_keys(n, stored=True)}
+        keys |= {k for n in names for k in _person_keys(n, True)}
     if d.get("type") != "PERSON":
         keys |= {k for n in names for k in _org_keys(n, stored=True)}
     return sorted(keys)
@@ -413,7 +423,7 @@ class ActorBook:
             for name in self._records[at].names():
                 if name and "person:" + name not in done:
                     done.add("person:" + name)
-                    for k in _person_keys(name, stored=True):
+                    for k in _person_keys(name, True):
                         self._blocks.setdefault(k, set()).add(at)
         if self._records[at].type != "PERSON":  # a person's record is never compared as an organisation
             for name in self._records[at].names():
@@ -425,7 +435,7 @@ class ActorBook:
     @staticmethod
     def _asked_keys(names: list[str], type_: str | None) -> list[str]:
         return [k for n in names for k in _block_keys(n, stored=False)
-                + (_person_keys(n, stored=False) if type_ in (None, "PERSON") else ())
+                + (_person_keys(n, False) if type_ in (None, "PERSON") else ())
                 + (_org_keys(n, stored=False) if type_ != "PERSON" else ())]
 
     def prefetch(self, asked: Iterable[tuple[Iterable[str], str | None]]) -> None:
