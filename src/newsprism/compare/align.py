@@ -296,7 +296,8 @@ def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
 
 def _shingles(text: str, k: int = 6) -> set[int]:
     words = re.findall(r"\w+", text.lower())
-    return {hash(tuple(words[i:i + k])) for i in range(max(0, len(words) - k + 1))}
+    # the hash of each run of k words (zip hands out the runs as tuples, without a slice and a tuple built apiece)
+    return set(map(hash, zip(*(words[j:] for j in range(k)))))
 
 
 def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str, str]) -> dict[str, str]:
@@ -312,11 +313,17 @@ def source_families(arts: Mapping[str, Article], outlet_by_article: Mapping[str,
         return x
 
     sh = {aid: _shingles(arts[aid].text) for aid in outlet_by_article}
-    # an inverted index over shingles keeps this near-linear: only articles sharing a shingle are compared
+    # an inverted index over shingles keeps this near-linear: only articles sharing a shingle are compared; only
+    # shingles found in two articles or more are indexed (most are one article's own, and a list apiece for them
+    # made a long story's index cost more than the rest of this)
+    seen: Counter = Counter()
+    for s in sh.values():
+        seen.update(s)
     index: dict[int, list[str]] = defaultdict(list)
     for aid, s in sh.items():
         for h in s:
-            index[h].append(aid)
+            if seen[h] > 1:
+                index[h].append(aid)
     shared: Counter = Counter()
     for ids in index.values():
         if 1 < len(ids) <= 8:  # a shingle in many articles is a set phrase, not a copied text
@@ -1284,7 +1291,9 @@ def _phrase_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str,
             words[key].update(ws)
             at[(i, key)] = where
     unit_family = [family[u.outlet] for u in units]
-    fams = {k: {unit_family[i] for i in idx} for k, idx in carriers.items()}
+    # only a phrase carried by PHRASE_SOURCES units or more can come from as many families: the families of the
+    # others (most phrases, carried by one clause) are never asked for
+    fams = {k: {unit_family[i] for i in idx} for k, idx in carriers.items() if len(idx) >= PHRASE_SOURCES}
     salient = {k for k, f in fams.items() if len(f) >= PHRASE_SOURCES
                and max(_phrase_zipf(w) for w in words[k]) <= PHRASE_RARE}
     # a phrase inside a longer salient phrase carried by nearly the same sources is that phrase's fragment
