@@ -12,8 +12,10 @@ stored with the story; a run that touches an open story dissolves it and cluster
 the batch (``reopen``), so that stories depend on which articles arrived, not on how they were batched. Stories
 fall closed (their member records dropped, their sums kept) once they are ``open_days`` older than the newest
 article, or ``open_runs`` runs untouched when undated: re-examination stays bounded as the corpus grows. The split pass and a final merge pass (this run's stories with the stories they could join, most probable pair
-first) ask the same-event model of ``pairs.py`` whether two groups report one event. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
-the corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
+first) ask the same-event model of ``pairs.py`` whether two groups report one event. Stories whose last article is
+further behind the newest than any article could join (the time factor alone below the lowest joining score) retire
+from the index, and posting lists are capped (most recent stories kept), so the cost per article stays flat as the
+corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
 """
 from __future__ import annotations
 
@@ -73,6 +75,10 @@ class Params:
     open_days: int = 7
     open_runs: int = 20
     open_max: int = 400  # a story larger than this is not re-clustered whole (its record is dropped)
+    # Stories whose last article is further behind the newest than any article could join retire from the index
+    # (see ``OnlineClusterer.retired``): the candidates an article looks through stay as many as the news of the
+    # join horizon holds, however long the archive grows.
+    retire: bool = True
     record_terms: int = 60  # raw counts kept per member record (and clustered on)
     reopen_hops: int = 1  # 2: also the open stories the reopened members could join
     # An article reopens an open story when its score with it is at least this share of the lowest joining score: a
@@ -342,11 +348,40 @@ class OnlineClusterer:
         return out
 
     def close_stale(self) -> None:
-        """Drop the member records of stories that fell out of the re-examination window."""
+        """Drop the member records of stories that fell out of the re-examination window, and take the stories that
+        fell behind the join horizon out of the index (``retired``)."""
+        gone: dict[str, set[str]] = {}  # index key -> stories to take out of its posting list
         for key, st in self.stories.items():
             if self._stale(st, self.newest_day, self.run):
                 st.records = None
                 self._changed.add(key)
+            if st.posted and self.retired(st):
+                for k in st.posted:
+                    gone.setdefault(k, set()).add(key)
+                st.posted = set()
+        for k, keys in gone.items():
+            lst = self.index.get(k)
+            if lst:
+                lst[:] = [x for x in lst if x not in keys]
+
+    def horizon(self) -> float:
+        """Days after a story's last article beyond which no article can join it: its time factor is below the
+        lowest joining score however close the words (``time_factor``, a combined score being at most 1)."""
+        p = self.params
+        floor = min(p.threshold, p.join_floor) if p.join_margin > 0 else p.threshold
+        return p.day_grace + p.day_scale * math.log(1.0 / floor) if 0 < floor < 1 else math.inf
+
+    def retired(self, st: StoryStats) -> bool:
+        """Whether a story is out of the index: its last article is more than ``horizon`` days older than the
+        newest article. No article as new as the newest could join it, and the stories it would take the places
+        of among an article's candidates (``max_candidates``, posting lists capped at ``posting_cap``) could: a
+        story that has not changed for that long is closed for good (its sums and members are kept). Undated
+        stories never retire. An article dated that far back (arriving late) no longer finds it. (An index read
+        from a store keeps its own bound: its postings are read most recently changed first, at most
+        ``posting_cap`` a key; retiring stories there would need their days before they are read.)"""
+        newest = self.newest_day
+        return (self.params.retire and self.source is None and st.d1 is not None and newest is not None
+                and st.d1 < newest - self.horizon())
 
     def _stale(self, st: StoryStats, newest: int | None, run: int) -> bool:
         p = self.params
@@ -482,8 +517,12 @@ class OnlineClusterer:
 
     # ---- index ---------------------------------------------------------------------------------------------
     def _post(self, st: StoryStats, added: Doc | None = None) -> None:
-        """Post the story under its index keys. ``added``: the one article added since they were last computed."""
+        """Post the story under its index keys. ``added``: the one article added since they were last computed.
+        A retired story is not posted."""
         p = self.params
+        if self.retired(st):
+            st.top = None  # (not kept up to date while out of the index)
+            return
         if added is not None and st.top is not None:
             top = _heaviest_after(st, st.top, added, p.index_terms, p.name_query)
         else:
@@ -752,12 +791,15 @@ class OnlineClusterer:
         st = self.stories.get(key)
         if st is None:
             return
+        was_retired = self.retired(st)
         if day is not None:
             st.d0 = day if st.d0 is None else min(st.d0, day)
             st.d1 = day if st.d1 is None else max(st.d1, day)
         self._set_member(doc_id, key)
         self.copies[doc_id] = 1
         self._changed.add(key)
+        if was_retired and not self.retired(st):
+            self._post(st)  # a copy brought it back within the horizon
 
     def move(self, doc_id: str, key: str) -> None:
         """Put one of this run's articles into story ``key`` whatever its words say (a copy follows its source)."""
