@@ -546,8 +546,8 @@ class OnlineClusterer:
     def _query(self, doc: Doc) -> list[tuple[str, float]]:
         if doc.query is None:
             p = self.params
-            q = sorted(doc.text.items(), key=lambda kv: -kv[1])[:p.query_terms]
-            doc.query = q + [("@" + w, x) for w, x in sorted(doc.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+            q = _heaviest_items(doc.text, p.query_terms)
+            doc.query = q + [("@" + w, x) for w, x in _heaviest_items(doc.names, p.name_query)]
         return doc.query
 
     def _ranked(self, doc: Doc) -> list[str]:
@@ -1272,6 +1272,18 @@ def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_term
 def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
     # Exactly sorted(v, key=(-value, word))[:k], without sorting a story's whole sum (see ``_top_hits``).
     return _top_hits(v, k)
+
+
+def _heaviest_items(v: Mapping[str, float], k: int) -> list[tuple[str, float]]:
+    """``sorted(v.items(), key=-value)[:k]`` (ties in the order of ``v``), with the cut-off value found by a sort of
+    the bare values (in C), so that only the few items at or above it are ordered by key: the same items in the same
+    order (a stable sort of the items kept keeps their order among equal values)."""
+    if len(v) > k > 0:
+        cut = sorted(v.values(), reverse=True)[k - 1]
+        items = [kv for kv in v.items() if kv[1] >= cut]
+    else:
+        items = list(v.items())
+    return sorted(items, key=lambda kv: -kv[1])[:k]
 
 
 def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
