@@ -263,6 +263,7 @@ class OnlineClusterer:
         self._same_memo: dict[tuple, tuple] = {}  # see ``same_stories``; emptied with ``_pair_memo``
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
+        self._retire_before: float | None = self._retirement_day(self.newest_day)  # see ``retired``
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
         self.copies_of: dict[str, list[Doc]] = {}  # near-copies among this run's documents (set by refine)
         for key, d in state.get("stories", {}).items():
@@ -351,6 +352,7 @@ class OnlineClusterer:
         """Drop the member records of stories that fell out of the re-examination window, and take the stories that
         fell behind the join horizon out of the index (``retired``)."""
         gone: dict[str, set[str]] = {}  # index key -> stories to take out of its posting list
+        self._retire_before = self._retirement_day(self.newest_day)
         for key, st in self.stories.items():
             if self._stale(st, self.newest_day, self.run):
                 st.records = None
@@ -364,6 +366,12 @@ class OnlineClusterer:
             if lst:
                 lst[:] = [x for x in lst if x not in keys]
 
+    def _retirement_day(self, newest: int | None) -> float | None:
+        """Stories whose last article is older than this day are retired (``retired``); None: none are."""
+        if not self.params.retire or self.source is not None or newest is None:
+            return None
+        return newest - self.horizon()
+
     def horizon(self) -> float:
         """Days after a story's last article beyond which no article can join it: its time factor is below the
         lowest joining score however close the words (``time_factor``, a combined score being at most 1)."""
@@ -372,16 +380,17 @@ class OnlineClusterer:
         return p.day_grace + p.day_scale * math.log(1.0 / floor) if 0 < floor < 1 else math.inf
 
     def retired(self, st: StoryStats) -> bool:
-        """Whether a story is out of the index: its last article is more than ``horizon`` days older than the
-        newest article. No article as new as the newest could join it, and the stories it would take the places
-        of among an article's candidates (``max_candidates``, posting lists capped at ``posting_cap``) could: a
-        story that has not changed for that long is closed for good (its sums and members are kept). Undated
-        stories never retire. An article dated that far back (arriving late) no longer finds it. (An index read
-        from a store keeps its own bound: its postings are read most recently changed first, at most
-        ``posting_cap`` a key; retiring stories there would need their days before they are read.)"""
-        newest = self.newest_day
-        return (self.params.retire and self.source is None and st.d1 is not None and newest is not None
-                and st.d1 < newest - self.horizon())
+        """Whether a story is out of the index: when the last run ended, its last article was more than
+        ``horizon`` days older than the newest article. No article as new as that could join it, and the stories
+        it would take the places of among an article's candidates (``max_candidates``, posting lists capped at
+        ``posting_cap``) could: a story that has not changed for that long is closed for good (its sums and
+        members are kept). Undated stories never retire, and nothing retires while a run places its articles (a
+        batch that spans years clusters as before). An article dated that far back, arriving in a later run, no
+        longer finds it. (An index read from a store keeps its own bound: its postings are read most recently
+        changed first, at most ``posting_cap`` a key; retiring stories there would need their days before they
+        are read.)"""
+        cut = self._retire_before
+        return cut is not None and st.d1 is not None and st.d1 < cut
 
     def _stale(self, st: StoryStats, newest: int | None, run: int) -> bool:
         p = self.params
