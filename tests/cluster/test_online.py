@@ -139,3 +139,36 @@ def test_stale_stories_close_and_recent_ones_reopen():
     far.vectorise("x", article_features("Unrelated budget vote in Oslo.", published="2020-03-30"))
     far.close_stale()
     assert not far.stories[key].open  # a month later its member records are dropped; its sums stay
+
+
+def test_stories_past_the_join_horizon_leave_the_index_and_come_back_with_news():
+    cl = OnlineClusterer(Params())
+    floor = min(cl.params.threshold, cl.params.join_floor)
+    h = cl.horizon()
+    days = int(h)
+    assert cl.time_factor(1000 + days, 1000, 1000) >= floor > cl.time_factor(1000 + days + 1, 1000, 1000), \
+        "the horizon is where the time factor alone falls below the lowest joining score"
+    flood = "Floods in Valencia: the Turia river broke its banks, Mayor Ana Lopez ordered evacuations of Benimamet."
+    old = _add(cl, "a", flood, "2019-10-01")
+
+    def finds(published):
+        probe = cl.vectorise("probe", article_features(flood, published=published))
+        return old in cl.candidates(probe)
+
+    _add(cl, "b", "Chess: Magnus Carlsen won the Norway Chess tournament in Stavanger on tiebreaks.", "2019-11-20")
+    cl.close_stale()
+    assert finds("2019-11-20"), "50 days on, an article could still join it: it stays in the index"
+    _add(cl, "c", "Tennis: Naomi Osaka withdrew from the Beijing Open with a knee injury.", "2019-12-15")
+    cl.close_stale()
+    assert cl.retired(cl.stories[old]) and not any(old in lst for lst in cl.index.values())
+    assert not finds("2019-12-15"), "75 days on, no article could join it: it is out of the index"
+    assert cl.members["a"] == old and cl.stories[old].n == 1, "its sums and members are kept"
+    # A copy of its article dated now brings it back into the news, and into the index.
+    cl.join("a-copy", old, day_number("2019-12-15"))
+    assert not cl.retired(cl.stories[old]) and finds("2019-12-15")
+    # Undated stories never retire.
+    undated = OnlineClusterer(Params())
+    k = _add(undated, "x", flood)
+    _add(undated, "y", "Tennis: Naomi Osaka withdrew from the Beijing Open with a knee injury.", "2030-01-01")
+    undated.close_stale()
+    assert any(k in lst for lst in undated.index.values())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from newsprism.cluster.features import dot
-from newsprism.cluster.online import (Doc, OnlineClusterer, StoryStats, _add_into, _add_sums, _sub_sums, _two_means,
-                                      _unit, group_of)
+from newsprism.cluster.online import (Doc, OnlineClusterer, StoryStats, _add_into, _add_sums, _heaviest_items,
+                                      _sub_sums, _two_means, _unit, group_of)
 from newsprism.cluster.pairs import _numbers
 
 
@@ -102,3 +102,12 @@ def test_two_means_ties_go_by_id():
     a, b = _two_means(docs)
     assert ([d.id for d in a], [d.id for d in b]) == _two_means_plain(docs)
     assert {d.id for d in a} == {f"c{i:02d}" for i in range(0, 10, 2)}
+
+
+def test_heaviest_items_are_the_plain_sort_with_its_ties():
+    rng = random.Random(5)
+    for n in (0, 3, 20, 21, 60, 300):
+        # few distinct values: many ties at the cut, which keep the order of the dict
+        v = {f"w{rng.randrange(10**6)}": rng.choice([0.1, 0.2, 0.25, 0.3, 0.5]) for _ in range(n)}
+        for k in (0, 1, 15, 20, 400):
+            assert _heaviest_items(v, k) == sorted(v.items(), key=lambda kv: -kv[1])[:k]

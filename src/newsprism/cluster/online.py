@@ -12,8 +12,10 @@ stored with the story; a run that touches an open story dissolves it and cluster
 the batch (``reopen``), so that stories depend on which articles arrived, not on how they were batched. Stories
 fall closed (their member records dropped, their sums kept) once they are ``open_days`` older than the newest
 article, or ``open_runs`` runs untouched when undated: re-examination stays bounded as the corpus grows. The split pass and a final merge pass (this run's stories with the stories they could join, most probable pair
-first) ask the same-event model of ``pairs.py`` whether two groups report one event. Posting lists are capped (most recent stories kept) so the cost per article stays flat as
-the corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
+first) ask the same-event model of ``pairs.py`` whether two groups report one event. Stories whose last article is
+further behind the newest than any article could join (the time factor alone below the lowest joining score) retire
+from the index, and posting lists are capped (most recent stories kept), so the cost per article stays flat as the
+corpus grows: old, never-updated stories fall out of the index the way they fall out of the news.
 """
 from __future__ import annotations
 
@@ -73,6 +75,10 @@ class Params:
     open_days: int = 7
     open_runs: int = 20
     open_max: int = 400  # a story larger than this is not re-clustered whole (its record is dropped)
+    # Stories whose last article is further behind the newest than any article could join retire from the index
+    # (see ``OnlineClusterer.retired``): the candidates an article looks through stay as many as the news of the
+    # join horizon holds, however long the archive grows.
+    retire: bool = True
     record_terms: int = 60  # raw counts kept per member record (and clustered on)
     reopen_hops: int = 1  # 2: also the open stories the reopened members could join
     # An article reopens an open story when its score with it is at least this share of the lowest joining score: a
@@ -257,6 +263,7 @@ class OnlineClusterer:
         self._same_memo: dict[tuple, tuple] = {}  # see ``same_stories``; emptied with ``_pair_memo``
         self.run = int(state.get("run", 0)) + 1
         self.newest_day: int | None = state.get("newest_day")
+        self._retire_before: float | None = self._retirement_day(self.newest_day)  # see ``retired``
         self.reopened: dict[str, set[str]] = {}  # story key -> its members before this run reopened it
         self.copies_of: dict[str, list[Doc]] = {}  # near-copies among this run's documents (set by refine)
         for key, d in state.get("stories", {}).items():
@@ -342,11 +349,48 @@ class OnlineClusterer:
         return out
 
     def close_stale(self) -> None:
-        """Drop the member records of stories that fell out of the re-examination window."""
+        """Drop the member records of stories that fell out of the re-examination window, and take the stories that
+        fell behind the join horizon out of the index (``retired``)."""
+        gone: dict[str, set[str]] = {}  # index key -> stories to take out of its posting list
+        self._retire_before = self._retirement_day(self.newest_day)
         for key, st in self.stories.items():
             if self._stale(st, self.newest_day, self.run):
                 st.records = None
                 self._changed.add(key)
+            if st.posted and self.retired(st):
+                for k in st.posted:
+                    gone.setdefault(k, set()).add(key)
+                st.posted = set()
+        for k, keys in gone.items():
+            lst = self.index.get(k)
+            if lst:
+                lst[:] = [x for x in lst if x not in keys]
+
+    def _retirement_day(self, newest: int | None) -> float | None:
+        """Stories whose last article is older than this day are retired (``retired``); None: none are."""
+        if not self.params.retire or self.source is not None or newest is None:
+            return None
+        return newest - self.horizon()
+
+    def horizon(self) -> float:
+        """Days after a story's last article beyond which no article can join it: its time factor is below the
+        lowest joining score however close the words (``time_factor``, a combined score being at most 1)."""
+        p = self.params
+        floor = min(p.threshold, p.join_floor) if p.join_margin > 0 else p.threshold
+        return p.day_grace + p.day_scale * math.log(1.0 / floor) if 0 < floor < 1 else math.inf
+
+    def retired(self, st: StoryStats) -> bool:
+        """Whether a story is out of the index: when the last run ended, its last article was more than
+        ``horizon`` days older than the newest article. No article as new as that could join it, and the stories
+        it would take the places of among an article's candidates (``max_candidates``, posting lists capped at
+        ``posting_cap``) could: a story that has not changed for that long is closed for good (its sums and
+        members are kept). Undated stories never retire, and nothing retires while a run places its articles (a
+        batch that spans years clusters as before). An article dated that far back, arriving in a later run, no
+        longer finds it. (An index read from a store keeps its own bound: its postings are read most recently
+        changed first, at most ``posting_cap`` a key; retiring stories there would need their days before they
+        are read.)"""
+        cut = self._retire_before
+        return cut is not None and st.d1 is not None and st.d1 < cut
 
     def _stale(self, st: StoryStats, newest: int | None, run: int) -> bool:
         p = self.params
@@ -482,8 +526,12 @@ class OnlineClusterer:
 
     # ---- index ---------------------------------------------------------------------------------------------
     def _post(self, st: StoryStats, added: Doc | None = None) -> None:
-        """Post the story under its index keys. ``added``: the one article added since they were last computed."""
+        """Post the story under its index keys. ``added``: the one article added since they were last computed.
+        A retired story is not posted."""
         p = self.params
+        if self.retired(st):
+            st.top = None  # (not kept up to date while out of the index)
+            return
         if added is not None and st.top is not None:
             top = _heaviest_after(st, st.top, added, p.index_terms, p.name_query)
         else:
@@ -507,8 +555,8 @@ class OnlineClusterer:
     def _query(self, doc: Doc) -> list[tuple[str, float]]:
         if doc.query is None:
             p = self.params
-            q = sorted(doc.text.items(), key=lambda kv: -kv[1])[:p.query_terms]
-            doc.query = q + [("@" + w, x) for w, x in sorted(doc.names.items(), key=lambda kv: -kv[1])[:p.name_query]]
+            q = _heaviest_items(doc.text, p.query_terms)
+            doc.query = q + [("@" + w, x) for w, x in _heaviest_items(doc.names, p.name_query)]
         return doc.query
 
     def _ranked(self, doc: Doc) -> list[str]:
@@ -752,12 +800,15 @@ class OnlineClusterer:
         st = self.stories.get(key)
         if st is None:
             return
+        was_retired = self.retired(st)
         if day is not None:
             st.d0 = day if st.d0 is None else min(st.d0, day)
             st.d1 = day if st.d1 is None else max(st.d1, day)
         self._set_member(doc_id, key)
         self.copies[doc_id] = 1
         self._changed.add(key)
+        if was_retired and not self.retired(st):
+            self._post(st)  # a copy brought it back within the horizon
 
     def move(self, doc_id: str, key: str) -> None:
         """Put one of this run's articles into story ``key`` whatever its words say (a copy follows its source)."""
@@ -1230,6 +1281,18 @@ def index_keys(text: Mapping[str, float], names: Mapping[str, float], index_term
 def _heaviest(v: Mapping[str, float], k: int) -> list[str]:
     # Exactly sorted(v, key=(-value, word))[:k], without sorting a story's whole sum (see ``_top_hits``).
     return _top_hits(v, k)
+
+
+def _heaviest_items(v: Mapping[str, float], k: int) -> list[tuple[str, float]]:
+    """``sorted(v.items(), key=-value)[:k]`` (ties in the order of ``v``), with the cut-off value found by a sort of
+    the bare values (in C), so that only the few items at or above it are ordered by key: the same items in the same
+    order (a stable sort of the items kept keeps their order among equal values)."""
+    if len(v) > k > 0:
+        cut = sorted(v.values(), reverse=True)[k - 1]
+        items = [kv for kv in v.items() if kv[1] >= cut]
+    else:
+        items = list(v.items())
+    return sorted(items, key=lambda kv: -kv[1])[:k]
 
 
 def _heaviest_after(st: StoryStats, top: tuple[list[str], list[str]], added: Doc, index_terms: int,
