@@ -17,6 +17,7 @@ from newsprism.dedup.index import StoredIndex
 from newsprism.executors.heap import trim
 from newsprism.knowledge import actors as actor_book
 from newsprism.model import Article, Story
+from newsprism.gc_policy import fewer_collections
 from newsprism.pipeline import Ahead, Corpus, Executor, NoProgress, Progress, RunStats, run_ahead, run_stages
 from newsprism.stages import Options, default_stages
 from newsprism.store import Store
@@ -259,6 +260,12 @@ class _Run:
             raise
 
     def _chunk(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None) -> None:
+        # what the chunk starts from (the actor book, caches, stories kept from the last chunk) is left out of the
+        # collector's walks while the chunk runs (``gc_policy``)
+        with fewer_collections(freeze=True):
+            self._chunk_in(batch, done, ahead)
+
+    def _chunk_in(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None) -> None:
         store = self.store
         with store.transaction():
             if not self.refresh:  # another run may have stored some of these since they were looked up

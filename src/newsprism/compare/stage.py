@@ -1,12 +1,11 @@
 """The compare stage: fills ``story.comparison`` for every story touched by this batch."""
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from newsprism.executors.local import LocalExecutor
+from newsprism.gc_policy import fewer_collections
 from newsprism.knowledge.actors import ActorBook, record_of
 from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
@@ -19,32 +18,6 @@ from .unit_rows import dump_clauses, dump_units, load_units, row_key
 from .voices import story_voices
 
 SCHEMA_VERSION = 1
-
-# Allocations between two collections of the youngest generation while comparing (the interpreter's default is 700).
-# A comparison makes millions of short-lived containers (a member's clauses, phrases and shingles, live for the one
-# story), most of which outlive a young collection at the default and are then swept again by full collections,
-# each of which walks every live object of the process: measured on a +2k chunk, 9.5 of the stage's 42 CPU-s into an
-# empty database, 15 of 60 into a 200k-article one (whose process holds more). Garbage without cycles is freed by
-# reference counting either way; only cyclic garbage waits longer (up to what 50,000 allocations, ten times that in
-# the middle generation, leave), and the full collections still run by the interpreter's rule.
-GC_YOUNG = 50_000
-
-
-@contextmanager
-def fewer_collections(young: int | None = None):
-    """Collect the youngest generation every ``young`` allocations (by default ``GC_YOUNG``; never more often than
-    the current setting) while inside; the thresholds are restored on leaving."""
-    young = GC_YOUNG if young is None else young
-    old = gc.get_threshold()
-    if young <= old[0]:
-        yield
-        return
-    gc.set_threshold(young, *old[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
 
 def recurring_clauses(stories: Iterable[Story], articles: Mapping[str, Article], *,
                       cache: ArticleCache | None = None, given: Mapping[str, frozenset[str]] | None = None,
