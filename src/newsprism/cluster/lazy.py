@@ -9,7 +9,7 @@ A source answers, by key, from rows (``store.state_rows.ClusterRows``):
 """
 from __future__ import annotations
 
-import heapq
+import math
 from collections.abc import Callable, Iterable, Mapping
 
 
@@ -80,7 +80,11 @@ class StoredHits:
             for key in postings[k]:
                 hits[key] = get(key, 0.0) + x
         self.complete = len(hits) <= keep
-        self.best = heapq.nsmallest(keep, ((-x, key) for key, x in hits.items()))
+        # ``nsmallest(keep, (-x, key))``, with the cut-off found by a sort of the bare values (in C) first
+        cut = sorted(hits.values(), reverse=True)[keep - 1] if not self.complete and keep > 0 else -math.inf
+        best = [(-x, key) for key, x in hits.items() if x >= cut]
+        best.sort()
+        self.best = best[:keep]
 
     def top(self, k: int, counts: Callable[[str], bool]) -> list[tuple[str, float]] | None:
         """The best ``k`` stories that still ``counts``, with their sums (best first); None when the kept ones run
