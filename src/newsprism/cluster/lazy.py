@@ -9,6 +9,7 @@ A source answers, by key, from rows (``store.state_rows.ClusterRows``):
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 
 
@@ -58,3 +59,40 @@ class LazyCounts(dict):
             if w not in self._read:
                 out[w] = now
         return out
+
+
+class StoredHits:
+    """One query's hits among the stories posted in the store, summed once and kept best first.
+
+    Every look-up of a document (placing it, re-examination, each repair round) ranks the same stored postings; in
+    a big archive that is a query's 35 keys times up to ``posting_cap`` stories each, per look-up. The sums do not
+    change within a run (the stored postings are read once), only which stories still count as stored (not read
+    into memory, not dropped) does, so the sums are made once and each look-up walks the best ones until it has
+    ``k`` that still count. Only the best ``keep`` are kept; a look-up that needs more says so (``None``) and is
+    answered the long way."""
+
+    __slots__ = ("best", "complete")
+
+    def __init__(self, query: Iterable[tuple[str, float]], postings: Mapping[str, list[str]], keep: int):
+        hits: dict[str, float] = {}
+        get = hits.get
+        for k, x in query:  # the same additions, in the same order, as a look-up summing them itself
+            for key in postings[k]:
+                hits[key] = get(key, 0.0) + x
+        self.complete = len(hits) <= keep
+        # ``nsmallest(keep, (-x, key))``, with the cut-off found by a sort of the bare values (in C) first
+        cut = sorted(hits.values(), reverse=True)[keep - 1] if not self.complete and keep > 0 else -math.inf
+        best = [(-x, key) for key, x in hits.items() if x >= cut]
+        best.sort()
+        self.best = best[:keep]
+
+    def top(self, k: int, counts: Callable[[str], bool]) -> list[tuple[str, float]] | None:
+        """The best ``k`` stories that still ``counts``, with their sums (best first); None when the kept ones run
+        out before ``k`` of them are found and more exist."""
+        out = []
+        for neg, key in self.best:
+            if counts(key):
+                out.append((key, -neg))
+                if len(out) == k:
+                    return out
+        return out if self.complete else None

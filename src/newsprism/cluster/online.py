@@ -28,7 +28,7 @@ from typing import Any
 from dataclasses import asdict, dataclass, field
 
 from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, general_rarity, weigh
-from newsprism.cluster.lazy import LazyCounts
+from newsprism.cluster.lazy import LazyCounts, StoredHits
 from newsprism.cluster.pairs import features as pair_features, is_number as _is_number, same_event
 
 
@@ -121,6 +121,7 @@ class Doc:
     scores: dict | None = None
     alone: StoryStats | None = None  # the article as a group of one (``group_of``), made once
     numbers: list | None = None  # its number words, in the order of ``text`` (see ``StoryStats.nums``)
+    stored: StoredHits | None = None  # its query's hits among stored stories (lazy mode; see ``_ranked``)
 
 
 @dataclass(slots=True)
@@ -571,12 +572,20 @@ class OnlineClusterer:
                     hits[key] = get(key, 0.0) + x
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
-            # in-memory index, which reflects this run's changes).
-            self._fetch_postings(k for k, _ in q)
-            for k, x in q:
-                for key in self._postings[k]:
-                    if key not in self.stories and key not in self.dropped:
-                        hits[key] = hits.get(key, 0.0) + x
+            # in-memory index, which reflects this run's changes, and only there: the two never share a story).
+            want = self.params.max_candidates
+            if doc.stored is None:
+                self._fetch_postings(k for k, _ in q)
+                doc.stored = StoredHits(q, self._postings, 4 * want)
+            stories, dropped = self.stories, self.dropped
+            top = doc.stored.top(want, lambda key: key not in stories and key not in dropped)
+            if top is None or any(key in hits for key, _ in top):
+                for k, x in q:
+                    for key in self._postings[k]:
+                        if key not in stories and key not in dropped:
+                            hits[key] = hits.get(key, 0.0) + x
+            else:
+                hits.update(top)
         return _top_hits(hits, self.params.max_candidates)
 
     def candidates(self, doc: Doc) -> list[str]:
