@@ -26,21 +26,21 @@ def test_top_matches_summing_again_as_stories_leave():
         for _ in range(20):
             gone |= set(rng.sample(stories, rng.randint(0, 15)))
             got = hits.top(4, lambda key: key not in gone)
-            assert got == _brute(query, postings, 4, lambda key: key not in gone)
-            assert len(hits.best) <= 12
+            want = _brute(query, postings, 4, lambda key: key not in gone)
+            if got is None:  # the kept best ran out: the caller sums again
+                assert len(hits.best) == 12 and not hits.complete
+                assert sum(1 for _, key in hits.best if key not in gone) < 4
+            else:
+                assert got == want
 
 
-def test_kept_ones_run_out_then_the_best_that_still_count_are_kept():
-    postings = {"a": ["x", "y", "z", "w"], "b": ["y", "w"], "c": ["w"]}
-    query = [("a", 1.0), ("b", 1.0), ("c", 0.5)]
+def test_says_so_when_the_kept_ones_run_out_and_not_when_all_are_kept():
+    postings = {"a": ["x", "y", "z"], "b": ["y"]}
+    query = [("a", 1.0), ("b", 1.0)]
     few = StoredHits(query, postings, keep=2)
-    assert few.best == [(-2.5, "w"), (-2.0, "y")] and not few.complete
-    # both kept ones stop counting: the rest are summed again, and only those that still count are kept
-    assert few.top(2, lambda key: key not in ("w", "y")) == [("x", 1.0), ("z", 1.0)]
-    assert few.best == [(-1.0, "x"), (-1.0, "z")] and few.complete
-    assert few.top(2, lambda key: key not in ("w", "y", "x")) == [("z", 1.0)]
-    assert StoredHits(query, postings, keep=1).top(2, lambda key: True) is None  # more asked for than kept
+    assert few.best == [(-2.0, "y"), (-1.0, "x")] and not few.complete
+    assert few.top(2, lambda key: key != "y") is None  # z may still count: only the two best were kept
     every = StoredHits(query, postings, keep=5)
     assert every.complete
-    assert every.top(2, lambda key: key != "y") == [("w", 2.5), ("x", 1.0)]
+    assert every.top(2, lambda key: key != "y") == [("x", 1.0), ("z", 1.0)]
     assert every.top(5, lambda key: False) == []

@@ -68,26 +68,17 @@ class StoredHits:
     a big archive that is a query's 35 keys times up to ``posting_cap`` stories each, per look-up. The sums do not
     change within a run (the stored postings are read once), only which stories still count as stored (not read
     into memory, not dropped) does, so the sums are made once and each look-up walks the best ones until it has
-    ``k`` that still count. Only the best ``keep`` are kept. A story that stops counting never counts again in a
-    run (it was read into memory or dropped), so when the kept ones run out the sums are made once more and the best
-    ``keep`` of the stories that still count are kept instead: what is kept is always the best of what counts."""
+    ``k`` that still count. Only the best ``keep`` are kept; a look-up that needs more says so (``None``) and is
+    answered the long way."""
 
-    __slots__ = ("best", "complete", "_query", "_postings", "_keep")
+    __slots__ = ("best", "complete")
 
     def __init__(self, query: Iterable[tuple[str, float]], postings: Mapping[str, list[str]], keep: int):
-        self._query, self._postings, self._keep = list(query), postings, keep
-        self._rank(self._sums())
-
-    def _sums(self) -> dict[str, float]:
         hits: dict[str, float] = {}
         get = hits.get
-        for k, x in self._query:  # the same additions, in the same order, as a look-up summing them itself
-            for key in self._postings[k]:
+        for k, x in query:  # the same additions, in the same order, as a look-up summing them itself
+            for key in postings[k]:
                 hits[key] = get(key, 0.0) + x
-        return hits
-
-    def _rank(self, hits: dict[str, float]) -> None:
-        keep = self._keep
         self.complete = len(hits) <= keep
         # ``nsmallest(keep, (-x, key))``, with the cut-off found by a sort of the bare values (in C) first
         cut = sorted(hits.values(), reverse=True)[keep - 1] if not self.complete and keep > 0 else -math.inf
@@ -95,7 +86,9 @@ class StoredHits:
         best.sort()
         self.best = best[:keep]
 
-    def _walk(self, k: int, counts: Callable[[str], bool]) -> list[tuple[str, float]] | None:
+    def top(self, k: int, counts: Callable[[str], bool]) -> list[tuple[str, float]] | None:
+        """The best ``k`` stories that still ``counts``, with their sums (best first); None when the kept ones run
+        out before ``k`` of them are found and more exist."""
         out = []
         for neg, key in self.best:
             if counts(key):
@@ -103,14 +96,3 @@ class StoredHits:
                 if len(out) == k:
                     return out
         return out if self.complete else None
-
-    def top(self, k: int, counts: Callable[[str], bool]) -> list[tuple[str, float]] | None:
-        """The best ``k`` stories that still ``counts``, with their sums (best first). ``counts`` must only ever
-        turn false for a story, never back (see above). None only when ``k`` is more than ``keep``."""
-        out = self._walk(k, counts)
-        if out is None:
-            # A story's sum does not depend on which others count: summing all again and leaving out the ones that
-            # no longer count gives each counting story the very figure a look-up summing only those would.
-            self._rank({key: x for key, x in self._sums().items() if counts(key)})
-            out = self._walk(k, counts)
-        return out

@@ -572,9 +572,8 @@ class OnlineClusterer:
                     hits[key] = get(key, 0.0) + x
         if self.source is not None:
             # Stored stories not read yet are found through their stored postings (the ones in memory through the
-            # in-memory index, which reflects this run's changes). The kept sums answer (kept afresh when the best
-            # kept ones have all been read) when none of their best is also a hit in memory; otherwise the postings
-            # are summed the long way.
+            # in-memory index, which reflects this run's changes). The kept sums answer when none of their best is
+            # also a hit in memory; otherwise (or when they run short) the postings are summed the long way.
             want = self.params.max_candidates
             if doc.stored is None:
                 self._fetch_postings(k for k, _ in q)
