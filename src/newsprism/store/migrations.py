@@ -273,8 +273,10 @@ def _v17_postings_recent_first(op: Operations, dialect: str) -> None:
     # postings most recently changed first, ties by story (``state_rows._postings_sql``). The index of migration 11
     # holds them by run ascending, so each key's postings were read and then sorted again (a temporary B-tree per key,
     # some 30,000 keys a chunk at 200k articles); an index in the very order of the read answers it as it stands.
-    op.drop_index("ix_cluster_postings_recent", table_name="cluster_postings")
-    op.execute("CREATE INDEX ix_cluster_postings_recent_first ON cluster_postings (term, run DESC, story)")
+    # (IF EXISTS / IF NOT EXISTS: a database some of whose later steps were undone by hand migrates again.)
+    op.execute("DROP INDEX IF EXISTS ix_cluster_postings_recent")
+    op.execute("CREATE INDEX IF NOT EXISTS ix_cluster_postings_recent_first "
+               "ON cluster_postings (term, run DESC, story)")
 
 
 MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full_text, _v3_search_by_rowid,
