@@ -280,7 +280,7 @@ class _Run:
                 self._state = store.get_state()
             # Stories are read by id when a stage first asks for one; only those are compared and written back.
             self._saved = {}
-            stories = _StoryView(self._load_stories)
+            stories = _StoryView(self.store.get_stories, self._remember)
             batch_hashes = {a.content_hash for a in batch}
             # Re-processed articles leave the stories they were in; clustering places them again.
             batch_ids = {a.id for a in batch}
@@ -322,11 +322,8 @@ class _Run:
     def story_order(self) -> list[str]:
         return list(self._order)
 
-    def _load_stories(self, ids: list[str]) -> dict[str, Story]:
-        got = self.store.get_stories(ids)
-        for k, st in got.items():
-            self._saved[k] = _dump(st)
-        return got
+    def _remember(self, key: str, story: Story) -> None:
+        self._saved[key] = _dump(story)  # the story as read, to write it back only if it changed
 
     def _write_stories(self, stories: dict[str, Story]) -> None:
         """Write the stories this chunk changed and delete the ones it dropped; every other story stays as stored
@@ -367,20 +364,34 @@ class _StoryView(MutableMapping[str, Story]):
     """The stored stories as a mapping, read by id on first use. Iterating covers only the stories read or set so
     far in this chunk: no stage walks the whole archive's stories."""
 
-    def __init__(self, load: Callable[[list[str]], dict[str, Story]]):
+    def __init__(self, load: Callable[[list[str]], dict[str, Story]],
+                 remember: Callable[[str, Story], None] | None = None):
         self._load = load
+        self._remember = remember  # told of each story the first time it is handed out
         self._data: dict[str, Story] = {}
         self._absent: set[str] = set()  # known not to be stored, or deleted in this chunk
+        self._ahead: dict[str, Story] = {}  # read by ``read_ahead``, not asked for yet
+
+    def read_ahead(self, keys: Iterable[str]) -> None:
+        """Read these stories in one go (a stage about to ask for many). Each is handed out, and so enters the
+        view, only when first asked for: the order stories enter the view in (the job's story order) is the same."""
+        want = sorted({k for k in keys if k not in self._data and k not in self._absent and k not in self._ahead})
+        if want:
+            got = self._load(want)
+            self._ahead.update(got)
+            self._absent.update(k for k in want if k not in got)
 
     def __getitem__(self, key: str) -> Story:
         if key in self._data:
             return self._data[key]
         if key in self._absent:
             raise KeyError(key)
-        got = self._load([key]).get(key)
+        got = self._ahead.pop(key) if key in self._ahead else self._load([key]).get(key)
         if got is None:
             self._absent.add(key)
             raise KeyError(key)
+        if self._remember is not None:
+            self._remember(key, got)
         self._data[key] = got
         return got
 
@@ -394,6 +405,7 @@ class _StoryView(MutableMapping[str, Story]):
     def __setitem__(self, key: str, value: Story) -> None:
         self._data[key] = value
         self._absent.discard(key)
+        self._ahead.pop(key, None)
 
     def __delitem__(self, key: str) -> None:
         self[key]

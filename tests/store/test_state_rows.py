@@ -168,3 +168,21 @@ def test_dedup_keys_follow_the_articles(store):
     with store.engine.connect() as conn:
         left = {h for (h,) in conn.execute(sa.text("SELECT content_hash FROM dedup_docs"))}
     assert b.content_hash not in left
+
+
+def test_postings_are_read_most_recent_first_through_their_index(store):
+    runs = {"s-old": 1, "s-b": 3, "s-a": 3, "s-mid": 2}
+    rec = {"text": {"ferry": 1.0}, "names": {}, "title": {}, "n": 1, "d0": None, "d1": None, "presence": {},
+           "records": None}
+    store.cluster_index().write({"stories": {k: ({**rec, "run": r}, r, ["ferry"]) for k, r in runs.items()},
+                                 "gone": [], "members": {}, "df": {}, "name_df": {}})
+    rows = store.cluster_index()
+    assert rows.postings(["ferry"], cap=3) == {"ferry": ["s-a", "s-b", "s-mid"]}  # run descending, ties by story
+    assert rows.postings(["ferry", "quay"], cap=10) == {"ferry": ["s-a", "s-b", "s-mid", "s-old"]}
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + state_rows._postings_sql(1),
+                                        {"t0": "ferry", "cap": 3}).all()
+        # answered by the index as it stands: no sort of each key's postings
+        assert any("ix_cluster_postings_recent_first" in row[-1] for row in plan)
+        assert not any("TEMP B-TREE" in row[-1] for row in plan)

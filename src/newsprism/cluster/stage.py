@@ -220,13 +220,18 @@ class ClusterStage:
         records, actors from the articles at hand. ``earlier``: stored articles brought into this run; one that
         stays in its story was counted in its actors when it joined, and is not counted again."""
         stories = corpus.stories
-        for key in cl.dropped:
-            if key not in cl.stories:
-                stories.pop(key, None)
         arts_by_story: dict[str, list[Article]] = {}
         for a in batch:
             if a.story:
                 arts_by_story.setdefault(a.story, []).append(a)
+        read_ahead = getattr(stories, "read_ahead", None)
+        if read_ahead is not None:
+            # Stories read from a store: read every one this pass asks for in one go, not one query each.
+            read_ahead({key for key in cl.dropped if key not in cl.stories} | set(arts_by_story)
+                       | (cl.fresh & set(cl.stories)) | {old for old in prior_story.values() if old in cl.stories})
+        for key in cl.dropped:
+            if key not in cl.stories:
+                stories.pop(key, None)
         changed = set(arts_by_story) | (cl.fresh & set(cl.stories))
         # Stories that only lost members (to re-examination or to a re-processed article).
         changed |= {old for old in prior_story.values() if old in stories and old in cl.stories}
