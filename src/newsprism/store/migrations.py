@@ -268,11 +268,11 @@ def _v15_compare_units(op: Operations, dialect: str) -> None:
                     sa.Column("clauses", sa.Text))
 
 
-def _v17_postings_recent_first(op: Operations, dialect: str) -> None:
-    # (Migration 17 of this session's plan; numbered by its place in ``MIGRATIONS``.) A chunk reads each index key's
-    # postings most recently changed first, ties by story (``state_rows._postings_sql``). The index of migration 11
-    # holds them by run ascending, so each key's postings were read and then sorted again (a temporary B-tree per key,
-    # some 30,000 keys a chunk at 200k articles); an index in the very order of the read answers it as it stands.
+def _v16_postings_recent_first(op: Operations, dialect: str) -> None:
+    # A chunk reads each index key's postings most recently changed first, ties by story
+    # (``state_rows._postings_sql``). The index of migration 11 holds them by run ascending, so each key's postings
+    # were read and then sorted again (a temporary B-tree per key, some 30,000 keys a chunk at 200k articles); an
+    # index in the very order of the read answers it as it stands.
     # (IF EXISTS / IF NOT EXISTS: a database some of whose later steps were undone by hand migrates again.)
     op.execute("DROP INDEX IF EXISTS ix_cluster_postings_recent")
     op.execute("CREATE INDEX IF NOT EXISTS ix_cluster_postings_recent_first "
@@ -285,7 +285,7 @@ MIGRATIONS: list[Callable[[Operations, str], None]] = [_v1_core_tables, _v2_full
                                                        _v10_story_summary_and_ingest_queue, _v11_cluster_postings,
                                                        _v12_content_generation, _v13_actor_keys, _v14_dedup_prints,
                                                        _v15_compare_units,
-                                                       _v17_postings_recent_first]
+                                                       _v16_postings_recent_first]
 LATEST = len(MIGRATIONS)
 
 
