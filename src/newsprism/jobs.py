@@ -154,7 +154,7 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     result = JobResult(articles=articles, stories=_KeptList(ordered, kept_stories), new=run.new,
                        stats=run.stats, chunks=run.chunks)
     if out_dir is not None:
-        result.outputs = write_outputs(Path(out_dir), result, store)
+        result.outputs = write_outputs(Path(out_dir), result, store, executor=executor)
     return result
 
 
@@ -444,8 +444,9 @@ def _once(articles: Iterable[Article]) -> Iterator[Article]:
         yield a
 
 
-def write_outputs(out_dir: Path, result: JobResult, store: Store) -> list[Path]:
-    """articles.jsonl, stories.jsonl and the static report (index.html and one page per story)."""
+def write_outputs(out_dir: Path, result: JobResult, store: Store, executor: Executor | None = None) -> list[Path]:
+    """articles.jsonl, stories.jsonl and the static report (index.html and one page per story; rendered by the
+    ``executor``'s workers when it has any)."""
     from newsprism.report import write_site_pages
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -470,7 +471,7 @@ def write_outputs(out_dir: Path, result: JobResult, store: Store) -> list[Path]:
     # the order of the run's articles, then the stored ones (the order of one mapping of them all, as it was).
     rank = {aid: n for n, aid in enumerate(list(at) + [k for k in stored if k not in at])}
     pages = ((s, _Members(s, result.articles, at, stored, rank)) for s in result.stories)
-    paths += write_site_pages(out_dir, pages)
+    paths += write_site_pages(out_dir, pages, executor=executor)
     return paths
 
 

@@ -11,7 +11,11 @@ A stage is a small object with ``name``, ``requires``, ``assigns`` and ``scope``
   the copies get their original's results afterwards (nlp: exact copies of a text analysed once).
 * ``scope == "corpus"``: ``stage(corpus) -> None``; sees the whole batch (and what earlier runs stored, through
   ``Corpus``), and may set fields on articles and stories. ``corpus.executor`` is the run's executor: a corpus stage with
-  independent per-story work (compare) may map it over the stories.
+  independent per-story work (compare) may map it over the stories. A corpus stage whose work starts with something
+  that depends on each article alone may offer ``prepare_article(article) -> payload`` and declare the fields it
+  reads (``prepare_reads``): the payload is worked out in the workers, in the same task as the last leading article
+  stage (``run_ahead``), and handed to the stage as ``corpus.prepared[stage.name][(article.id, content_hash)]``.
+  The stage uses it in place of its own computation of the same thing (and computes it when it is absent).
 
 Counting, timing, progress and per-article errors live here, not in the stages. An exception raised by an article
 stage is recorded in that article's ``errors`` and the article skips the later article stages; the rest of the batch
@@ -64,6 +68,9 @@ class Corpus:
     # The store's rows of per-article compare work (``compare.unit_rows.StoredUnits``): stored members of a story
     # are read back, not prepared again.
     compare_rows: Any = None
+    # Per-article work of corpus stages done ahead in the workers (``prepare_article``): stage name ->
+    # (article id, content hash) -> payload. A payload may be absent (copies, failures): the stage works it out.
+    prepared: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)
 
     def prior_by_id(self, ids: Collection[str]) -> dict[str, Article]:
         """Stored articles of earlier runs with these ids (read by key when the store allows, else by a scan)."""
@@ -155,6 +162,31 @@ class _GuardedBatch(_Guarded):
         return [next(done) if good else a for a, good in zip(articles, ok)]
 
 
+class _ThenPrepare(_GuardedBatch):
+    """The last leading article stage over a batch, then, in the same task, the per-article preparations of the
+    later corpus stages (``prepare_article``) on the articles still ok: one trip to a worker and back for both.
+    Returns the articles and, per article, the payloads by stage name (a preparation that raises leaves its payload
+    out: the stage then does that work itself, as it would without workers)."""
+
+    def __init__(self, stage: Stage, preparers: list[Stage]):
+        super().__init__(stage)
+        self.preparers = preparers
+
+    def __call__(self, articles: list[Article]) -> tuple[list[Article], list[dict[str, Any]]]:  # type: ignore[override]
+        out = super().__call__(articles)
+        payloads: list[dict[str, Any]] = []
+        for a in out:
+            got: dict[str, Any] = {}
+            if a.ok:
+                for st in self.preparers:
+                    try:
+                        got[st.name] = st.prepare_article(a)
+                    except Exception:  # noqa: BLE001 - the stage meets the same article and decides
+                        pass
+            payloads.append(got)
+        return out, payloads
+
+
 def batches(items: list[Any], size: int = BATCH) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -198,6 +230,22 @@ class Ahead:
     seconds: dict[str, float] = field(default_factory=dict)
     release: dict[str, list[tuple[Article, list[str]]]] = field(default_factory=dict)
     done: int = 0  # articles each stage went through (for progress)
+    prepared: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)  # see ``Corpus.prepared``
+
+
+def preparers(stages: list[Stage]) -> list[Stage]:
+    """The corpus stages after the leading article stages whose per-article preparation may run ahead with them:
+    no stage between reads-after-writes what the preparation reads (dedup sets ``duplicate_of``, which the
+    clusterer's features do not read, so they may be worked out before dedup has run)."""
+    _, rest = split_ahead(stages)
+    out: list[Stage] = []
+    for i, st in enumerate(rest):
+        if st.scope != "corpus" or not callable(getattr(st, "prepare_article", None)):
+            continue
+        reads = set(getattr(st, "prepare_reads", ()))
+        if reads and not any(reads & set(r.assigns) for r in rest[:i]):
+            out.append(st)
+    return out
 
 
 def run_ahead(articles: list[Article], stages: list[Stage], executor: Executor | None = None,
@@ -210,11 +258,12 @@ def run_ahead(articles: list[Article], stages: list[Stage], executor: Executor |
     out = Ahead(done=len(articles))
     arts = list(articles)
     last_raw = _last_raw(stages)
+    prep = preparers(stages) if ahead else []
     for st in ahead:
         t0 = time.perf_counter()
         overtaken = [r for r in stages[:stages.index(st)] if r in rest]
         before = [len(a.errors) for a in arts] if overtaken else None
-        arts = _run_article_stage(st, arts, executor, progress)
+        arts = _run_article_stage(st, arts, executor, progress, prep if st is ahead[-1] else None, out.prepared)
         if before is not None:
             after = stages[stages.index(st) + 1:]
             release_at = next((r.name for r in after if r in rest), None)
@@ -244,16 +293,27 @@ def _last_raw(stages: list[Stage]) -> Stage | None:
     return next((st for st in reversed(stages) if "raw" in st.requires), None)
 
 
-def _run_article_stage(st: Stage, arts: list[Article], executor: Executor, progress: Progress) -> list[Article]:
+def _run_article_stage(st: Stage, arts: list[Article], executor: Executor, progress: Progress,
+                       prep: list[Stage] | None = None,
+                       prepared: dict[str, dict[tuple[str, str], Any]] | None = None) -> list[Article]:
+    """``prep``: corpus stages whose ``prepare_article`` runs in the same tasks, on the articles this stage returns;
+    their payloads go to ``prepared``."""
     progress.start(st.name, len(arts))
     arts = list(arts)
     # A stage that can tell copies apart (same input, same result) has only the originals analysed
     plan = getattr(st, "plan_copies", None)
     todo, copies = plan(arts) if plan is not None else (range(len(arts)), {})
     done_at = iter(todo)
-    for done in executor.map(_GuardedBatch(st), batches([arts[i] for i in todo])):
-        for a in done:
+    task = _ThenPrepare(st, prep) if prep else _GuardedBatch(st)
+    for done in executor.map(task, batches([arts[i] for i in todo])):
+        payloads: list[dict[str, Any]] = []
+        if prep:
+            done, payloads = done
+        for j, a in enumerate(done):
             arts[next(done_at)] = a  # a pool hands back new objects
+            if payloads and prepared is not None:
+                for name, payload in payloads[j].items():
+                    prepared.setdefault(name, {})[(a.id, a.content_hash)] = payload
             progress.advance()
     if plan is not None:
         st.fill_copies(arts, list(todo), copies)
@@ -277,6 +337,7 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
         corpus.articles[:], ahead = run_ahead(corpus.articles, stages, executor, progress)
     done, stages = split_ahead(stages)
     stats.seconds.update(ahead.seconds)
+    corpus.prepared = ahead.prepared
     release = {k: list(v) for k, v in ahead.release.items()}
     last_raw = _last_raw(stages)  # a stage not run ahead still reading the input
     for st in stages:
@@ -297,5 +358,6 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
     for held in release.values():  # overtook every later stage: the errors land at the end
         for art, errors in held:
             art.errors.extend(errors)
+    corpus.prepared = {}
     stats.failed = sum(not a.ok for a in corpus.articles)
     return stats

@@ -105,3 +105,54 @@ def _guard(st, a):
     except Exception as exc:  # the runner's rule: the error lands on the article
         a.errors.append(f"{st.name}: {type(exc).__name__}: {exc}")
         return a
+
+
+class Measure:
+    """A corpus stage whose per-article part (the length of the text) may be worked out ahead."""
+    name, scope = "measure", "corpus"
+    requires, assigns = frozenset({"text"}), frozenset({"claims"})
+    prepare_reads = frozenset({"text"})
+
+    def prepare_article(self, a: Article) -> int:
+        return len(a.text)
+
+    def __call__(self, corpus: Corpus) -> None:
+        ready = corpus.prepared.get(self.name, {})
+        corpus.state["lengths"] = {a.id: ready.get((a.id, a.content_hash), len(a.text)) for a in corpus.ok_articles}
+        corpus.state["from_workers"] = sorted(a.id for a in corpus.ok_articles if (a.id, a.content_hash) in ready)
+
+
+class Retext:
+    """A corpus stage rewriting what ``Measure`` reads: Measure's part may not run before it."""
+    name, scope = "retext", "corpus"
+    requires, assigns = frozenset({"text"}), frozenset({"text"})
+
+    def __call__(self, corpus: Corpus) -> None:
+        for a in corpus.ok_articles:
+            a.text = a.text + "!"
+
+
+def test_per_article_work_of_a_corpus_stage_comes_back_with_the_workers_results():
+    stages = [Clean(), Analyse(), Measure()]
+    with ProcessExecutor(workers=2) as ex:
+        got = Corpus(articles=_arts())
+        got.articles[:], ahead = run_ahead(got.articles, stages, ex)
+        assert set(ahead.prepared["measure"]) == {(a.id, a.content_hash) for a in got.articles if a.id != "a2"}
+        run_stages(got, stages, ex, ahead=ahead)
+    assert got.state["lengths"] == {a.id: len(a.text) for a in got.ok_articles}
+    assert sorted(got.state["lengths"]) == ["a0", "a1", "a3", "a4"]
+    assert got.state["from_workers"] == ["a0", "a1", "a3", "a4"]  # the failed one has no payload
+    assert got.prepared == {}  # nothing of it outlives the run
+
+
+def test_per_article_work_waits_when_an_earlier_stage_changes_what_it_reads():
+    from newsprism.pipeline import preparers
+
+    assert [st.name for st in preparers([Clean(), Analyse(), Measure()])] == ["measure"]
+    assert preparers([Clean(), Retext(), Analyse(), Measure()]) == []
+    got = Corpus(articles=_arts())
+    stages = [Clean(), Retext(), Analyse(), Measure()]
+    got.articles[:], ahead = run_ahead(got.articles, stages)
+    assert ahead.prepared == {}
+    run_stages(got, stages, ahead=ahead)
+    assert got.state["lengths"]["a0"] == 4  # measured after the text changed

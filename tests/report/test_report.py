@@ -154,3 +154,22 @@ def test_an_outlet_made_only_of_copies_points_to_its_source():
     assert rows["Copier"]["copy_of"] == ["Origin"] and rows["Origin"]["copy_of"] == []
     assert rows["Origin"]["share"] == "north 100%"
     assert v["coverage"]["independent_outlets"] == 1 and v["coverage"]["syndicated_copies"] == 1
+
+
+def test_pages_rendered_by_workers_are_the_files_rendered_here(tmp_path, monkeypatch):
+    """A job's pool renders the pages a window at a time; the files are byte for byte those of the driver."""
+    import newsprism.report as report
+    from newsprism.executors.pool import ProcessExecutor
+    from newsprism.report import write_site_pages
+
+    s, arts = _hostile()
+    others = [story(article(f"w{i}", f"Outlet {i}", f"Rain fell on town number {i} for {i + 2} hours on Monday."),
+                    sid=f"s{i}", title=f"Rain {i}") for i in range(5)]
+    pages = [(s, arts)] + [(st, a) for st, a in others]
+    monkeypatch.setattr(report, "PAGE_WINDOW", 2)  # several windows, the last one short
+    here = write_site_pages(tmp_path / "here", pages)
+    with ProcessExecutor(workers=2) as ex:
+        there = write_site_pages(tmp_path / "there", pages, executor=ex)
+    assert [p.name for p in here] == [p.name for p in there]
+    for a, b in zip(here, there):
+        assert a.read_bytes() == b.read_bytes()

@@ -30,9 +30,10 @@ def features_of(a: Article, use_light_names: bool = True) -> ArticleFeatures:
                             outlet=a.outlet)
 
 
-def _record_extra(a: Article, root: str) -> list:
-    """What the index keeps of a member besides its counts: sort key, title material, copy root, outlet, date."""
-    head, extract, about = article_title(a.title, a.text)
+def _record_extra(a: Article, root: str, title: tuple[str, str, bool] | None = None) -> list:
+    """What the index keeps of a member besides its counts: sort key, title material, copy root, outlet, date.
+    ``title``: ``article_title`` of the article when already worked out."""
+    head, extract, about = title if title is not None else article_title(a.title, a.text)
     return [_hash(a), head, extract, root, a.outlet, a.published, about]
 
 
@@ -41,6 +42,9 @@ class ClusterStage:
     requires = frozenset({"text", "entities", "duplicate_of"})
     assigns = frozenset({"story", "stories"})
     scope = "corpus"
+    # An article's features and title material depend on it alone: a job works them out in the workers with its
+    # nlp (``pipeline.Corpus.prepared``), and the clusterer only weighs and places them.
+    prepare_reads = frozenset({"text", "title", "entities", "published", "outlet"})
 
     def __init__(self, params: Params | Mapping | None = None, use_light_names: bool = True,
                  keep_unchanged: bool = True):
@@ -86,9 +90,14 @@ class ClusterStage:
             cl.seed(cl.vectorise(a.id, feats[a.id], _record_extra(a, a.duplicate_of or a.id)), a.story)
         return cl
 
+    def prepare_article(self, a: Article) -> tuple[ArticleFeatures, tuple[str, str, bool]]:
+        """What this stage works out from one article alone: its features and its title material."""
+        return features_of(a, self.use_light_names), article_title(a.title, a.text)
+
     # ---- the stage -----------------------------------------------------------------------------------------
     def __call__(self, corpus: Corpus) -> None:
         source = corpus.cluster_index
+        ready = corpus.prepared.get(self.name, {})
         cl = self._load(corpus)
         batch = corpus.ok_articles
         prior_story = {a.id: cl.members[a.id] for a in batch if a.id in cl.members}
@@ -103,8 +112,13 @@ class ClusterStage:
         # Copies are clustered on their words like any article (they are coverage too, and their names count when
         # a story is checked for two events), then made to follow their source.
         originals = list(first_of.values())
+        titles: dict[str, tuple[str, str, bool]] = {}
         for a in originals:
-            feats[a.id] = features_of(a, self.use_light_names)
+            got = ready.get((a.id, a.content_hash))
+            if got is None:
+                feats[a.id] = features_of(a, self.use_light_names)
+            else:
+                feats[a.id], titles[a.id] = got
         # Read lazily: the member rows (and stories) of these articles and of their sources, and the frequencies of
         # their words (nothing when the whole index is in memory).
         cl.load_members([a.id for a in originals] + [a.duplicate_of for a in originals if a.duplicate_of])
@@ -117,7 +131,8 @@ class ClusterStage:
         # Count the whole batch before weighing any of it, so the weights do not depend on arrival order.
         for f in feats.values():
             cl.count(f)
-        docs = [cl.vectorise(a.id, feats[a.id], _record_extra(a, self._root(a, by_id, cl))) for a in originals]
+        docs = [cl.vectorise(a.id, feats[a.id], _record_extra(a, self._root(a, by_id, cl), titles.get(a.id)))
+                for a in originals]
         # Re-examination: the open stories this batch could join are dissolved and their members clustered again
         # with the batch, in one order that depends on the articles only (day, content hash).
         cl.prefetch(docs)

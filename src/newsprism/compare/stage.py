@@ -11,7 +11,7 @@ from newsprism.model import Article, Story
 from newsprism.pipeline import Corpus
 
 from .align import ArticleUnits, align
-from .cache import ArticleCache, process_cache
+from .cache import ArticleCache, furniture_keys, process_cache
 from .framing import framing, framing_groups
 from .outlets import representatives
 from .unit_rows import dump_clauses, dump_units, load_units, row_key
@@ -77,6 +77,9 @@ class CompareStage:
     scope = "corpus"
     requires = frozenset({"stories", "quotes", "claims", "entities", "duplicate_of"})
     assigns = frozenset({"comparison"})
+    # An article's furniture clause keys depend on its text alone: a job works them out in the workers with its nlp
+    # (``pipeline.Corpus.prepared``) instead of here, one article after another, while the workers wait.
+    prepare_reads = frozenset({"text"})
 
     def __init__(self, cache: ArticleCache | None = None) -> None:
         # one cache per stage, so per job: the next chunk's comparisons reuse this chunk's prepared members
@@ -87,6 +90,9 @@ class CompareStage:
 
     def __setstate__(self, state: dict) -> None:
         self.cache = process_cache()
+
+    def prepare_article(self, article: Article) -> frozenset[str]:
+        return furniture_keys(article.text)
 
     def __call__(self, corpus: Corpus) -> None:
         with fewer_collections():
@@ -105,8 +111,14 @@ class CompareStage:
         rows = corpus.compare_rows
         stored = [a for aid, a in known.items() if aid not in batch and a.ok and a.text]
         taken: dict[str, frozenset[str]] = {}
-        furniture = recurring_clauses(touched, known, cache=self.cache, taken=taken,
-                                      given=rows.furniture(stored) if rows is not None else None)
+        given = rows.furniture(stored) if rows is not None else {}
+        ready = corpus.prepared.get(self.name, {})
+        # this chunk's articles whose keys the workers worked out: given, and taken as if worked out here
+        ahead = {aid: keys for aid, a in batch.items() if a.ok and a.text
+                 for keys in [ready.get((aid, a.content_hash))] if keys is not None}
+        furniture = recurring_clauses(touched, known, cache=self.cache, taken=taken, given={**given, **ahead})
+        in_touched = {aid for s in touched for aid in s.articles}
+        taken.update({aid: keys for aid, keys in ahead.items() if aid in in_touched})
         # The book is read once here (not once per story) and handed to every comparison, in this process or a
         # worker's: a worker has not read the store's actors, and all must see the same book.
         book = ActorBook.default()
@@ -138,7 +150,7 @@ class CompareStage:
             # the members it prepared.
             work = [(s, {aid: known[aid] for aid in s.articles if aid in known}) for s in touched]
             n = max(1, min(len(work), 4 * getattr(executor, "workers", 2)))
-            groups = [work[i::n] for i in range(n)]
+            groups = balanced_groups(work, n)
             task = _CompareGroup(furniture, book, rows is not None)
             jobs = [(g, stored_units([s for s, _ in g])) for g in groups]
             for (group, _rows), results in zip(jobs, executor.map(task, jobs)):
@@ -153,6 +165,29 @@ class CompareStage:
                     if aid not in written}
             if rest:
                 rows.put(rest)
+
+
+def _cost(members: Mapping[str, Article]) -> int:
+    """A story's comparison cost, roughly: every member's text against the others' (align is pairwise)."""
+    ok = [a for a in members.values() if a.ok and a.text]
+    return len(ok) * sum(len(a.text) for a in ok)
+
+
+def balanced_groups(work: list[tuple[Story, dict[str, Article]]], n: int
+                    ) -> list[list[tuple[Story, dict[str, Article]]]]:
+    """``work`` in ``n`` groups of about equal cost, the costliest group first: each story goes to the group with
+    the least cost so far, the costliest stories placed first (longest processing time first). The groups go to
+    the workers in this order, so the one large story starts at once instead of being left for last while the
+    other workers wait. Which group a story is compared in changes nothing in its comparison."""
+    order = sorted(range(len(work)), key=lambda i: (-_cost(work[i][1]), i))
+    loads = [0] * n
+    groups: list[list[tuple[Story, dict[str, Article]]]] = [[] for _ in range(n)]
+    for i in order:
+        g = min(range(n), key=lambda k: (loads[k], k))
+        groups[g].append(work[i])
+        loads[g] += _cost(work[i][1])
+    ranked = sorted(range(n), key=lambda k: (-loads[k], k))
+    return [groups[k] for k in ranked if groups[k]]
 
 
 def _clauses(article: Article, taken: Mapping[str, frozenset[str]], cache: ArticleCache) -> str:

@@ -79,22 +79,58 @@ def write_site(out_dir: Path, stories: Iterable[Story], articles: Mapping[str, A
     return write_site_pages(out_dir, ((s, articles) for s in stories))
 
 
-def write_site_pages(out_dir: Path, pages: Iterable[tuple[Story, Mapping[str, Article]]]) -> list[Path]:
+# Stories whose pages are handed to an executor at a time (in tasks of ``PAGES_PER_TASK``): the pages of a large run
+# are rendered by the workers a window at a time, never all held at once.
+PAGE_WINDOW = 64
+PAGES_PER_TASK = 4
+
+
+def write_site_pages(out_dir: Path, pages: Iterable[tuple[Story, Mapping[str, Article]]],
+                     executor=None) -> list[Path]:
     """``write_site`` with each story's member articles given beside it, so that a large run's stories and
-    articles are never all in memory at once (the index needs only a row per story)."""
+    articles are never all in memory at once (the index needs only a row per story). With a parallel ``executor``
+    (a job's process pool) the pages are rendered in its workers while this process writes the finished ones: a
+    page depends on its story and members alone, so the files are the same."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     rows: list[dict] = []
-    for s, articles in pages:
+    for s, articles, html in _rendered(pages, executor):
         p = out_dir / page_name(s.id)
-        p.write_text(render_story(s, articles, "html"), encoding="utf-8")
+        p.write_text(html, encoding="utf-8")
         paths.append(p)
         rows += _index_rows([s], articles)
     rows.sort(key=lambda r: (-len(r["outlets"]), -r["articles"], r["title"]))
     idx = out_dir / "index.html"
     idx.write_text(_env().get_template("index.html.j2").render(rows=rows), encoding="utf-8")
     return [idx] + paths
+
+
+def _rendered(pages: Iterable[tuple[Story, Mapping[str, Article]]], executor=None):
+    """(story, members, its HTML page) for each page, in order."""
+    if executor is None or not getattr(executor, "parallel", False):
+        for s, articles in pages:
+            yield s, articles, render_story(s, articles, "html")
+        return
+    window: list[tuple[Story, dict[str, Article]]] = []
+
+    def flush():
+        tasks = [window[i:i + PAGES_PER_TASK] for i in range(0, len(window), PAGES_PER_TASK)]
+        done = (html for htmls in executor.map(_render_pages, tasks) for html in htmls)
+        for (s, articles), html in zip(window, done):
+            yield s, articles, html
+
+    for s, articles in pages:
+        window.append((s, dict(articles)))
+        if len(window) >= PAGE_WINDOW:
+            yield from flush()
+            window = []
+    if window:
+        yield from flush()
+
+
+def _render_pages(pages: list[tuple[Story, dict[str, Article]]]) -> list[str]:
+    return [render_story(s, articles, "html") for s, articles in pages]
 
 
 # ------------------------------------------------------------------------------------------------ text and Markdown
