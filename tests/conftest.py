@@ -21,6 +21,19 @@ def shared_dir() -> Path:
     pytest.skip("../shared is not beside this checkout")
 
 
+@pytest.fixture(autouse=True)
+def _process_actor_book():
+    """Each test ends with the process's actor book it started with. A job on a store makes that store's actors the
+    book (``knowledge.actors.recall``); a later test in the same worker must not read a store whose PostgreSQL schema
+    or temporary file is gone."""
+    from newsprism.knowledge import actors
+
+    book, learned = actors._BOOK, list(actors._LEARNED)
+    yield
+    actors._BOOK = book
+    actors._LEARNED[:] = learned
+
+
 @pytest.fixture(scope="session")
 def seeds_dir(shared_dir: Path) -> Path:
     return shared_dir / "seeds"
