@@ -21,19 +21,6 @@ def shared_dir() -> Path:
     pytest.skip("../shared is not beside this checkout")
 
 
-@pytest.fixture(autouse=True)
-def _process_actor_book():
-    """Each test ends with the process's actor book it started with. A job on a store makes that store's actors the
-    book (``knowledge.actors.recall``); a later test in the same worker must not read a store whose PostgreSQL schema
-    or temporary file is gone."""
-    from newsprism.knowledge import actors
-
-    book, learned = actors._BOOK, list(actors._LEARNED)
-    yield
-    actors._BOOK = book
-    actors._LEARNED[:] = learned
-
-
 @pytest.fixture(scope="session")
 def seeds_dir(shared_dir: Path) -> Path:
     return shared_dir / "seeds"
@@ -67,9 +54,21 @@ def _postgres_schema():
     try:
         yield f"{url}?options=-csearch_path%3D{schema}"
     finally:
+        _forget_actor_book_in(schema)
         with admin.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def _forget_actor_book_in(schema: str) -> None:
+    """A job on a store makes that store's actors the process's book (``knowledge.actors.recall``). When the store's
+    schema is dropped, a later test in the same worker must not read the book from it: the process forgets it."""
+    from newsprism.knowledge import actors
+
+    source = getattr(actors._BOOK, "_source", None)
+    if source is not None and schema in str(getattr(source, "url", "")):
+        actors._BOOK = None
+        actors._LEARNED[:] = []
 
 
 @pytest.fixture(scope="session")
