@@ -251,6 +251,22 @@ def _in_sql(head: str, n: int) -> str:
     return f"{head} IN ({', '.join('?' * n)})"
 
 
+def _keyed_rows(conn: sa.Connection, values: Iterable[str], head: str, query: Callable[[list], Any],
+                lead: tuple = ()) -> Iterator[tuple]:
+    """The rows whose key is one of ``values``, read in parts: on SQLite as ``head IN (?, ...)`` through the driver's
+    cursor (``lead``: the parameters before the list), elsewhere as ``query(part)`` through SQLAlchemy."""
+    raw = _raw_cursor(conn)
+    try:
+        for part in _chunks(sorted(set(values))):
+            if raw is not None:
+                yield from raw.execute(_in_sql(head, len(part)), [*lead, *part]).fetchall()
+            else:
+                yield from conn.execute(query(part))
+    finally:
+        if raw is not None:
+            raw.close()
+
+
 @lru_cache(maxsize=8)
 def _postings_sql(n: int) -> str:
     """One statement for ``n`` terms, each arm reading at most ``:cap`` postings through the (term, run) index."""
@@ -293,52 +309,25 @@ class ClusterRows:
         return out
 
     def stories(self, keys: Iterable[str]) -> dict[str, dict]:
-        out = {}
+        c = t.cluster_stories.c
         with self._reading() as conn:
-            raw = _raw_cursor(conn)
-            for part in _chunks(sorted(set(keys))):
-                if raw is not None:
-                    rows = raw.execute(_in_sql("SELECT key, record FROM cluster_stories WHERE key", len(part)),
-                                       part).fetchall()
-                else:
-                    rows = conn.execute(sa.select(t.cluster_stories.c.key, t.cluster_stories.c.record)
-                                        .where(t.cluster_stories.c.key.in_(part)))
-                out.update((k, json.loads(r)) for k, r in rows)
-            if raw is not None:
-                raw.close()
-        return out
+            return {k: json.loads(r) for k, r in _keyed_rows(
+                conn, keys, "SELECT key, record FROM cluster_stories WHERE key",
+                lambda part: sa.select(c.key, c.record).where(c.key.in_(part)))}
 
     def df(self, kind: str, words: Iterable[str]) -> dict[str, int]:
         c = t.cluster_df.c
-        out = {}
         with self._reading() as conn:
-            raw = _raw_cursor(conn)
-            for part in _chunks(sorted(set(words))):
-                if raw is not None:
-                    out.update(raw.execute(_in_sql("SELECT term, n FROM cluster_df WHERE kind = ? AND term", len(part)),
-                                           [kind, *part]).fetchall())
-                else:
-                    out.update(conn.execute(sa.select(c.term, c.n).where(c.kind == kind, c.term.in_(part))).all())
-            if raw is not None:
-                raw.close()
-        return out
+            return dict(_keyed_rows(conn, words, "SELECT term, n FROM cluster_df WHERE kind = ? AND term",
+                                    lambda part: sa.select(c.term, c.n).where(c.kind == kind, c.term.in_(part)),
+                                    lead=(kind,)))
 
     def _members(self, col: str, values: Iterable[str]) -> dict[str, tuple[str | None, bool]]:
         c = t.cluster_members.c
-        out = {}
         with self._reading() as conn:
-            raw = _raw_cursor(conn)
-            for part in _chunks(sorted(set(values))):
-                if raw is not None:
-                    rows = raw.execute(_in_sql(f"SELECT article, story, copy FROM cluster_members WHERE {col}",
-                                               len(part)), part).fetchall()
-                else:
-                    rows = conn.execute(sa.select(c.article, c.story, c.copy).where(c[col].in_(part)))
-                for article, story, copy in rows:
-                    out[article] = (story or None, bool(copy))
-            if raw is not None:
-                raw.close()
-        return out
+            return {article: (story or None, bool(copy)) for article, story, copy in _keyed_rows(
+                conn, values, f"SELECT article, story, copy FROM cluster_members WHERE {col}",
+                lambda part: sa.select(c.article, c.story, c.copy).where(c[col].in_(part)))}
 
     def members(self, ids: Iterable[str]) -> dict[str, tuple[str | None, bool]]:
         return self._members("article", ids)
