@@ -242,9 +242,12 @@ class _Vectors:
     def __init__(self, units: list[Unit]):
         from scipy.sparse import csr_matrix
 
+        # the vocabulary in first-use order, never a set's: a term's column orders the sums of every dot product it
+        # is in, and a set's order (string hashes, salted per process) made the similarities, and the ties between
+        # them, differ in their last bit from one run to the next
         df: Counter = Counter()
         for u in units:
-            df.update(set(u.terms))
+            df.update(u.terms.keys())
         n = max(1, len(units))
         self.idf = {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
         vocab = {t: k for k, t in enumerate(self.idf)}
