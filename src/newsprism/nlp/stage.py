@@ -17,11 +17,12 @@ PIPE_BATCH = 8
 # The parser and the entity recogniser take their docs 32 at a time (the rest of the pipeline 8): a job's whole task
 # (``pipeline.BATCH``). Their transition loop steps every doc of a batch together, and a step's fixed costs (numpy's
 # calls on small arrays, spaCy's feature and transition calls: ``transitions.parse``) are shared by more docs. With
-# ``transitions.MAX_TOKENS`` at 16,384 (up from 16 docs and 8,192 tokens): nlp CPU 8-15% lower over the whole
-# pipeline (interleaved runs on 96-160 PolNeAR texts), a worker's peak unchanged (690 against 694 MB over 160 texts).
-# In prediction the parser and NER read the tok2vec output from ``doc.tensor``, and docs do not see each other, so
-# the annotations are the same (tags, parses, lemmas, entities, actors, quotes and claims compared on 300 throughput
-# texts; benchmarks/throughput.py --components shows the per-component CPU).
+# ``transitions.MAX_TOKENS`` at 16,384 (up from 16 docs and 8,192 tokens): parser CPU 4% and NER 6% lower (3
+# interleaved rounds over 96 PolNeAR texts on a loaded machine; about 2% of the whole nlp stage), a worker's peak
+# unchanged (690 against 694 MB over 160 texts). In prediction the parser and NER read the tok2vec output from
+# ``doc.tensor``, and docs do not see each other, so the annotations are the same (tags, parses, lemmas, entities,
+# actors, quotes and claims compared on 300 throughput texts; benchmarks/throughput.py --components shows the
+# per-component CPU).
 PARSE_BATCH = 32
 
 
