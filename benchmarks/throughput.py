@@ -16,6 +16,10 @@ Prints one JSON object with the medians: ``e2e_articles_per_s``, ``spacy_article
 (e2e over spacy), ``cpu_ratio_vs_spacy`` (spaCy's CPU seconds over the whole run's, workers included) and ``peak_rss_mb`` (the e2e run's whole process tree, sampled every 0.2 s), plus every repeat's
 figures. The machine may be shared: compare figures of one run only.
 
+Each repeat also gives ``cpu_s_each`` (CPU seconds of the e2e run's driver and of its workers, sampled) and
+``cpu_timeline`` (per 5-second slice of the run: its start, the driver's and the workers' CPU seconds), which show
+how much of the run the workers wait on the driver.
+
 ``--components N`` adds ``nlp_components``: CPU seconds per spaCy component of plain ``en_core_web_sm`` (as timed
 above: ``nlp.pipe`` with its default batch) and of newsprism's pipeline (as the nlp stage runs it: its batch size,
 its BLAS, its rule components and the actors, quotes and claims components), on the first N texts in this process,
@@ -144,10 +148,11 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _tree_rss(pid: int, peaks: dict[int, dict] | None = None, now: dict[int, int] | None = None) -> tuple[int, int]:
+def _tree_rss(pid: int, peaks: dict[int, dict] | None = None, now: dict[int, int] | None = None,
+              cpu: dict[int, float] | None = None) -> tuple[int, int]:
     """RSS of ``pid`` and its descendants; ``peaks`` keeps, per process, its largest RSS and PSS (proportional set
     size: a page shared by n processes, such as a forked worker's untouched copy of the driver, counts 1/n in each);
-    ``now`` gets each process's RSS of this moment."""
+    ``now`` gets each process's RSS of this moment, ``cpu`` its CPU seconds so far (user and system)."""
     import psutil
 
     try:
@@ -167,6 +172,12 @@ def _tree_rss(pid: int, peaks: dict[int, dict] | None = None, now: dict[int, int
             continue
         total += rss
         total_pss += pss
+        if cpu is not None:
+            try:
+                t = q.cpu_times()
+                cpu[q.pid] = t.user + t.system
+            except psutil.Error:
+                pass
         if now is not None:
             now[q.pid] = rss
         if peaks is not None:
@@ -206,6 +217,25 @@ def _by_chunk(samples: list[tuple[float, dict[int, int]]], commits: list[tuple[f
     return out
 
 
+def _cpu_use(samples: list[tuple[float, dict[int, float]]], driver: int,
+             step: float = 5.0) -> tuple[dict[str, float], list[list[float]]]:
+    """Where a run's CPU went, from the sampled CPU seconds of each process (up to one sampling period, 0.2 s, of
+    each process's last work is missed): the CPU seconds of the driver and of all workers together, and the timeline
+    of the run in ``step``-second slices, each ``[start, driver CPU-s, workers' CPU-s]``. A slice with workers' CPU
+    well under 2 × ``step`` while the driver works is the driver's serial work leaving the workers idle."""
+    last: dict[int, float] = {}
+    bins: dict[int, list[float]] = {}
+    for at, cpu in samples:
+        slot = bins.setdefault(int(at // step), [0.0, 0.0])
+        for pid, sec in cpu.items():
+            slot[0 if pid == driver else 1] += sec - last.get(pid, 0.0)
+            last[pid] = sec
+    each = {"driver": round(last.get(driver, 0.0), 1),
+            "workers": round(sum(sec for pid, sec in last.items() if pid != driver), 1)}
+    timeline = [[k * step, round(v[0], 1), round(v[1], 1)] for k, v in sorted(bins.items())]
+    return each, timeline
+
+
 def _commits(db: Path) -> list[tuple[float, int]]:
     """(commit time, articles) of each chunk the run committed, from its database's chunk log."""
     import sqlite3
@@ -229,6 +259,7 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -
         peak = [0, 0]
         each: dict[int, dict] = {}
         samples: list[tuple[float, dict[int, int]]] = []  # (time, RSS per process): the curve by chunk
+        cpu_samples: list[tuple[float, dict[int, float]]] = []  # (seconds since start, CPU-s so far per process)
         c0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -236,8 +267,10 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -
         def sample() -> None:
             while proc.poll() is None:
                 now: dict[int, int] = {}
-                rss, pss = _tree_rss(proc.pid, each, now)
+                cpu: dict[int, float] = {}
+                rss, pss = _tree_rss(proc.pid, each, now, cpu)
                 samples.append((time.time(), now))
+                cpu_samples.append((time.perf_counter() - t0, cpu))
                 peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 time.sleep(0.2)
 
@@ -252,6 +285,7 @@ def time_e2e(input_path: Path, executor: str, workers: int, chunk: int | None) -
         summary["peak_rss_mb_each"] = _each(each)
         summary["peak_pss_mb"] = round(peak[1] / 2**20)
         summary["rss_by_chunk"] = _by_chunk(samples, _commits(Path(tmp) / "np.db"), proc.pid)
+        summary["cpu_s_each"], summary["cpu_timeline"] = _cpu_use(cpu_samples, proc.pid)
         return wall, _children_cpu() - c0, peak[0] / 2**20, summary
 
 
@@ -312,7 +346,8 @@ def main() -> None:
                          "rss_by_chunk": summary.get("rss_by_chunk"),
                          "chunks": summary.get("chunks"), "failed": summary.get("failed"), "load_before": round(load, 2),
                          "load_after": round(os.getloadavg()[0], 2),
-                         "stages_s": summary.get("seconds")})
+                         "stages_s": summary.get("seconds"), "cpu_s_each": summary.get("cpu_s_each"),
+                         "cpu_timeline": summary.get("cpu_timeline")})
             print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
             load = os.getloadavg()[0]
         comps = time_components(arts[:args.components]) if args.components else None

@@ -53,7 +53,7 @@ def test_the_pipeline_steps_parser_and_ner_with_numpy():
     assert nlp.get_pipe_meta("ner").factory == FACTORY
 
 
-@pytest.mark.parametrize("batch", [1, 5, 16])
+@pytest.mark.parametrize("batch", [1, 5, 16, 32])  # 32: the batch a job's task steps together (PARSE_BATCH)
 def test_parses_and_entities_match_spacys_loop(spacy_nlp, batch, with_polnear):
     texts = with_polnear(TEXTS, 24)
     theirs = _before(spacy_nlp, ("tok2vec", "tagger"), texts)

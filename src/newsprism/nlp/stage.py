@@ -14,13 +14,16 @@ MEMO_SIZE = 4096
 # for the same CPU time and the same annotations (docs do not see each other inside a batch; compared on 160
 # PolNeAR texts: tags, parses, lemmas, entities, actors, quotes and claims identical).
 PIPE_BATCH = 8
-# The parser and the entity recogniser take their docs 16 at a time (the rest of the pipeline 8). Their transition
-# loop steps every doc of a batch together, and a step's fixed costs (the state-to-action matrix product, through
-# BLIS's generic kernel on this CPU) are shared by more docs: parser CPU 10-25% lower in interleaved runs, NER 0-5%,
-# for ~25 MB more at a worker's peak (32 would save a little more for ~200 MB). In prediction the parser and NER read
-# the tok2vec output from ``doc.tensor``, and docs do not see each other, so the annotations are the same
-# (benchmarks/throughput.py --components shows the per-component CPU).
-PARSE_BATCH = 16
+# The parser and the entity recogniser take their docs 32 at a time (the rest of the pipeline 8): a job's whole task
+# (``pipeline.BATCH``). Their transition loop steps every doc of a batch together, and a step's fixed costs (numpy's
+# calls on small arrays, spaCy's feature and transition calls: ``transitions.parse``) are shared by more docs. With
+# ``transitions.MAX_TOKENS`` at 16,384 (up from 16 docs and 8,192 tokens): parser CPU 4% and NER 6% lower (3
+# interleaved rounds over 96 PolNeAR texts on a loaded machine; about 2% of the whole nlp stage), a worker's peak
+# unchanged (690 against 694 MB over 160 texts). In prediction the parser and NER read the tok2vec output from
+# ``doc.tensor``, and docs do not see each other, so the annotations are the same (tags, parses, lemmas, entities,
+# actors, quotes and claims compared on 300 throughput texts; benchmarks/throughput.py --components shows the
+# per-component CPU).
+PARSE_BATCH = 32
 
 
 class NlpStage:

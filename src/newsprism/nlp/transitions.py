@@ -122,9 +122,11 @@ class FastTransitions:
 
 
 # Tokens stepped together at most. The lower layer's output for a batch is kept while it is parsed: for the parser
-# 8 slots x 64 hidden x 2 pieces floats a token (4 KB), for NER 1.5 KB, so a batch of 16 long articles (~3,000 tokens
-# each) would hold ~200 MB in a worker. spaCy's own loop steps a quarter of its batch at a time for the same reason.
-MAX_TOKENS = 8192
+# 8 slots x 64 hidden x 2 pieces floats a token (4 KB), for NER 1.5 KB, so a batch of 32 long articles (~3,000 tokens
+# each) would hold ~400 MB in a worker; 16,384 tokens hold at most 64 MB. spaCy's own loop steps a quarter of its
+# batch at a time for the same reason. Fewer, longer runs share each step's fixed costs among more docs (nlp/stage.py
+# PARSE_BATCH): 32,768 saved no clear CPU over 16,384 and raised a worker's peak by ~85 MB.
+MAX_TOKENS = 16384
 
 
 def _by_tokens(docs: list[Doc], budget: int) -> Iterator[list[Doc]]:
