@@ -93,3 +93,27 @@ def test_batches_are_cut_by_tokens(spacy_nlp):
     parts = list(_by_tokens(docs, 4))
     assert [[len(d) for d in p] for p in parts] == [[3], [2, 1], [4, 0]]
     assert [d for p in parts for d in p] == docs
+
+
+def test_ner_choices_match_spacys_when_the_best_score_is_invalid(spacy_nlp):
+    """Random scores make the best-scoring action often invalid (an I- or L- with no entity open, say): the NER's
+    choice of action must still be spaCy's, state by state, to the last step."""
+    from newsprism.nlp.transitions import _taker
+
+    pipe = spacy_nlp.get_pipe("ner")
+    texts = [t for t in TEXTS if t.strip()]
+    take = _taker(pipe)
+    assert take != pipe.transition_states  # the NER takes its own path
+    done = {}
+    for who, step in (("ours", take), ("spacy", pipe.transition_states)):
+        docs = [spacy_nlp.make_doc(t) for t in texts]
+        batch = pipe.moves.init_batch(docs)
+        states, rng_here, steps = [s for s in batch if not s.is_final()], numpy.random.default_rng(3), []
+        while states:
+            scores = rng_here.standard_normal((len(states), pipe.moves.n_moves)).astype("float32")
+            states = step(states, scores)
+            steps.append(len(states))
+        pipe.set_annotations(docs, batch)
+        done[who] = ([_ents_of(d) for d in docs], [[t.ent_iob_ for t in d] for d in docs], steps)
+    assert done["ours"] == done["spacy"]
+    assert any(done["ours"][0])  # random scores still open entities: the comparison says something

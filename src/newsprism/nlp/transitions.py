@@ -16,7 +16,8 @@ Here each step of a batch is a handful of whole-batch numpy operations on the sa
   order from zero as spaCy's ``sum_state_features`` does, plus the bias, max over the pieces (maxout);
 - the upper layer scores the actions (numpy's BLAS, as every other product of the pipeline here:
   ``loading.use_numpy_blas``), actions the model never saw get the step's lowest score, as in spaCy;
-- spaCy's own ``transition_states`` picks the best valid action of each state and applies it.
+- the best valid action of each state is applied: for the parser by spaCy's own ``transition_states``, for the
+  entity recogniser by applying the best-scoring action when it is valid (``_taker``; the same choice).
 
 Sums are taken in spaCy's order and a max is exact, so the features and hidden units are bit-identical to spaCy's
 loop; the action scores come from the BLAS that the rest of the pipeline uses. ``tests/nlp/test_transitions.py``
@@ -66,6 +67,7 @@ def parse(pipe, docs: list[Doc]) -> list:
     W, b = upper.get_param("W"), upper.get_param("b")
     unseen = sorted(model.attrs.get("unseen_classes") or ())
     ids_of = _token_ids(n_slots)
+    take = _taker(pipe)
     states = [s for s in batch if not s.is_final()]
     while states:
         ids = ids_of(states)  # (states, slots); -1: no token in that slot, i.e. the padding row
@@ -85,8 +87,40 @@ def parse(pipe, docs: list[Doc]) -> list:
         scores += b
         if unseen:
             scores[:, unseen] = scores.min()
-        states = pipe.transition_states(states, scores)
+        states = take(states, scores)
     return batch
+
+
+def _taker(pipe):
+    """How a step's actions are taken: the highest-scoring valid action of each state (the lowest class on a tie).
+
+    spaCy's loop (``transition_states``) first checks every action's validity for every state, then takes the best
+    valid one. For the entity recogniser those checks are most of the loop's cost (74 actions a state a step, each a
+    call through its compiled function pointer), and the best-scoring action is nearly always valid (all but 86 of
+    176,574 state-steps on 96 PolNeAR texts). So the best-scoring action is applied when it is valid, which is the
+    same choice, and a state whose best is not valid goes through spaCy's own choice: 3x less CPU for NER's choices,
+    the same entities. The parser's checks are cheap, and a Python call a state costs more than they do (measured),
+    so the parser keeps spaCy's loop."""
+    if not isinstance(pipe, EntityRecognizer):
+        return pipe.transition_states
+    moves = pipe.moves
+    names = [moves.get_class_name(i) for i in range(moves.n_moves)]
+    if len(set(names)) != len(names):  # a name must lead back to its own action
+        return pipe.transition_states
+    apply, fallback = moves.apply_transition, pipe.transition_states
+
+    def take(states: list, scores) -> list:
+        retry = []
+        for i, (state, best) in enumerate(zip(states, scores.argmax(axis=1).tolist())):  # first max: lowest class
+            try:
+                apply(state, names[best])  # checks validity first, and raises before changing the state
+            except (ValueError, KeyError):
+                retry.append(i)
+        if retry:
+            fallback([states[i] for i in retry], numpy.ascontiguousarray(scores[retry]))
+        return [state for state in states if not state.is_final()]
+
+    return take
 
 
 def _token_ids(n_slots: int):
