@@ -1050,8 +1050,9 @@ def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tup
     starts = np.searchsorted(rows, rows, side="left")
     keep = (np.arange(len(rows)) - starts) < NEIGHBOURS
     best: list[dict[str, tuple[float, int]]] = [dict() for _ in units]
+    outlet_of = [u.outlet for u in units]  # (a list, not ``names[outlet_ids[j]]``: numpy scalar indexing per pair)
     for i, j, v in zip(rows[keep].tolist(), cols[keep].tolist(), vals[keep].tolist()):
-        best[i][names[outlet_ids[j]]] = (v, j)
+        best[i][outlet_of[j]] = (v, j)
     return best
 
 

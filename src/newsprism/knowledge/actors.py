@@ -580,10 +580,12 @@ class ActorBook:
 
     def learn(self, actors: Iterable) -> None:
         """Fold resolved story actors (``compare.actors.StoryActor``, or their ``record_of`` dicts) into the book."""
-        for a in actors:
-            rec = ActorRecord.from_dict(a) if isinstance(a, dict) else record_of(a)
-            if rec is not None and not rec.pinned:
-                self.add(rec)
+        recs = [rec for a in actors for rec in [ActorRecord.from_dict(a) if isinstance(a, dict) else record_of(a)]
+                if rec is not None and not rec.pinned]
+        # what each record's match would read from the store, read in one go (one query, not one per record)
+        self.prefetch((rec.names(), rec.type) for rec in recs)
+        for rec in recs:
+            self.add(rec)
 
 
 def record_of(actor) -> ActorRecord | None:
