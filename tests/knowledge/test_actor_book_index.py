@@ -278,3 +278,30 @@ def test_a_store_book_places_what_it_reads_under_the_stored_keys_and_prefetches_
         assert len(calls) == 1  # nothing left to read
     finally:
         store.close()
+
+
+def test_learning_a_chunk_reads_the_store_once_for_all_its_records(fresh_book, tmp_path):
+    """``learn`` asks the store for every record's keys in one query (not one per record), and learns what a book
+    reading them one record at a time learns."""
+    from newsprism.store import open_store
+
+    def learned(batched: bool) -> tuple[list, int]:
+        store = open_store(str(tmp_path / f"np-{batched}.db"))
+        try:
+            store.upsert_actors([ActorRecord(n, t, variants=v).to_dict() for n, t, v in STORED])
+            book_mod.recall(store)
+            book = ActorBook.default()
+            calls = []
+            keyed = book._source.keyed
+            book._source.keyed = lambda keys: calls.append(1) or keyed(keys)
+            if not batched:
+                book.prefetch = lambda asked: None  # each match reads its own keys
+            book.learn([dict(a) for chunk in CHUNKS for a in chunk])
+            return [r.to_dict() for r in book.records()], len(calls)
+        finally:
+            store.close()
+
+    one_by_one, queries = learned(False)
+    together, query = learned(True)
+    assert together == one_by_one
+    assert query == 1 < queries
