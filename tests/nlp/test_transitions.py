@@ -7,7 +7,8 @@ import pytest
 import spacy
 
 from newsprism.nlp.loading import base_model_name, load_nlp, use_numpy_blas
-from newsprism.nlp.transitions import FACTORY, _by_tokens, parse, speed_up_transitions, supported
+from newsprism.nlp.tok2vec import by_tokens
+from newsprism.nlp.transitions import FACTORY, parse, speed_up_transitions, supported
 
 
 # Written for these tests: quotes, numbers, titles, a long sentence, one-word and empty docs in one batch.
@@ -90,7 +91,7 @@ def test_a_beam_parser_is_left_to_spacy():
 
 def test_batches_are_cut_by_tokens(spacy_nlp):
     docs = [spacy_nlp.make_doc(t) for t in ("one two three", "four five", "six", "seven eight nine ten", "")]
-    parts = list(_by_tokens(docs, 4))
+    parts = list(by_tokens(docs, 4))
     assert [[len(d) for d in p] for p in parts] == [[3], [2, 1], [4, 0]]
     assert [d for p in parts for d in p] == docs
 

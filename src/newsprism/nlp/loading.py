@@ -86,6 +86,9 @@ def load_nlp() -> Language:
             from newsprism.nlp.transitions import speed_up_transitions
 
             speed_up_transitions(nlp)  # the parser's and NER's transition loop in numpy (nlp/transitions.py)
+            from newsprism.nlp.tok2vec import bound_tok2vec
+
+            bound_tok2vec(nlp)  # the shared tok2vec over token-bounded parts: a bounded peak (nlp/tok2vec.py)
             for name in COMPONENTS:
                 nlp.add_pipe(name)
             _CACHE["full"] = nlp

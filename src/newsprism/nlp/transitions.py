@@ -35,6 +35,8 @@ from spacy.pipeline import DependencyParser, EntityRecognizer
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from newsprism.nlp.tok2vec import by_tokens, predict_rows
+
 FACTORY = "newsprism_fast_transitions"
 
 
@@ -58,7 +60,7 @@ def parse(pipe, docs: list[Doc]) -> list:
     model = pipe.model
     tok2vec, lower, upper = model.get_ref("tok2vec"), model.get_ref("lower"), model.get_ref("upper")
     batch = moves.init_batch(docs)  # states carry their doc's offset into the batch's token rows
-    tokvecs = tok2vec.predict(docs)
+    tokvecs = predict_rows(tok2vec, docs)  # the entity recogniser's own tok2vec, in bounded parts (nlp/tok2vec.py)
     cached = lower.predict(tokvecs)  # (tokens + 1, slots, hidden, pieces); row 0: the padding vector
     n_rows, n_slots, n_hidden, n_pieces = cached.shape
     rows = cached.reshape(n_rows * n_slots, n_hidden * n_pieces)  # row (token + 1) * slots + slot
@@ -150,7 +152,7 @@ class FastTransitions:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size):
             batch = list(batch)
-            for part in _by_tokens(batch, MAX_TOKENS):
+            for part in by_tokens(batch, MAX_TOKENS):
                 self.impl.set_annotations(part, parse(self.impl, part))
             yield from batch
 
@@ -161,20 +163,6 @@ class FastTransitions:
 # batch at a time for the same reason. Fewer, longer runs share each step's fixed costs among more docs (nlp/stage.py
 # PARSE_BATCH): 32,768 saved no clear CPU over 16,384 and raised a worker's peak by ~85 MB.
 MAX_TOKENS = 16384
-
-
-def _by_tokens(docs: list[Doc], budget: int) -> Iterator[list[Doc]]:
-    """``docs`` cut in order into runs of at most ``budget`` tokens (a longer doc alone)."""
-    part: list[Doc] = []
-    size = 0
-    for doc in docs:
-        if part and size + len(doc) > budget:
-            yield part
-            part, size = [], 0
-        part.append(doc)
-        size += len(doc)
-    if part:
-        yield part
 
 
 @Language.factory(FACTORY, assigns=["token.dep", "token.head", "token.is_sent_start", "doc.ents", "token.ent_iob",
