@@ -3,8 +3,9 @@
 A tok2vec layer (hash embeddings, then four window encoders) keeps every intermediate array of a batch alive until
 the batch is through: about 15 KB per token on ``en_core_web_sm``. spaCy cuts batches by doc count, so a batch of
 8 long articles (45,000 tokens) took ~670 MB of scratch in a worker, and the entity recogniser, which has a tok2vec
-of its own, ~250 MB for each 16,384-token run of the transition loop. Cut at ``MAX_TOKENS`` tokens, the scratch
-stays under ~70 MB whatever the articles' lengths.
+of its own, ~250 MB for each 16,384-token run of the transition loop. Cut at ``MAX_TOKENS`` tokens, a part's scratch
+stays under ~70 MB however many long articles share a batch. A part holds one doc at least, so an article longer than
+that costs in proportion to its own length.
 
 Each doc's vectors depend on that doc alone (the encoders' windows are padded at doc boundaries), so the parts give
 the same vectors as the whole batch: bit for bit on 314 PolNeAR texts (tags, parses, entities, actors, quotes and
