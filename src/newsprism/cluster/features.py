@@ -30,6 +30,9 @@ from wordfreq import zipf_frequency
 
 from newsprism.cluster.evidence import event_dates, evidence_text
 
+# The prefix of the name keys of the days a text names (``date:2025-05-07``, ``date:05-07`` without a year).
+DATE_PREFIX = "date:"
+
 # Words that carry no event identity in news copy, on top of the generic English list.
 _NEWS_STOP = frozenset("""
 said says say told according reported reports report news today yesterday tomorrow week weeks year years
@@ -152,7 +155,7 @@ def article_features(text: str, title: str | None = None, entities: Iterable = (
         names.pop(w, None)
     day = day_number(published)
     for d in event_dates(raw, date.fromordinal(day) if day else None):
-        names["date:" + d] += 1
+        names[DATE_PREFIX + d] += 1
     return ArticleFeatures(body, names, ttl, day)
 
 
@@ -198,7 +201,7 @@ class DocFreq:
 def general_rarity(word: str) -> float:
     """Rarity of ``word`` in general English, about 1 for an ordinary content word ("strike"), up to 2 for words
     English text almost never uses (names, coinages), down to 0.125 for the commonest. Date keys count as rare."""
-    if word.startswith("date:"):
+    if word.startswith(DATE_PREFIX):
         return 2.0
     return max(0.5, 8.0 - zipf_frequency(word, "en")) / 4.0
 

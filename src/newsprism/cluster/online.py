@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass, field
 
-from newsprism.cluster.features import ArticleFeatures, DocFreq, dot, general_rarity, weigh
+from newsprism.cluster.features import DATE_PREFIX, ArticleFeatures, DocFreq, dot, general_rarity, weigh
 from newsprism.cluster.lazy import LazyCounts, StoredHits
 from newsprism.cluster.pairs import features as pair_features, is_number as _is_number, same_event
 
@@ -121,6 +121,7 @@ class Doc:
     scores: dict | None = None
     alone: StoryStats | None = None  # the article as a group of one (``group_of``), made once
     numbers: list | None = None  # its number words, in the order of ``text`` (see ``StoryStats.nums``)
+    dates: list | None = None  # its day words (see ``StoryStats.dates``)
     stored: StoredHits | None = None  # its query's hits among stored stories (lazy mode; see ``_ranked``)
 
 
@@ -147,6 +148,10 @@ class StoryStats:
     # Not saved: the number words of ``text`` with their sums, in the order of ``text`` (what ``pairs._numbers``
     # reads), kept up to date as articles are added and taken out (``None``: not known, read from ``text``).
     nums: dict[str, float] | None = None
+    # Not saved: the day words of ``presence`` with their counts (what ``pairs._dates`` reads), kept up to date as
+    # articles are added and taken out (``None``: not kept, read from ``presence``). The groups of a split keep
+    # them: a story's presence holds thousands of words, of which a handful are days.
+    dates: dict[str, int] | None = None
 
     def to_state(self) -> dict:
         r = lambda v: {w: round(x, 5) for w, x in v.items()}  # noqa: E731
@@ -685,6 +690,7 @@ class OnlineClusterer:
         st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
         st.n -= 1
         _count_into(st.presence, doc.names, -1)
+        _track_dates(st, doc, -1)
         if st.records is not None:
             st.records.pop(doc.id, None)
         st.run = self.run
@@ -1205,7 +1211,7 @@ class OnlineClusterer:
         dst.top = None
         dst.ver += 1
         dst.text2 += _add_into(dst.text, src.text, 1.0)
-        dst.nums = None
+        dst.nums = dst.dates = None
         dst.names2 += _add_into(dst.names, src.names, 1.0)
         dst.title2 += _add_into(dst.title, src.title, 1.0)
         dst.n += src.n
@@ -1328,7 +1334,7 @@ def _count_into(acc: dict[str, int], keys: Mapping[str, Any], sign: int, counts:
 
 def group_of(docs: Iterable[Doc], key: str = "~group") -> StoryStats:
     """The sums a story of exactly these articles would keep (to weigh two groups against each other)."""
-    st = StoryStats(key, records=None, nums={})
+    st = StoryStats(key, records=None, nums={}, dates={})
     for d in docs:
         _add_sums(st, d)
     return st
@@ -1359,6 +1365,17 @@ def _track_numbers(st: StoryStats, doc: Doc) -> None:
             nums[w] = x
 
 
+def _track_dates(st: StoryStats, doc: Doc, sign: int) -> None:
+    """Count ``doc``'s day words into ``st.dates`` as ``_count_into`` counts its names into ``st.presence``."""
+    if st.dates is None:
+        return
+    words = doc.dates
+    if words is None:
+        words = doc.dates = [w for w in doc.names if w.startswith(DATE_PREFIX)]
+    if words:
+        _count_into(st.dates, dict.fromkeys(words), sign)
+
+
 def _add_sums(st: StoryStats, doc: Doc) -> None:
     """Add one article to a story's sums: word and name centroids, title words, name presence, its day span."""
     st.ver += 1
@@ -1368,6 +1385,7 @@ def _add_sums(st: StoryStats, doc: Doc) -> None:
     st.title2 += _add_into(st.title, doc.title, 1.0)
     st.n += 1
     _count_into(st.presence, doc.names, 1)
+    _track_dates(st, doc, 1)
     if doc.day is not None:
         st.d0 = doc.day if st.d0 is None else min(st.d0, doc.day)
         st.d1 = doc.day if st.d1 is None else max(st.d1, doc.day)
@@ -1382,6 +1400,7 @@ def _sub_sums(st: StoryStats, doc: Doc) -> None:
     st.title2 = max(0.0, st.title2 + _add_into(st.title, doc.title, -1.0))
     st.n -= 1
     _count_into(st.presence, doc.names, -1)
+    _track_dates(st, doc, -1)
 
 
 def _presence(docs: Iterable[Doc]) -> dict[str, int]:

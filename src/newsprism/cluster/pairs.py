@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from newsprism.cluster.features import dot
+from newsprism.cluster.features import DATE_PREFIX, dot
 
 FEATURES = ("avg_text", "rel_text", "avg_names", "rel_names", "cos_text", "cos_names",
             "miss_max", "miss_min", "date_conflict", "date_share", "num_cos")
@@ -122,7 +122,10 @@ def _summary(g: Group, weight: Callable[[str], float], memo: dict | None) -> tup
 def _dates(g: Group) -> set[str]:
     """Days a fair share of the group names, as month-day (an undated article's "May 7" has no year)."""
     need = max(1.0, 0.25 * g.n)
-    return {w[-5:] for w, c in g.presence.items() if w.startswith("date:") and c >= need and w[-3] == "-"}
+    kept = getattr(g, "dates", None)  # its day words with their counts, when it keeps them (a split's groups)
+    if kept is not None:
+        return {w[-5:] for w, c in kept.items() if c >= need and w[-3] == "-"}
+    return {w[-5:] for w, c in g.presence.items() if w.startswith(DATE_PREFIX) and c >= need and w[-3] == "-"}
 
 
 def is_number(w: str) -> bool:

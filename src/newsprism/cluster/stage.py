@@ -166,7 +166,10 @@ class ClusterStage:
         cl.docs.clear()
         if source is not None:
             # Rows: write what this run changed (all of it when the index was rebuilt in memory), keep the scalars.
-            source.write(cl.delta(full=cl.source is None), full=cl.source is None)
+            # (only this stage reads the rows: they are written while the workers compare, ``Corpus.defer``)
+            full = cl.source is None
+            delta = cl.delta(full=full)
+            corpus.defer(lambda: source.write(delta, full=full))
             corpus.state[STATE_KEY] = cl.scalars()
             self._live = None
             return
