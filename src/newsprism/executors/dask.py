@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newsprism.executors.heap import trim
-from newsprism.executors.window import windowed
+from newsprism.executors.window import chunked, windowed
 
 
 class DaskExecutor:
@@ -53,8 +53,7 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         client = self.client
-        items = list(items)
-        tasks = [items[i:i + self.chunksize] for i in range(0, len(items), self.chunksize)]
+        tasks = chunked(items, self.chunksize)  # read as tasks are sent: a stream is never held whole
         # pure=False: two equal batches are still two tasks (the results are mutated copies, never shared)
         for done in windowed(lambda t: client.submit(_apply_all, fn, t, pure=False), lambda f: f.result(), tasks,
                              self._window()):

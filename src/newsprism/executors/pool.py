@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -8,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from newsprism.executors.heap import trim
-from newsprism.executors.window import windowed
+from newsprism.executors.window import chunked, windowed
 
 # A worker's resident memory (MB) past which the job replaces the pool at its next quiet point (``recycle``). A worker
 # holds spaCy (~450 MB with its scratch), the knowledge tables and the compare caches, all bounded; what is not
@@ -33,22 +34,36 @@ class ProcessExecutor:
         self.chunksize = chunksize
         self.max_worker_mb = max_worker_mb
         self.recycled = 0  # pools replaced so far
+        self._warm: Callable[[], Any] | None = None  # what each worker calls as it starts (``warm``)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # a job maps from two threads (the next chunk's nlp, this chunk's compare)
 
     parallel = True  # work mapped here runs beside this process: a job analyses its next chunk meanwhile
 
+    def warm(self, fn: Callable[[], Any]) -> None:
+        """Start the pool now, each worker calling ``fn`` as it starts (and each worker of a pool that replaces
+        it): a job's workers load their models while it reads its input, instead of at their first task. ``fn``
+        must be picklable; an exception in it is ignored (the first task loads what it needs, as without)."""
+        with self._lock:
+            self._warm = fn
+            if self._pool is None:
+                self._pool = self._start()
+            pool = self._pool
+        for _ in range(self.workers):  # a pool starts its workers at its first task
+            pool.submit(_nothing)
+
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        items = list(items)
-        if not items:
+        """Results in the order of ``items``, which are read as tasks are sent (a stream is never held whole)."""
+        tasks = chunked(items, self.chunksize)
+        first = next(tasks, None)
+        if first is None:
             return
         with self._lock:
             if self._pool is None:
                 self._pool = self._start()
             pool = self._pool
-        tasks = [items[i:i + self.chunksize] for i in range(0, len(items), self.chunksize)]
-        for done in windowed(lambda t: pool.submit(_apply_all, fn, t), lambda f: f.result(), tasks,
-                             2 * self.workers):
+        for done in windowed(lambda t: pool.submit(_apply_all, fn, t), lambda f: f.result(),
+                             itertools.chain([first], tasks), 2 * self.workers):
             yield from done
 
     def _start(self) -> ProcessPoolExecutor:
@@ -57,7 +72,10 @@ class ProcessExecutor:
         # chunk in hand), each worker would begin with that whole heap mapped in, counted in its resident size and
         # copied page by page as Python touches its objects.
         ctx = multiprocessing.get_context("spawn") if self.recycled else None
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        warm = self._warm
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                   initializer=_warm_up if warm is not None else None,
+                                   initargs=(warm,) if warm is not None else ())
 
     def worker_mb(self) -> list[float]:
         """The resident size (MB) of each live worker of the pool (none before the first map)."""
@@ -96,6 +114,17 @@ class ProcessExecutor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _warm_up(fn: Callable[[], Any]) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - warming is only ahead of time: the first task loads what it needs
+        pass
+
+
+def _nothing() -> None:
+    return None
 
 
 def _apply_all(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
