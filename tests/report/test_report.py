@@ -157,7 +157,9 @@ def test_an_outlet_made_only_of_copies_points_to_its_source():
 
 
 def test_pages_rendered_by_workers_are_the_files_rendered_here(tmp_path, monkeypatch):
-    """A job's pool renders the pages a window at a time; the files are byte for byte those of the driver."""
+    """A job's pool renders the pages as they stream through, a few per task, from copies of the articles without
+    their entities, quotes and claims; the files are byte for byte those of the driver, which renders from the
+    whole articles, in the same order."""
     import newsprism.report as report
     from newsprism.executors.pool import ProcessExecutor
     from newsprism.report import write_site_pages
@@ -166,7 +168,7 @@ def test_pages_rendered_by_workers_are_the_files_rendered_here(tmp_path, monkeyp
     others = [story(article(f"w{i}", f"Outlet {i}", f"Rain fell on town number {i} for {i + 2} hours on Monday."),
                     sid=f"s{i}", title=f"Rain {i}") for i in range(5)]
     pages = [(s, arts)] + [(st, a) for st, a in others]
-    monkeypatch.setattr(report, "PAGE_WINDOW", 2)  # several windows, the last one short
+    monkeypatch.setattr(report, "PAGES_PER_TASK", 1)  # more tasks than the pool holds in flight
     here = write_site_pages(tmp_path / "here", pages)
     with ProcessExecutor(workers=2) as ex:
         there = write_site_pages(tmp_path / "there", pages, executor=ex)

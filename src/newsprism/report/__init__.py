@@ -6,10 +6,13 @@ names) is always shown as text, never interpreted as markup.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from newsprism.executors.window import chunked
 from newsprism.model import Article, Story
 
 from .summary import build_summary
@@ -79,9 +82,8 @@ def write_site(out_dir: Path, stories: Iterable[Story], articles: Mapping[str, A
     return write_site_pages(out_dir, ((s, articles) for s in stories))
 
 
-# Stories whose pages are handed to an executor at a time (in tasks of ``PAGES_PER_TASK``): the pages of a large run
-# are rendered by the workers a window at a time, never all held at once.
-PAGE_WINDOW = 64
+# Pages per task handed to an executor's workers. The stories stream through: the workers render while this process
+# reads the next stories and writes the finished pages, and only the tasks in flight are held.
 PAGES_PER_TASK = 4
 
 
@@ -112,21 +114,23 @@ def _rendered(pages: Iterable[tuple[Story, Mapping[str, Article]]], executor=Non
         for s, articles in pages:
             yield s, articles, render_story(s, articles, "html")
         return
-    window: list[tuple[Story, dict[str, Article]]] = []
+    sent: deque[list[tuple[Story, Mapping[str, Article]]]] = deque()  # tasks in flight, in the order sent
 
-    def flush():
-        tasks = [window[i:i + PAGES_PER_TASK] for i in range(0, len(window), PAGES_PER_TASK)]
-        done = (html for htmls in executor.map(_render_pages, tasks) for html in htmls)
-        for (s, articles), html in zip(window, done):
+    def tasks() -> Iterator[list[tuple[Story, dict[str, Article]]]]:
+        for task in chunked(pages, PAGES_PER_TASK):
+            sent.append(task)
+            yield [(s, {k: _page_copy(a) for k, a in articles.items()}) for s, articles in task]
+
+    for htmls in executor.map(_render_pages, tasks()):
+        for (s, articles), html in zip(sent.popleft(), htmls):
             yield s, articles, html
 
-    for s, articles in pages:
-        window.append((s, dict(articles)))
-        if len(window) >= PAGE_WINDOW:
-            yield from flush()
-            window = []
-    if window:
-        yield from flush()
+
+def _page_copy(a: Article) -> Article:
+    """What a story's HTML page reads of a member article, to send to a worker: not its entities, quotes, claims
+    or removals (the story's comparison holds what the page shows of them), which are most of what would be
+    pickled."""
+    return replace(a, entities=[], quotes=[], claims=[], removals=[], raw=None)
 
 
 def _render_pages(pages: list[tuple[Story, dict[str, Article]]]) -> list[str]:
