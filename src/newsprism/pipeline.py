@@ -16,6 +16,8 @@ A stage is a small object with ``name``, ``requires``, ``assigns`` and ``scope``
   reads (``prepare_reads``): the payload is worked out in the workers, in the same task as the last leading article
   stage (``run_ahead``), and handed to the stage as ``corpus.prepared[stage.name][(article.id, content_hash)]``.
   The stage uses it in place of its own computation of the same thing (and computes it when it is absent).
+  A corpus stage may leave store writes that no later stage reads back to ``corpus.defer``; a stage that waits on
+  the workers runs them meanwhile (``corpus.idle``), and ``run_stages`` runs what is left at its end.
 
 Counting, timing, progress and per-article errors live here, not in the stages. An exception raised by an article
 stage is recorded in that article's ``errors`` and the article skips the later article stages; the rest of the batch
@@ -71,6 +73,24 @@ class Corpus:
     # Per-article work of corpus stages done ahead in the workers (``prepare_article``): stage name ->
     # (article id, content hash) -> payload. A payload may be absent (copies, failures): the stage works it out.
     prepared: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)
+    # Store writes a stage has left for later (``defer``): no later stage reads back what they write. Only while
+    # ``run_stages`` runs the stages (it sets ``deferring``); a stage called on its own writes at once.
+    later: list[Callable[[], None]] = field(default_factory=list)
+    deferring: bool = False
+
+    def defer(self, write: Callable[[], None]) -> None:
+        """Leave ``write`` (a store write that no later stage of the chunk reads back) for a moment when this
+        process would only wait on the workers (``idle``): a stage that sends work to the workers runs it then.
+        ``run_stages`` runs what is left before it returns, so it is done within the chunk's unit of work."""
+        if self.deferring:
+            self.later.append(write)
+        else:
+            write()
+
+    def idle(self) -> None:
+        """Run the deferred writes, in the order they were left."""
+        while self.later:
+            self.later.pop(0)()
 
     def prior_by_id(self, ids: Collection[str]) -> dict[str, Article]:
         """Stored articles of earlier runs with these ids (read by key when the store allows, else by a scan)."""
@@ -340,6 +360,7 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
     corpus.prepared = ahead.prepared
     release = {k: list(v) for k, v in ahead.release.items()}
     last_raw = _last_raw(stages)  # a stage not run ahead still reading the input
+    corpus.deferring = True
     for st in stages:
         for art, errors in release.pop(st.name, ()):
             art.errors.extend(errors)
@@ -355,6 +376,8 @@ def run_stages(corpus: Corpus, stages: list[Stage], executor: Executor | None = 
             for art in corpus.articles:
                 art.raw = None
         stats.seconds[st.name] = stats.seconds.get(st.name, 0.0) + time.perf_counter() - t0
+    corpus.idle()  # what no stage found the time for
+    corpus.deferring = False
     for held in release.values():  # overtook every later stage: the errors land at the end
         for art, errors in held:
             art.errors.extend(errors)

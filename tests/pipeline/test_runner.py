@@ -153,3 +153,47 @@ def test_raw_input_is_dropped_after_the_last_stage_that_reads_it():
     corpus = Corpus(_arts("one", "two"))
     run_stages(corpus, [Upper(), Peek()])
     assert seen == [None, None] and [a.text for a in corpus.articles] == ["ONE", "TWO"]
+
+
+class Leaves:
+    """A corpus stage that leaves a store write for later."""
+    name, scope = "leaves", "corpus"
+    requires, assigns = frozenset({"text"}), frozenset({"stories"})
+
+    def __init__(self, log):
+        self.log = log
+
+    def __call__(self, corpus: Corpus) -> None:
+        self.log.append("leaves ran")
+        corpus.defer(lambda: self.log.append("written"))
+
+
+class Waits:
+    """A corpus stage that does the deferred writes while it would wait on workers (or not at all)."""
+    name, scope = "waits", "corpus"
+    requires, assigns = frozenset({"text"}), frozenset({"comparison"})
+
+    def __init__(self, log, idle):
+        self.log, self.idle = log, idle
+
+    def __call__(self, corpus: Corpus) -> None:
+        self.log.append("waits started")
+        if self.idle:
+            corpus.idle()
+        self.log.append("waits done")
+
+
+@pytest.mark.parametrize("idle", [True, False])
+def test_deferred_writes_run_when_a_later_stage_waits_and_always_before_the_stages_end(idle):
+    log = []
+    run_stages(Corpus(_arts("one")), [Upper(), Leaves(log), Waits(log, idle)])
+    if idle:
+        assert log == ["leaves ran", "waits started", "written", "waits done"]
+    else:
+        assert log == ["leaves ran", "waits started", "waits done", "written"]
+
+
+def test_a_stage_called_on_its_own_writes_at_once():
+    log = []
+    Leaves(log)(Corpus(_arts("one")))
+    assert log == ["leaves ran", "written"]

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from newsprism.executors.local import LocalExecutor
+from newsprism.executors.window import pulled
 from newsprism.gc_policy import fewer_collections
 from newsprism.knowledge.actors import ActorBook, record_of
 from newsprism.model import Article, Story
@@ -150,11 +151,13 @@ class CompareStage:
             # (speakers are written back on the quotes, which the articles here must carry too) and the rows of
             # the members it prepared.
             work = [(s, {aid: known[aid] for aid in s.articles if aid in known}) for s in touched]
-            n = max(1, min(len(work), 4 * getattr(executor, "workers", 2)))
-            groups = balanced_groups(work, n)
+            groups = guided_groups(work, getattr(executor, "workers", 2))
             task = _CompareGroup(furniture, book, rows is not None)
             jobs = [(g, stored_units([s for s, _ in g])) for g in groups]
-            for (group, _rows), results in zip(jobs, executor.map(task, jobs)):
+            # the workers compare while this process writes what earlier stages left for it (``Corpus.defer``)
+            compared = pulled(executor.map(task, jobs))
+            corpus.idle()
+            for (group, _rows), results in zip(jobs, compared):
                 for (story, _members), (comparison, quotes, fresh) in zip(group, results):
                     story.comparison = comparison
                     for aid, qs in quotes.items():
@@ -168,27 +171,39 @@ class CompareStage:
                 rows.put(rest)
 
 
+# Seconds per character of a story's member texts (compare's per-member work: clauses, units, voices), over
+# seconds per character per member (its pairwise alignment), on 372 stories of 1 to 120 members of a 1,000-article
+# run: about 150. A one-article story then weighs what it costs, not a hundredth of it.
+_PER_MEMBER = 150
+
+
 def _cost(members: Mapping[str, Article]) -> int:
-    """A story's comparison cost, roughly: every member's text against the others' (align is pairwise)."""
+    """A story's comparison cost, roughly: each member's text on its own, and against every other member's."""
     ok = [a for a in members.values() if a.ok and a.text]
-    return len(ok) * sum(len(a.text) for a in ok)
+    return (len(ok) + _PER_MEMBER) * sum(len(a.text) for a in ok)
 
 
-def balanced_groups(work: list[tuple[Story, dict[str, Article]]], n: int
-                    ) -> list[list[tuple[Story, dict[str, Article]]]]:
-    """``work`` in ``n`` groups of about equal cost, the costliest group first: each story goes to the group with
-    the least cost so far, the costliest stories placed first (longest processing time first). The groups go to
-    the workers in this order, so the one large story starts at once instead of being left for last while the
-    other workers wait. Which group a story is compared in changes nothing in its comparison."""
-    order = sorted(range(len(work)), key=lambda i: (-_cost(work[i][1]), i))
-    loads = [0] * n
-    groups: list[list[tuple[Story, dict[str, Article]]]] = [[] for _ in range(n)]
+def guided_groups(work: list[tuple[Story, dict[str, Article]]], workers: int
+                  ) -> list[list[tuple[Story, dict[str, Article]]]]:
+    """``work`` cut into tasks of decreasing cost for ``workers`` workers that each take the next task when free:
+    the costliest stories first, each task about a ``2 × workers``-th of the cost still to hand out (never less than
+    an ``8 × workers``-th of the whole), so the tasks shrink towards the end and the workers finish together instead
+    of one waiting on the other's last large group. Which task a story is compared in changes nothing in its
+    comparison."""
+    costs = [_cost(m) for _, m in work]
+    order = sorted(range(len(work)), key=lambda i: (-costs[i], i))
+    total = remaining = sum(costs)
+    floor = total / (8 * max(1, workers))
+    groups: list[list[tuple[Story, dict[str, Article]]]] = []
+    load = target = 0.0
     for i in order:
-        g = min(range(n), key=lambda k: (loads[k], k))
-        groups[g].append(work[i])
-        loads[g] += _cost(work[i][1])
-    ranked = sorted(range(n), key=lambda k: (-loads[k], k))
-    return [groups[k] for k in ranked if groups[k]]
+        if not groups or load + costs[i] > target:  # a task takes the next story only if it stays within its share
+            groups.append([])
+            load, target = 0.0, max(remaining / (2 * max(1, workers)), floor)
+        groups[-1].append(work[i])
+        load += costs[i]
+        remaining -= costs[i]
+    return groups
 
 
 def _clauses(article: Article, taken: Mapping[str, frozenset[str]], cache: ArticleCache) -> str:

@@ -17,8 +17,14 @@ class DedupStage:
     requires = frozenset({"text"})
     assigns = frozenset({"duplicate_of", "duplicate_kind", "syndication"})
 
+    prepare_reads = frozenset({"text"})
+
     def __init__(self, params: Params | None = None):
         self.params = params or Params()
+
+    def prepare_article(self, article: Article) -> Fingerprint:
+        """An article's fingerprint, which depends on its text alone: worked out in the workers with its nlp."""
+        return fingerprint(article.text, self.params)
 
     def __call__(self, corpus: Corpus) -> None:
         current = [a for a in corpus.articles if a.ok]
@@ -30,14 +36,17 @@ class DedupStage:
             assign(prior, current, self.params)
             return
         # Only the stored texts sharing a lookup key with this batch are read (see dedup.index).
-        fps = [fingerprint(a.text, self.params) for a in current]
+        ready = corpus.prepared.get(self.name, {})
+        fps = [ready.get((a.id, a.content_hash)) or fingerprint(a.text, self.params) for a in current]
         keys = keys_of(fps, self.params)
         batch = {a.content_hash for a in corpus.articles}
         prior, prior_fps = index.candidates(keys, batch, self.params)
         assign(prior, current, self.params, current_fps=fps, prior_fps=prior_fps)
         kept = [(a, k, fp) for a, k, fp in zip(current, keys, fps) if a.text and a.content_hash]
-        index.replace(batch, {a.content_hash: k for a, k, _ in kept}, self.params,
-                      prints={a.content_hash: fp for a, _, fp in kept})
+        keys_by_hash = {a.content_hash: k for a, k, _ in kept}
+        prints = {a.content_hash: fp for a, _, fp in kept}
+        # only this stage reads the index: its rows are written while the workers compare (``Corpus.defer``)
+        corpus.defer(lambda: index.replace(batch, keys_by_hash, self.params, prints=prints))
 
 
 def assign(prior: list[Article], current: list[Article], params: Params | None = None,
