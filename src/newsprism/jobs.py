@@ -58,14 +58,31 @@ class _Kept:
     def __init__(self) -> None:
         self._fh = tempfile.TemporaryFile(prefix="newsprism-job-")
         self._at: dict[str, tuple[int, int]] = {}
+        self._held: dict[str, Any] = {}  # put with ``hold``, not written yet
         self.failed: set[str] = set()  # keys of the articles that are not ok
         self.story: dict[str, str] = {}  # key -> the story of an article
 
     def __setitem__(self, key: str, obj: Any) -> None:
+        self._held.pop(key, None)
         blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         self._fh.seek(0, os.SEEK_END)
         self._at[key] = (self._fh.tell(), len(blob))
         self._fh.write(blob)
+        self._note(key, obj)
+
+    def hold(self, key: str, obj: Any) -> None:
+        """Put ``obj`` but keep it in memory, as it is, until ``flush``: read back, it is that very object. A job
+        holds its last committed chunk, which its outputs read next, and writes it out when another chunk starts."""
+        self._held[key] = obj
+        self._note(key, obj)
+
+    def flush(self) -> None:
+        """Write out what is held."""
+        held, self._held = self._held, {}
+        for key, obj in held.items():
+            self[key] = obj
+
+    def _note(self, key: str, obj: Any) -> None:
         if isinstance(obj, Article):
             (self.failed.discard if obj.ok else self.failed.add)(key)
             if obj.story:
@@ -74,15 +91,17 @@ class _Kept:
                 self.story.pop(key, None)
 
     def __getitem__(self, key: str) -> Any:
+        if key in self._held:
+            return self._held[key]
         pos, n = self._at[key]
         self._fh.seek(pos)
         return pickle.loads(self._fh.read(n))
 
     def __contains__(self, key: object) -> bool:
-        return key in self._at
+        return key in self._held or key in self._at
 
     def keys(self) -> list[str]:
-        return list(self._at)
+        return list(self._at) + [k for k in self._held if k not in self._at]
 
 
 class _KeptList(Sequence):
@@ -135,20 +154,30 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     stages = default_stages(options)
     done = _Kept()  # by content hash: the stored or processed version of every input article, once committed
     order: list[str] = []
+    warm = getattr(executor, "warm", None)
+    if warm is not None:  # the workers load their models while this process reads the input
+        warm(_Warm(stages))
     run = _Run(store, stages, executor, progress, refresh)
     actor_book.recall(store)  # what earlier runs learned about actors (names, titles, sides) is known from the start
     if ingested is None:
         ingested = read_inputs(list(inputs), allow_private=allow_private)
     chunks = _pending(ingested, store, options, chunk_size, refresh, done, order)
     for chunk, ahead in _run_ahead(chunks, stages, executor, progress):
+        done.flush()  # the last chunk's articles go to disk: only the last of the job's stays for its outputs
         run.chunk(chunk, done, ahead)
-        del chunk, ahead  # committed and kept on disk (``done``): nothing of it need stay in memory
+        del chunk, ahead  # committed and kept (``done``): nothing of it need stay in memory but the last chunk
         trim()
     articles = _KeptList(order, done)
     kept_stories = _Kept()  # read page by page, kept like the articles
+    # The stories the last chunk wrote are as stored unless another run committed since: those are not read again.
+    fresh = run.last_stories if run.chunks and store.last_chunk() == run.last_seq else {}
     for page in _batched(sorted({done.story[h] for h in order if h in done.story}), _LOOKUP):
-        for k, st in store.get_stories(page).items():
+        for k, st in store.get_stories([k for k in page if k not in fresh]).items():
             kept_stories[k] = st
+        for k in page:
+            if k in fresh:
+                kept_stories.hold(k, fresh[k])
+    run.last_stories = {}
     rank = {k: i for i, k in enumerate(run.story_order)}
     ordered = sorted(kept_stories.keys(), key=lambda k: (rank.get(k, len(rank)), k))
     result = JobResult(articles=articles, stories=_KeptList(ordered, kept_stories), new=run.new,
@@ -214,6 +243,17 @@ def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor
             progress.finish()
 
 
+class _Warm:
+    """Calls ``warm()`` on each stage that has one (picklable: a pool's workers call it as they start)."""
+
+    def __init__(self, stages: list):
+        self.stages = [st for st in stages if callable(getattr(st, "warm", None))]
+
+    def __call__(self) -> None:
+        for st in self.stages:
+            st.warm()
+
+
 class _Background:
     """A call run in a daemon thread (the workers do the work; the thread only waits on them)."""
 
@@ -251,22 +291,24 @@ class _Run:
         self._order: dict[str, None] = {}  # the stories this run touched, in the order it touched them
         self._saved: dict[str, str] = {}  # story id -> its record as read, to write only what changed
         self._state: dict[str, Any] = {}
+        self.last_stories: dict[str, Story] = {}  # the stories of the last chunk, as it committed them
 
-    def chunk(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None = None) -> None:
+    def chunk(self, batch: list[Article], done: _Kept, ahead: Ahead | None = None) -> None:
         try:
             self._chunk(batch, done, ahead)
         except BaseException:
             self._seen = -1  # the stories and state in memory may hold the failed chunk's changes: read them again
             raise
 
-    def _chunk(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None) -> None:
+    def _chunk(self, batch: list[Article], done: _Kept, ahead: Ahead | None) -> None:
         # what the chunk starts from (the actor book, caches, stories kept from the last chunk) is left out of the
         # collector's walks while the chunk runs (``gc_policy``)
         with fewer_collections(freeze=True):
             self._chunk_in(batch, done, ahead)
 
-    def _chunk_in(self, batch: list[Article], done: MutableMapping[str, Article], ahead: Ahead | None) -> None:
+    def _chunk_in(self, batch: list[Article], done: _Kept, ahead: Ahead | None) -> None:
         store = self.store
+        self.last_stories = {}
         with store.transaction():
             if not self.refresh:  # another run may have stored some of these since they were looked up
                 stored = store.get_articles_by_hash(a.content_hash for a in batch)
@@ -310,13 +352,19 @@ class _Run:
             self._seen = store.log_chunk(self.id, len(corpus.articles))
         # Committed: only now do the processed versions replace the ingested ones in the result.
         for a in corpus.articles:
-            done[a.content_hash] = a
+            done.hold(a.content_hash, a)
+        self.last_stories = {k: corpus.stories[k] for k in corpus.stories}
         self.new += len(corpus.articles)
         self.chunks += 1
         self.stats.articles += stats.articles
         self.stats.failed += stats.failed
         for k, v in stats.seconds.items():
             self.stats.seconds[k] = self.stats.seconds.get(k, 0.0) + v
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the last chunk this run committed (-1: none, or its stories must be read again)."""
+        return self._seen
 
     @property
     def story_order(self) -> list[str]:
@@ -328,17 +376,12 @@ class _Run:
     def _write_stories(self, stories: dict[str, Story]) -> None:
         """Write the stories this chunk changed and delete the ones it dropped; every other story stays as stored
         (a concurrent run's stories are never overwritten by a stale copy)."""
-        changed = {}
-        for k, s in stories.items():
-            rec = _dump(s)
-            if self._saved.get(k) != rec:
-                changed[k] = rec
+        # a story this chunk made is written as it is; one it read is written only if it changed
+        changed = [k for k, s in stories.items() if k not in self._saved or self._saved[k] != _dump(s)]
         gone = [k for k in self._saved if k not in stories]
         self.store.put_stories(stories[k] for k in changed)
         self.store.delete_stories(gone)
-        for k in gone:
-            del self._saved[k]
-        self._saved.update(changed)
+        self._saved = {}  # read again by the next chunk
 
 
 class _ArticleReads:

@@ -17,3 +17,19 @@ def test_kept_articles_read_back_as_their_latest_version():
     assert [a.id for a in result.failed] == ["a2"]
     kept["h2"] = Article("a2", text="second")  # processed again, now fine
     assert result.failed == [] and kept.failed == set()
+
+
+def test_held_articles_are_the_objects_themselves_until_flushed():
+    kept = _Kept()
+    kept["h1"] = Article("a1", text="stored earlier")
+    last = Article("a2", text="the last chunk's", story="s1")
+    kept.hold("h2", last)
+    assert kept["h2"] is last and "h2" in kept and kept.story == {"h2": "s1"}
+    assert sorted(kept.keys()) == ["h1", "h2"]
+    kept.flush()  # another chunk starts: the held one goes to disk
+    assert kept["h2"] is not last and kept["h2"].text == "the last chunk's"
+    kept.hold("h1", Article("a1", text="processed again", errors=["nlp: failed"]))
+    assert kept["h1"].text == "processed again" and kept.failed == {"h1"}
+    kept["h1"] = Article("a1", text="and again")  # a put replaces what is held
+    kept.flush()
+    assert kept["h1"].text == "and again" and kept.failed == set()

@@ -25,6 +25,11 @@ PIPE_BATCH = 8
 # per-component CPU).
 PARSE_BATCH = 32
 
+# What ``NlpStage.warm`` analyses: a name with a title, a quote, a place and a day, so that every component reads
+# its tables once.
+_WARM_TEXT = ('Foreign Minister Jane Doe told reporters in Geneva on Tuesday: "We will talk again next week." '
+              "The talks in Paris ended on 7 May, officials said.")
+
 
 class NlpStage:
     name = "nlp"
@@ -94,6 +99,18 @@ class NlpStage:
 
     def __call__(self, article: Article) -> Article:
         return self.process_batch([article])[0]
+
+    def warm(self) -> None:
+        """Load what the first analysis would: the pipeline, and the tables and modules its components read lazily
+        (places, word frequencies, date parsing), through one short text. A pool's workers call this as they start,
+        while the job still reads its input (``ProcessExecutor.warm``): the first batch of a run then costs what the
+        others do. Nothing of it is kept but those loads: the text is not an article."""
+        from newsprism.nlp.loading import load_nlp
+
+        nlp = load_nlp()
+        doc = nlp.make_doc(_WARM_TEXT)
+        doc._.published = "2025-05-07"
+        nlp(doc)
 
     def process_batch(self, articles: list[Article]) -> list[Article]:
         """One ``nlp.pipe`` over the batch: spaCy's models run on many texts at once (padded matrices), the
