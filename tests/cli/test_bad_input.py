@@ -83,3 +83,27 @@ def test_hostile_titles_are_not_terminal_markup(tmp_path, monkeypatch):
     assert listed.exit_code == 0 and "[/] [bold red]boom[/bold red]" in listed.output
     found = runner.invoke(app, ["search", "Madrid", "--db", str(db)])
     assert found.exit_code == 0 and "[/] [bold red]boom" in found.output
+
+
+def test_the_console_entry_exits_with_the_failures_and_all_its_output(tmp_path):
+    """``newsprism`` as a program leaves without freeing what the run built (``cli.main``): its status still
+    counts the failures, its JSON is whole and every output file is written."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD)
+    (src / "empty.txt").write_bytes(b"")
+    code = "import sys; from newsprism.cli import main; sys.argv[0] = 'newsprism'; main()"
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"), "PATH": "/usr/bin:/bin"}
+    res = subprocess.run([sys.executable, "-c", code, "run", str(src), "--db", str(tmp_path / "np.db"), "--out",
+                          str(tmp_path / "out"), "--json"], capture_output=True, text=True, timeout=600, env=env)
+    assert res.returncode == 1, res.stderr[-2000:]
+    summary = json.loads(res.stdout)
+    assert summary["failed"] == 1 and summary["articles"] == 2
+    assert (tmp_path / "out" / "index.html").exists()
+    assert len((tmp_path / "out" / "articles.jsonl").read_text().splitlines()) == 2
+    listed = subprocess.run([sys.executable, "-c", code, "version"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0 and listed.stdout.strip()
