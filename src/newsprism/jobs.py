@@ -19,7 +19,7 @@ from newsprism.knowledge import actors as actor_book
 from newsprism.model import Article, Story
 from newsprism.gc_policy import fewer_collections
 from newsprism.pipeline import Ahead, Corpus, Executor, NoProgress, Progress, RunStats, run_ahead, run_stages
-from newsprism.stages import Options, default_stages
+from newsprism.stages import Options, WarmUp, default_stages
 from newsprism.store import Store
 
 
@@ -156,7 +156,7 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
     order: list[str] = []
     warm = getattr(executor, "warm", None)
     if warm is not None:  # the workers load their models while this process reads the input
-        warm(_Warm(stages))
+        warm(WarmUp(options))
     run = _Run(store, stages, executor, progress, refresh)
     actor_book.recall(store)  # what earlier runs learned about actors (names, titles, sides) is known from the start
     if ingested is None:
@@ -241,17 +241,6 @@ def _run_ahead(chunks: Iterator[list[Article]], stages: list, executor: Executor
             progress.start(name, got[1].done)
             progress.advance(got[1].done)
             progress.finish()
-
-
-class _Warm:
-    """Calls ``warm()`` on each stage that has one (picklable: a pool's workers call it as they start)."""
-
-    def __init__(self, stages: list):
-        self.stages = [st for st in stages if callable(getattr(st, "warm", None))]
-
-    def __call__(self) -> None:
-        for st in self.stages:
-            st.warm()
 
 
 class _Background:

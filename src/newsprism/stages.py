@@ -22,3 +22,17 @@ def default_stages(options: Options | None = None) -> list[Stage]:
     options = options or Options()
     return [CleanStage(verbatim=options.verbatim, max_chars=options.max_chars), DedupStage(), NlpStage(), ClusterStage(), StorySyndicationStage(),
             CompareStage(), TimelineStage()]
+
+
+@dataclass
+class WarmUp:
+    """Calls ``warm()`` on each default stage that has one: what a pool's workers run as they start
+    (``ProcessExecutor.warm``), so that they load their models while the job starts. Picklable, and light to
+    import: the stages' modules are imported in the worker."""
+    options: Options | None = None
+
+    def __call__(self) -> None:
+        for st in default_stages(self.options):
+            warm = getattr(st, "warm", None)
+            if callable(warm):
+                warm()

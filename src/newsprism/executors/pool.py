@@ -42,13 +42,14 @@ class ProcessExecutor:
 
     def warm(self, fn: Callable[[], Any]) -> None:
         """Start the pool now, each worker calling ``fn`` as it starts (and each worker of a pool that replaces
-        it): a job's workers load their models while it reads its input, instead of at their first task. ``fn``
-        must be picklable; an exception in it is ignored (the first task loads what it needs, as without)."""
+        it): a job's workers load their models while it starts, instead of at their first task. A pool already
+        started is left as it is. ``fn`` must be picklable; an exception in it is ignored (the first task loads
+        what it needs, as without)."""
         with self._lock:
             self._warm = fn
-            if self._pool is None:
-                self._pool = self._start()
-            pool = self._pool
+            if self._pool is not None:
+                return  # started (and warmed) already: ``fn`` warms the pools that replace it
+            pool = self._pool = self._start()
         for _ in range(self.workers):  # a pool starts its workers at its first task
             pool.submit(_nothing)
 
