@@ -76,11 +76,12 @@ class _Kept:
         self._held[key] = obj
         self._note(key, obj)
 
-    def flush(self) -> None:
-        """Write out what is held."""
+    def flush(self) -> int:
+        """Write out what is held; returns how many."""
         held, self._held = self._held, {}
         for key, obj in held.items():
             self[key] = obj
+        return len(held)
 
     def _note(self, key: str, obj: Any) -> None:
         if isinstance(obj, Article):
@@ -163,7 +164,8 @@ def run_job(inputs: Iterable[str], store: Store, *, options: Options | None = No
         ingested = read_inputs(list(inputs), allow_private=allow_private)
     chunks = _pending(ingested, store, options, chunk_size, refresh, done, order)
     for chunk, ahead in _run_ahead(chunks, stages, executor, progress):
-        done.flush()  # the last chunk's articles go to disk: only the last of the job's stays for its outputs
+        if done.flush():  # the last chunk's articles go to disk: only the last of the job's stays for its outputs
+            trim()
         run.chunk(chunk, done, ahead)
         del chunk, ahead  # committed and kept (``done``): nothing of it need stay in memory but the last chunk
         trim()
