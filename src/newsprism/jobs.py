@@ -106,7 +106,8 @@ class _Kept:
 
 
 class _KeptList(Sequence):
-    """A list whose items are read from a ``_Kept`` on access (each access gives a fresh copy)."""
+    """A list whose items are read from a ``_Kept`` on access (each access gives a fresh copy, except of what the
+    ``_Kept`` holds: those are the objects themselves)."""
 
     def __init__(self, keys: list[str], kept: _Kept):
         self._keys, self._kept = keys, kept
