@@ -44,8 +44,8 @@ from newsprism.knowledge import countries
 from newsprism.model import Article, Claim
 
 from .paraphrase import event_fold, lexical_predicate, story_fold
-from .text import (ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, clause_key, clauses, concept, content_terms, sentences,
-                   speech_parts, thing_concept)
+from .text import (ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, WORD_MEMO, clause_key, clauses, concept, content_terms,
+                   sentences, speech_parts, thing_concept)
 from .values import Value, compatible, fallback_claims, value_of
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
@@ -1204,7 +1204,7 @@ PHRASE_REST = 0.1  # mean pairwise TF-IDF similarity of the members' other words
 PHRASE_OVERLAP = 0.5  # share of a fact's clauses another (larger) fact already holds, at which it is a repeat
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_MEMO)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 

@@ -25,6 +25,11 @@ from .align import ArticleUnits, article_units
 from .text import clause_key, clauses, sentences
 
 MAX_BYTES = 128 * 2**20  # what the kept entries hold, estimated: some 250 prepared news articles of 4-5 KB
+# A worker's own cache is smaller: the members a story already had come to it as stored rows (``unit_rows``), so
+# what it keeps is only reused when one task compares an article in two stories or a later task meets it again
+# before its rows are stored. Its entries stay live between tasks: with 128 MB a worker held ~165 MB more after
+# its first compare tasks, and a worker's size is part of the run's peak.
+WORKER_MAX_BYTES = 32 * 2**20
 UNITS_BYTES = 110  # bytes a prepared article holds per character of its text, its phrases cut (measured 86-100)
 CLAUSES_BYTES = 2  # bytes an article's furniture clause keys hold per character of its text
 ENTRY_BYTES = 2_000  # what an entry costs beyond that (its key, the LRU's node, the objects' headers)
@@ -123,5 +128,5 @@ def process_cache() -> ArticleCache:
     """This process's cache, for comparisons a worker runs (each worker process keeps its own)."""
     global _process
     if _process is None:
-        _process = ArticleCache()
+        _process = ArticleCache(WORKER_MAX_BYTES)
     return _process

@@ -152,7 +152,12 @@ _NUMWORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
 
 
-@lru_cache(maxsize=100_000)
+# Words remembered by the per-word memos here and in ``align`` (each process keeps its own): a news stream's
+# vocabulary is Zipfian, so this covers nearly every lookup while holding a few MB per memo, not tens.
+WORD_MEMO = 32_768
+
+
+@lru_cache(maxsize=WORD_MEMO)
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to make talks/talk, negotiations/negotiated, leading/lead meet."""
     w = word.lower().replace("’", "'").rstrip("'").strip(".-")
@@ -170,7 +175,7 @@ def stem(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_MEMO)
 def concept(word: str) -> str:
     low = word.lower().replace("’", "'")
     if low in _CONCEPTS:
@@ -181,7 +186,7 @@ def concept(word: str) -> str:
     return _CONCEPTS.get(st, st)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_MEMO)
 def _place_concept(name: str) -> str | None:
     """A country named by its name, short form, demonym or capital ("U.S.", "Pakistani", "Islamabad"), as one
     concept per country, from the gazetteer of every country."""
