@@ -7,8 +7,8 @@ from collections import OrderedDict
 
 from newsprism.model import Article
 
-# Analyses kept for copies in later chunks of a job (pickled: a few KB each).
-MEMO_SIZE = 4096
+# Analyses kept for copies in later chunks of a job (pickled: 10-20 KB each, held by the driver): two default chunks.
+MEMO_SIZE = 2048
 # Docs that go through spaCy's models together. The parser and tagger hold a few megabytes of scratch arrays per
 # ~1,000-token article while a batch passes: 32 news articles at once peak at ~840 MB in a worker, 8 at ~540 MB,
 # for the same CPU time and the same annotations (docs do not see each other inside a batch; compared on 160
