@@ -10,7 +10,8 @@ stage found), never by article id: an article re-processed with other annotation
 entry gives exactly what a fresh computation would. The cache is an LRU in memory bounded by the bytes it holds,
 estimated from each entry's text (measured: a prepared article takes some 20 bytes a character of its text when made
 and some 90-110 once comparisons have cut its phrases, which are kept on it); a run keeps one per job (``CompareStage``)
-and each worker process one of its own, so a process holds at most ``MAX_BYTES`` here however long its stream.
+and each worker process one of its own, so a process holds at most ``MAX_BYTES`` here (a worker
+``WORKER_MAX_BYTES``) however long its stream.
 """
 from __future__ import annotations
 
@@ -26,8 +27,7 @@ from .text import clause_key, clauses, sentences
 
 MAX_BYTES = 128 * 2**20  # what the kept entries hold, estimated: some 250 prepared news articles of 4-5 KB
 # A worker's own cache is smaller: the members a story already had come to it as stored rows (``unit_rows``), so
-# what it keeps is only reused when one task compares an article in two stories or a later task meets it again
-# before its rows are stored. Its entries stay live between tasks: with 128 MB a worker held ~165 MB more after
+# what it keeps is only reused when a later task meets an article again before its rows are stored. Its entries stay live between tasks: with 128 MB a worker held ~165 MB more after
 # its first compare tasks, and a worker's size is part of the run's peak.
 WORKER_MAX_BYTES = 32 * 2**20
 UNITS_BYTES = 110  # bytes a prepared article holds per character of its text, its phrases cut (measured 86-100)
