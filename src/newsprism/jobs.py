@@ -324,9 +324,9 @@ class _Run:
                     stories[k].articles = [i for i in stories[k].articles if i not in batch_ids]
                     if not stories[k].articles:
                         del stories[k]
+            reads = _ArticleReads(store, batch_hashes)
             corpus = Corpus(articles=batch, stories=stories, prior_articles=lambda: store.iter_articles(batch_hashes),
-                            state=self._state,
-                            articles_by_id=_ArticleReads(store, batch_hashes),
+                            state=self._state, articles_by_id=reads, heads_by_id=reads.heads,
                             dedup_index=StoredIndex(store), cluster_index=store.cluster_index(),
                             compare_rows=StoredUnits(store))
             stats = run_stages(corpus, self.stages, executor=self.executor, progress=self.progress, ahead=ahead)
@@ -378,12 +378,15 @@ class _Run:
 
 class _ArticleReads:
     """Stored articles by id for one chunk's stages, each read once (syndication, compare and timeline all want the
-    members of the stories the chunk touched)."""
+    members of the stories the chunk touched); ``heads`` reads them without text and annotations, for what stages
+    need of members whose words they do not read (``cluster.members``)."""
 
     def __init__(self, store: Store, exclude_hashes: set[str]):
         self.store, self.exclude = store, exclude_hashes
         self._got: dict[str, Article] = {}  # in the order read: oldest stored first within each read
         self._absent: set[str] = set()
+        self._heads: dict[str, Article] = {}
+        self._rank: dict[str, int] = {}  # the order ids were first read in (whole or as heads)
 
     def __call__(self, ids: Iterable[str]) -> dict[str, Article]:
         ids = set(ids)
@@ -391,8 +394,26 @@ class _ArticleReads:
         if want:
             got = self.store.get_articles_by_id(want, exclude_hashes=self.exclude)
             self._got.update(got)
+            self._ranked(got)
             self._absent |= want - got.keys()
         return {k: a for k, a in self._got.items() if k in ids}
+
+    def heads(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Heads of these ids; one read whole already is given whole (it is the chunk's copy, stages may have
+        annotated it)."""
+        ids = set(ids)
+        want = ids - self._got.keys() - self._heads.keys() - self._absent
+        if want:
+            got = self.store.get_article_heads_by_id(want, exclude_hashes=self.exclude)
+            self._heads.update(got)
+            self._ranked(got)
+            self._absent |= want - got.keys()
+        found = sorted((k for k in ids if k in self._got or k in self._heads), key=self._rank.__getitem__)
+        return {k: self._got.get(k) or self._heads[k] for k in found}
+
+    def _ranked(self, got: dict[str, Article]) -> None:
+        for k in got:
+            self._rank.setdefault(k, len(self._rank))
 
 
 class _StoryView(MutableMapping[str, Story]):

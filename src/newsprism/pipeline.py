@@ -27,7 +27,7 @@ moves.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -64,6 +64,9 @@ class Corpus:
     # (this batch's left out), and the dedup index (``dedup.index.StoredIndex``). Without them stages scan
     # ``prior_articles``.
     articles_by_id: Callable[[Collection[str]], dict[str, Article]] | None = None
+    # The same without text and annotations (``Store.get_article_heads_by_id``): what a stage reads of members
+    # whose words it does not need (``cluster.members.stand_ins``).
+    heads_by_id: Callable[[Collection[str]], dict[str, Article]] | None = None
     dedup_index: Any = None
     # The cluster index's rows (``store.state_rows.ClusterRows``): the clusterer reads the stories it needs by key.
     cluster_index: Any = None
@@ -100,6 +103,33 @@ class Corpus:
         if self.articles_by_id is not None:
             return self.articles_by_id(ids)
         return {a.id: a for a in self.prior_articles() if a.id in ids}
+
+    def prior_heads(self, ids: Collection[str]) -> dict[str, Article]:
+        """``prior_by_id`` with metadata only where the store allows (whole articles otherwise): id, url, outlet,
+        credit, dates, story, copy marks and whether it failed; no text, entities, quotes or claims."""
+        ids = set(ids)
+        if ids and self.heads_by_id is not None:
+            return self.heads_by_id(ids)
+        return self.prior_by_id(ids)
+
+    def prior_members(self, ids: Collection[str], current: Mapping[str, Article],
+                      stories: Iterable[Story]) -> dict[str, Article]:
+        """Stored articles of earlier runs with these ids, members of ``stories``, for a stage that reads their
+        words: whole, except the members that stand in for another (``cluster.members.stand_ins``), which come as
+        heads. ``current`` holds the chunk's own articles (by id), whole."""
+        from newsprism.cluster.members import stand_ins
+
+        if self.heads_by_id is None:
+            return self.prior_by_id(ids)
+        heads = self.prior_heads(ids)
+        known = {**heads, **current}
+        light: set[str] = set()
+        for st in stories:
+            light |= stand_ins({aid: known[aid] for aid in st.articles if aid in known})
+        light &= heads.keys()
+        out = self.prior_by_id(set(heads) - light)
+        out.update({aid: heads[aid] for aid in light})
+        return out
     executor: Any = None  # set by run_stages: where a corpus stage may send independent per-story work
 
     @property

@@ -347,7 +347,8 @@ class TimelineStage:
             return
         arts = dict(batch)
         need = {aid for st in todo for aid in st.articles if aid not in arts}
-        arts.update(corpus.prior_by_id(need))
+        # copies read after their source carry no quote it did not: they come as heads (``members``)
+        arts.update(corpus.prior_members(need, batch, todo))
         for st in todo:
             st.timeline = build_timeline([arts[aid] for aid in st.articles if aid in arts], st.comparison)
 

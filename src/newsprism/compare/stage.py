@@ -107,7 +107,8 @@ class CompareStage:
             return
         needed = {aid for s in touched for aid in s.articles} - set(batch)
         known: dict[str, Article] = dict(batch)
-        known.update(corpus.prior_by_id(needed))
+        # stored copies that stand in for their source come as heads: the comparison counts them under it
+        known.update(corpus.prior_members(needed, batch, touched))
         # Stored members' story-free work is read from the store's rows where it was kept (``unit_rows``); what
         # this chunk works out is written there, in the chunk's unit of work.
         rows = corpus.compare_rows
@@ -131,7 +132,7 @@ class CompareStage:
             if rows is None:
                 return {}
             return rows.rows([known[aid] for s in stories for aid in s.articles
-                              if aid in known and aid not in batch and known[aid].ok], "units")
+                              if aid in known and aid not in batch and known[aid].ok and known[aid].text], "units")
 
         def keep(fresh: dict[str, str]) -> None:
             if rows is not None and fresh:

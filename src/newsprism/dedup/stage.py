@@ -116,9 +116,10 @@ class StorySyndicationStage:
             if a.ok and a.story in members:
                 members[a.story].append(a)
         batch_ids = {a.id for a in corpus.articles}
-        # Earlier runs' members are read only when a touched story has some.
+        # Earlier runs' members are read only when a touched story has some, and only their heads: groups are
+        # made of the marks dedup left, never of the words.
         need = {aid for s in members if s in corpus.stories for aid in corpus.stories[s].articles} - batch_ids
-        for a in corpus.prior_by_id(need).values():
+        for a in corpus.prior_heads(need).values():
             if a.ok and a.story in members and a.id not in batch_ids:
                 members[a.story].append(a)
         for sid, arts in members.items():

@@ -52,6 +52,9 @@ class Store(Protocol):
     def get_article_heads(self, hashes: Iterable[str]) -> dict[str, Article]:
         """Stored articles by content hash without text and annotations; a failed one has a placeholder error."""
 
+    def get_article_heads_by_id(self, ids: Iterable[str], exclude_hashes: Iterable[str] = ()) -> dict[str, Article]:
+        """``get_articles_by_id`` without text and annotations, as ``get_article_heads``."""
+
     def put_stories(self, stories: Iterable[Story]) -> None:
         """Insert or update these stories, leaving every other stored story as it is."""
 

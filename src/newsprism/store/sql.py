@@ -295,6 +295,18 @@ class SqlStore:
     def get_article_heads(self, hashes: Iterable[str]) -> dict[str, Article]:
         """Stored articles by content hash with their metadata only: no text, entities, quotes, claims or removals.
         A failed one carries one placeholder error (its record's errors are not read)."""
+        return {a.content_hash: a for _, a in self._heads(t.articles.c.content_hash, hashes)}
+
+    def get_article_heads_by_id(self, ids: Iterable[str], exclude_hashes: Iterable[str] = ()) -> dict[str, Article]:
+        """``get_articles_by_id`` with metadata only, as ``get_article_heads``: the latest version of each id."""
+        exclude = set(exclude_hashes)
+        out: dict[str, tuple[float, Article]] = {}
+        for at, a in self._heads(t.articles.c.id, ids):
+            if a.content_hash not in exclude and (a.id not in out or at >= out[a.id][0]):
+                out[a.id] = (at, a)
+        return {a.id: a for _, a in sorted(out.values(), key=lambda x: x[0])}
+
+    def _heads(self, key: sa.Column, values: Iterable[str]) -> Iterator[tuple[float, Article]]:
         a = t.articles.c
         if self._pg:
             from sqlalchemy.dialects.postgresql import JSON
@@ -304,19 +316,17 @@ class SqlStore:
         else:  # read inside SQLite: the record (text and annotations) never reaches Python
             credit = sa.func.json_extract(a.record, "$.credit")
             group = sa.func.json_extract(a.record, "$.syndication_group")
-        out: dict[str, Article] = {}
         with self._reading() as conn:
-            for chunk in _chunks(sorted(set(hashes))):
+            for chunk in _chunks(sorted(set(values))):
                 q = sa.select(a.content_hash, a.id, a.source, a.url, a.outlet, a.title, a.published, a.story,
-                              a.duplicate_of, a.duplicate_kind, a.failed, credit.label("credit"),
-                              group.label("syndication_group")).where(a.content_hash.in_(chunk))
+                              a.duplicate_of, a.duplicate_kind, a.failed, a.updated_at, credit.label("credit"),
+                              group.label("syndication_group")).where(key.in_(chunk))
                 for r in conn.execute(q):
-                    out[r.content_hash] = Article(
+                    yield r.updated_at, Article(
                         id=r.id, source=r.source or "", url=r.url, outlet=r.outlet, title=r.title,
                         published=r.published, story=r.story, duplicate_of=r.duplicate_of,
                         duplicate_kind=r.duplicate_kind, credit=r.credit, syndication_group=r.syndication_group,
                         content_hash=r.content_hash, errors=["stored as failed"] if r.failed else [])
-        return out
 
     def get_article(self, article_id: str) -> Article | None:
         with self._reading() as conn:
