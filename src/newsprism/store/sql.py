@@ -192,21 +192,25 @@ class SqlStore:
             return value.replace("\x00", "")
         return value
 
+    def _article_row(self, a: Article) -> dict[str, Any]:
+        row = {"content_hash": a.content_hash, "id": a.id, "source": a.source or "", "url": a.url,
+               "outlet": a.outlet, "title": a.title, "published": a.published, "story": a.story,
+               "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind, "failed": not a.ok,
+               "record": json.dumps(a.to_record(), ensure_ascii=False), "updated_at": time.time()}
+        return {k: self._text(v) for k, v in row.items()} | {"_text": self._text(a.text or "")}
+
     def upsert_articles(self, articles: Iterable[Article]) -> int:
-        rows = []
+        articles = list(articles)
         for a in articles:
             if not a.content_hash:
                 raise ValueError(f"article {a.id!r} has no content_hash; ingest sets it")
-            row = {"content_hash": a.content_hash, "id": a.id, "source": a.source or "", "url": a.url,
-                   "outlet": a.outlet, "title": a.title, "published": a.published, "story": a.story,
-                   "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind, "failed": not a.ok,
-                   "record": json.dumps(a.to_record(), ensure_ascii=False), "updated_at": time.time()}
-            rows.append({k: self._text(v) for k, v in row.items()} | {"_text": self._text(a.text or "")})
-        if not rows:
+        if not articles:
             return 0
         new = 0
         with self._writing() as conn:
-            for chunk in _chunks(rows):
+            # rows are made a part at a time: a chunk's records as JSON (~25 KB an article) are never all held
+            for part in _chunks(articles):
+                chunk = [self._article_row(a) for a in part]
                 hashes = [r["content_hash"] for r in chunk]
                 known = {h for (h,) in conn.execute(sa.select(t.articles.c.content_hash)
                                                     .where(t.articles.c.content_hash.in_(hashes)))}
