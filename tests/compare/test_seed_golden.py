@@ -98,3 +98,15 @@ def test_seed_evidence_spans_equal_the_text(seed_story):
         assert arts[ev["article"]].text[ev["start"]:ev["end"]] == ev["text"]
         n += 1
     assert n > 20
+
+
+def test_blocks_of_similarity_rows_change_nothing(seed_story, monkeypatch):
+    """The clause similarity and each clause's neighbours are worked out a block of rows at a time; any block size
+    gives the very facts of one whole block."""
+    from newsprism.compare import align
+
+    st, by_id = seed_story
+    monkeypatch.setattr(align, "ROW_BLOCK", 10**9)
+    whole = compare_story(st, by_id)["facts"]
+    monkeypatch.setattr(align, "ROW_BLOCK", 7)  # the seeds' two articles give about a hundred clauses
+    assert compare_story(st, by_id)["facts"] == whole

@@ -37,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +48,9 @@ from .paraphrase import event_fold, lexical_predicate, story_fold
 from .text import (ONE_PERSON_NOUNS, THINGS, VICTIM_NOUNS, WORD_MEMO, clause_key, clauses, concept, content_terms,
                    sentences, speech_parts, thing_concept)
 from .values import Value, compatible, fallback_claims, value_of
+
+if TYPE_CHECKING:
+    from scipy.sparse import spmatrix
 
 MATCH = 0.42  # average similarity within a statement fact (tuned on the dev gold, see benchmarks)
 CLOSE = 0.3  # every member of a statement fact at least this close to its representative
@@ -260,7 +264,6 @@ class _Vectors:
                 cols.append(vocab[t])
                 vals.append(x / norm)
         x = csr_matrix((vals, (rows, cols)), shape=(len(units), max(1, len(vocab))))
-        cos = (x @ x.T).tocsr()
         # shared actors only break ties between similar wordings: a small bonus, never a match on their own
         actor_ids = {a: k for k, a in enumerate(sorted({a for u in units for a in u.actors}))}
         ar, ac = [], []
@@ -269,13 +272,7 @@ class _Vectors:
                 ar.append(i)
                 ac.append(actor_ids[a])
         acts = csr_matrix(([1.0] * len(ar), (ar, ac)), shape=(len(units), max(1, len(actor_ids))))
-        bonus = (acts @ acts.T).tocsr().multiply(0.02).minimum(0.06).tocsr()
-        bonus = bonus.multiply(cos > 0)
-        sim = (cos + bonus).tocsr()
-        sim.setdiag(0.0)
-        sim.eliminate_zeros()
-        sim.sort_indices()
-        self.sim = sim
+        self.sim = _row_blocks(lambda lo, hi: _similarity_rows(x, acts, lo, hi), len(units))
 
     def row(self, i: int):
         start, end = self.sim.indptr[i], self.sim.indptr[i + 1]
@@ -288,6 +285,35 @@ class _Vectors:
 
     def block(self, idx: list[int]) -> np.ndarray:
         return self.sim[idx][:, idx].toarray()
+
+
+def _similarity_rows(x: spmatrix, acts: spmatrix, lo: int, hi: int) -> spmatrix:
+    """Rows ``lo:hi`` of the clause similarity: cosine of the TF-IDF rows, plus the actor bonus where the cosine is
+    not zero, without the diagonal. Each entry is summed as in the whole product (one row's terms in their order)."""
+    cos = (x[lo:hi] @ x.T).tocsr()
+    bonus = (acts[lo:hi] @ acts.T).tocsr().multiply(0.02).minimum(0.06).tocsr()
+    bonus = bonus.multiply(cos > 0)
+    sim = (cos + bonus).tocsr()
+    sim.setdiag(0.0, k=lo)
+    sim.eliminate_zeros()
+    sim.sort_indices()
+    return sim
+
+
+# Rows of the clause similarity worked out at once. A long story's clauses share much of their vocabulary (a quarter
+# of all pairs in a 106-article story of 3,406 clauses), and the whole product with its temporaries (the cosine, the
+# bonus, their sum, the test for a non-zero cosine) took several times the final matrix: +130 MB of a worker for
+# that story, growing with the square of the clauses. By blocks of rows only the result is whole.
+ROW_BLOCK = 256
+
+
+def _row_blocks(rows_of: Callable[[int, int], spmatrix], n: int) -> spmatrix:
+    from scipy.sparse import vstack
+
+    blocks = [rows_of(lo, min(n, lo + ROW_BLOCK)) for lo in range(0, max(n, 1), ROW_BLOCK)]
+    out = blocks[0] if len(blocks) == 1 else vstack(blocks, format="csr")
+    out.sort_indices()
+    return out
 
 
 def _fact_id(kind: str, spans: list[tuple[str, int, int]]) -> str:
@@ -1031,28 +1057,31 @@ def _value_facts(units: list[Unit], mentions: list[Mention], arts: Mapping[str, 
 def _best_per_outlet(units: list[Unit], vectors: _Vectors) -> list[dict[str, tuple[float, int]]]:
     """Nearest neighbours: each clause's ``NEIGHBOURS`` most similar clauses of other outlets, at most one per
     outlet (its best there), {outlet: (similarity, clause)}. Vectorised, and bounded per clause, so the graph grows
-    linearly with the clauses however many outlets share the story's vocabulary."""
-    coo = vectors.sim.tocoo()
+    linearly with the clauses however many outlets share the story's vocabulary. Each clause's neighbours depend on
+    its own row of similarities alone, so they are found ``ROW_BLOCK`` rows at a time (the sorts' arrays of the
+    whole matrix took as much again as the matrix)."""
     names = sorted({u.outlet for u in units})
     oid = {o: k for k, o in enumerate(names)}
     outlet_ids = np.array([oid[u.outlet] for u in units], dtype=np.int64)
-    rows, cols, vals = coo.row, coo.col, coo.data
-    keep = outlet_ids[rows] != outlet_ids[cols]
-    rows, cols, vals = rows[keep], cols[keep], vals[keep]
-    order = np.lexsort((-vals, outlet_ids[cols], rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    first = np.ones(len(rows), dtype=bool)
-    if len(rows) > 1:
-        first[1:] = (rows[1:] != rows[:-1]) | (outlet_ids[cols[1:]] != outlet_ids[cols[:-1]])
-    rows, cols, vals = rows[first], cols[first], vals[first]
-    order = np.lexsort((-vals, rows))  # each clause's outlets by their best similarity, strongest first
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    starts = np.searchsorted(rows, rows, side="left")
-    keep = (np.arange(len(rows)) - starts) < NEIGHBOURS
     best: list[dict[str, tuple[float, int]]] = [dict() for _ in units]
     outlet_of = [u.outlet for u in units]  # (a list, not ``names[outlet_ids[j]]``: numpy scalar indexing per pair)
-    for i, j, v in zip(rows[keep].tolist(), cols[keep].tolist(), vals[keep].tolist()):
-        best[i][outlet_of[j]] = (v, j)
+    for lo in range(0, len(units), ROW_BLOCK):
+        coo = vectors.sim[lo:lo + ROW_BLOCK].tocoo()
+        rows, cols, vals = coo.row.astype(np.int64) + lo, coo.col, coo.data
+        keep = outlet_ids[rows] != outlet_ids[cols]
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        order = np.lexsort((-vals, outlet_ids[cols], rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        first = np.ones(len(rows), dtype=bool)
+        if len(rows) > 1:
+            first[1:] = (rows[1:] != rows[:-1]) | (outlet_ids[cols[1:]] != outlet_ids[cols[:-1]])
+        rows, cols, vals = rows[first], cols[first], vals[first]
+        order = np.lexsort((-vals, rows))  # each clause's outlets by their best similarity, strongest first
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        starts = np.searchsorted(rows, rows, side="left")
+        keep = (np.arange(len(rows)) - starts) < NEIGHBOURS
+        for i, j, v in zip(rows[keep].tolist(), cols[keep].tolist(), vals[keep].tolist()):
+            best[i][outlet_of[j]] = (v, j)
     return best
 
 
