@@ -63,13 +63,15 @@ def _norm(word: str) -> str:
 def terms(text: str) -> Counter[str]:
     """Content words of ``text`` with their counts (numbers kept: magnitudes, tolls and years tell events apart)."""
     out: Counter[str] = Counter()
-    for m in _TOKEN.finditer(text):
-        w = _norm(m.group())
+    # Each distinct token is folded once: the counts, and the order words first appear in, are those of folding
+    # every token (the first token that folds to a word comes first among the distinct ones too).
+    for tok, n in Counter(_TOKEN.findall(text)).items():
+        w = _norm(tok)
         if len(w) < 2 and not w.isdigit():
             continue
         if w in STOP:
             continue
-        out[w] += 1
+        out[w] += n
     return out
 
 
