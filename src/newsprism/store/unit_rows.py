@@ -15,6 +15,10 @@ import sqlalchemy as sa
 from newsprism.store import schema as t
 
 _N = 500  # IN (...) lists and insert batches
+# zlib level of the ``units`` column. The rows are compressed in the job's driver while its workers compare: on the
+# rows of a 1,000-article run, level 3 took half the CPU of level 6 (0.28 against 0.57 s) for rows 12% larger (33%
+# of the JSON against 30%), and they read back faster (0.10 against 0.16 s). Rows of any level read alike.
+UNITS_LEVEL = 3
 
 
 def _chunks(items: list, n: int = _N) -> Iterator[list]:
@@ -40,7 +44,7 @@ def put(conn: sa.Connection, rows: dict[str, tuple[str, str | None, str | None]]
     for part in _chunks(sorted(rows)):
         conn.execute(t.compare_units.delete().where(c.article.in_(part)))
     data = [{"article": aid, "key": key, "clauses": clauses,
-             "units": None if units is None else zlib.compress(units.encode("utf-8"), 6)}
+             "units": None if units is None else zlib.compress(units.encode("utf-8"), UNITS_LEVEL)}
             for aid, (key, units, clauses) in sorted(rows.items())]
     for part in _chunks(data):
         conn.execute(t.compare_units.insert(), part)
