@@ -215,15 +215,15 @@ class SqlStore:
                 known = {h for (h,) in conn.execute(sa.select(t.articles.c.content_hash)
                                                     .where(t.articles.c.content_hash.in_(hashes)))}
                 new += len(set(hashes) - known)
-                # A file edited in place keeps its source but changes its hash: the old version is replaced.
+                # A file edited in place keeps its source but changes its hash: the old version is replaced. (The
+                # stored versions of the part's sources are read in one query, not one per article.)
+                stored = self._hashes_by_source({r["source"] for r in chunk if r["source"]}, conn)
+                gone: set[str] = set()
                 for r in chunk:
-                    if not r["source"]:
-                        continue
-                    stale = sa.select(t.articles.c.content_hash).where(
-                        t.articles.c.source == r["source"], t.articles.c.content_hash != r["content_hash"])
-                    stale_hashes = [x for (x,) in conn.execute(stale)]
+                    stale_hashes = [h for h in stored.get(r["source"], ()) if h != r["content_hash"] and h not in gone]
                     if stale_hashes:
                         self._delete_hashes(conn, stale_hashes, keep_ids={r["id"] for r in chunk})
+                        gone.update(stale_hashes)
                 cols = ["id", "source", "url", "outlet", "title", "published", "story", "duplicate_of",
                         "duplicate_kind", "failed", "record", "updated_at"]
                 table = t.articles_with_text if self._pg else t.articles
@@ -237,6 +237,16 @@ class SqlStore:
                     conn.execute(stmt, [{k: v for k, v in r.items() if k != "_text"} for r in chunk])
                     self._index_text(conn, chunk)
         return new
+
+    @staticmethod
+    def _hashes_by_source(sources: set[str], conn: sa.Connection) -> dict[str, list[str]]:
+        """source -> the content hashes stored under it (in the order the store gives them)."""
+        out: dict[str, list[str]] = {}
+        for part in _chunks(sorted(sources)):
+            for src, h in conn.execute(sa.select(t.articles.c.source, t.articles.c.content_hash)
+                                       .where(t.articles.c.source.in_(part))):
+                out.setdefault(src, []).append(h)
+        return out
 
     def _delete_hashes(self, conn: sa.Connection, hashes: list[str], keep_ids: set[str] = frozenset()) -> None:
         # An article's compare row goes with it, unless its id comes back in this write (the new version's row is
