@@ -23,6 +23,10 @@ archive's bulk, which is synthesised cheaply:
 Prints one JSON object; ``incremental_ratio`` is the archive chunk's wall time over the empty one's (target <= 1.2),
 ``incremental_ratio_cpu`` the same in CPU time; with ``--repeat N`` both are the medians of N pairs run one after the
 other, each pair's ratio in ``runs``.
+
+An empty database differs from the archive in two ways: its size, and the recent stories the chunk's articles join
+(the template's, which the next texts of the stream continue). ``--recent`` runs the chunk a third time, into the
+template alone, and prints ``size_ratio`` (archive over template): the cost of the archive's size by itself.
 """
 from __future__ import annotations
 
@@ -407,6 +411,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="run the pair (big, then empty) this many times, each on a "
                     "fresh copy of the archive; report the median ratios (the nlp stage's CPU alone varies by 10%% "
                     "between two runs of the same work on a shared machine)")
+    ap.add_argument("--recent", action="store_true", help="also run the chunk into the template alone (the archive's "
+                    "recent stories without its bulk): ``size_ratio`` is the archive run's time over that one's, what "
+                    "the archive's size costs apart from what joining recent stories costs")
     ap.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -448,22 +455,30 @@ def main() -> None:
         units_rows = write_units(str(tmp / "archive.db"))  # a kept archive from before schema 15, or other code
         synth = synth | ({"units_rows": units_rows, "units_s": round(time.perf_counter() - t1, 1)} if units_rows else {})
         runs = []
-        for _ in range(args.repeat):  # big and empty one after the other, each time on a fresh copy of the archive
-            for name in ("big", "empty"):
+        for _ in range(args.repeat):  # one after the other, each time on a fresh copy of the archive (and template)
+            for name in ("big", "empty", "recent"):
                 for suffix in ("", "-wal", "-shm"):
                     (tmp / f"{name}.db{suffix}").unlink(missing_ok=True)
-            for suffix in ("", "-wal", "-shm"):
-                if (tmp / f"archive.db{suffix}").exists():
-                    shutil.copy(tmp / f"archive.db{suffix}", tmp / f"big.db{suffix}")
+            for src, dst in (("archive", "big"), ("template", "recent")):
+                for suffix in ("", "-wal", "-shm"):
+                    if (tmp / f"{src}.db{suffix}").exists():
+                        shutil.copy(tmp / f"{src}.db{suffix}", tmp / f"{dst}.db{suffix}")
             big = job(tmp / "big.db", tmp / "chunk.jsonl")
             empty = job(tmp / "empty.db", tmp / "chunk.jsonl")
-            runs.append({"empty": empty, "big": big, "ratio": round(big["wall_s"] / empty["wall_s"], 3),
-                         "ratio_cpu": round(big["cpu_s"] / empty["cpu_s"], 3)})
+            pair = {"empty": empty, "big": big, "ratio": round(big["wall_s"] / empty["wall_s"], 3),
+                    "ratio_cpu": round(big["cpu_s"] / empty["cpu_s"], 3)}
+            if args.recent:
+                recent = job(tmp / "recent.db", tmp / "chunk.jsonl")
+                pair |= {"recent": recent, "size_ratio": round(big["wall_s"] / recent["wall_s"], 3),
+                         "size_ratio_cpu": round(big["cpu_s"] / recent["cpu_s"], 3)}
+            runs.append(pair)
         med = statistics.median
+        sizes = {"size_ratio": round(med(r["size_ratio"] for r in runs), 3),
+                 "size_ratio_cpu": round(med(r["size_ratio_cpu"] for r in runs), 3)} if args.recent else {}
         print(json.dumps({"base": args.base, "chunk": args.chunk, "base_run_s": base_s, **synth,
                           **(runs[0] if len(runs) == 1 else {"runs": runs}),
                           "incremental_ratio": round(med(r["ratio"] for r in runs), 3),
-                          "incremental_ratio_cpu": round(med(r["ratio_cpu"] for r in runs), 3),
+                          "incremental_ratio_cpu": round(med(r["ratio_cpu"] for r in runs), 3), **sizes,
                           "peak_rss_mb": max(max(r["big"]["peak_rss_mb"], r["empty"]["peak_rss_mb"]) for r in runs)}))
     finally:
         if not args.keep:
