@@ -139,11 +139,12 @@ def _plain_date(cleaned: str, base: datetime, future: bool) -> str | None:
     if len(cleaned) == 4 and cleaned.isdigit() and "1000" <= cleaned <= "2999":
         return cleaned
     word = cleaned.lower()
-    wd = _WEEKDAYS.get(word[:-1] if word.endswith(".") else word)
+    bare = word[:-1] if word.endswith(".") else word
+    wd = _WEEKDAYS.get(bare)
     if wd is not None:  # the nearest such day before the base (after it when pointing ahead); never the base itself
-        step = (wd - base.weekday()) % 7 or 7 if future else -((base.weekday() - wd) % 7 or 7)
+        step = ((wd - base.weekday()) % 7 or 7) if future else -((base.weekday() - wd) % 7 or 7)
         return (base.date() + timedelta(days=step)).isoformat()
-    month = _MONTHS.get(word[:-1] if word.endswith(".") else word)
+    month = _MONTHS.get(bare)
     if month is not None and not (month == 2 and base.day > 28):
         # the base's month is this year's looking back, next year's looking ahead. (dateparser keeps the base's day
         # of the month: for February after the 28th it looks for a leap year, which is left to it.)
